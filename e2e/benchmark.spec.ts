@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers';
+
+test('benchmarks on wasm with figures, device profile and threads support', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-badge')).toHaveText(/WASM/);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByLabel('Batch sizes').fill('1, 8');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  const result = page.getByTestId('benchmark-result');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('latency-row')).toHaveCount(2);
+  await expect(page.getByTestId('latency-chart')).toBeVisible();
+  const medians = await page.getByTestId('latency-median').allTextContents();
+  for (const m of medians) expect(m).toMatch(/\d/);
+  const profile = result.getByTestId('device-profile');
+  await expect(profile.getByTestId('profile-backend')).toHaveText('wasm');
+  await expect(profile.getByTestId('profile-coi')).toHaveText('true');
+  await expect(profile.getByTestId('profile-wasm')).toHaveText(/threads yes/);
+  await expect(profile.getByTestId('profile-wasm')).toHaveText(/threaded-simd/);
+  await expect(result.getByTestId('agreement').locator('li[data-backend="wasm"]')).toHaveAttribute('data-ok', 'true');
+});
+
+test('Cancel stops a running benchmark without an error', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByRole('checkbox', { name: 'CPU (slow)' }).check();
+  await page.getByLabel('Batch sizes').fill('256, 512');
+  await page.getByLabel('Timed samples').fill('200');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  const job = page.getByTestId('job-benchmark');
+  await expect(job).toBeVisible();
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await expect(job).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('benchmark-result')).toHaveCount(0);
+  // The engine still works after a cancel.
+  await page.getByRole('checkbox', { name: 'CPU (slow)' }).uncheck();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByLabel('Timed samples').fill('30');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  await expect(page.getByTestId('benchmark-result')).toBeVisible({ timeout: 120_000 });
+});
+
+test('WebGPU (SwiftShader here) computes the same outputs as CPU', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  // Debian Chromium with --enable-unsafe-webgpu offers SwiftShader's fallback adapter on these machines.
+  await page.getByRole('checkbox', { name: 'WebGPU' }).check();
+  await page.getByRole('checkbox', { name: 'WASM' }).uncheck();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  const result = page.getByTestId('benchmark-result');
+  await expect(result).toBeVisible({ timeout: 180_000 });
+  await expect(result.getByTestId('profile-backend')).toHaveText('webgpu');
+  await expect(result.getByTestId('agreement').locator('li[data-backend="webgpu"]')).toHaveAttribute('data-ok', 'true');
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { VALID_FIXTURES } from '../src/engine/model/bad-inputs.fixtures';
+import { dropFiles, openApp, pickFiles, waitForImportToFinish } from './helpers';
+
+const SAMPLE = 'public/samples/lenet-300-100';
+const modelFiles = () => [
+  { path: 'model.json', bytes: new Uint8Array(readFileSync(`${SAMPLE}/model.json`)) },
+  { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${SAMPLE}/group1-shard1of1.bin`)) },
+];
+
+test('a dropped model is summarised, kept in the library across a reload, and can be deleted', async ({ page }) => {
+  await openApp(page);
+  await dropFiles(page, modelFiles());
+  await waitForImportToFinish(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-params')).toHaveText('266,610');
+  await expect(page.getByTestId('layer-row')).toHaveCount(4);
+  await expect(page.getByTestId('library-entry')).toHaveCount(1);
+
+  await page.reload();
+  await expect(page.getByTestId('library-entry')).toHaveCount(1);
+  // The last opened model is reopened from the library.
+  await expect(page.getByTestId('model-params')).toHaveText('266,610');
+
+  await page.getByRole('button', { name: /^Delete / }).click();
+  await expect(page.getByTestId('library-entry')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('library-entry')).toHaveCount(0);
+});
+
+test('files picked with the Open button import the same model', async ({ page }) => {
+  await openApp(page);
+  await pickFiles(page, modelFiles());
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-params')).toHaveText('266,610');
+  await expect(page.getByTestId('total-flops')).toContainText('532,400');
+});
+
+test('a zip and a GraphModel import through the UI', async ({ page }) => {
+  await openApp(page);
+  await pickFiles(page, VALID_FIXTURES.sequentialZip.files());
+  await waitForImportToFinish(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-params')).toHaveText('15');
+
+  const graph = 'public/samples/mlp-graph';
+  await pickFiles(page, [
+    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
+    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
+  ]);
+  await waitForImportToFinish(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
+  await expect(page.getByTestId('total-flops')).toContainText('532,400');
+  await expect(page.getByTestId('flops-not-counted')).toContainText('BiasAdd');
+});

@@ -1,0 +1,102 @@
+/**
+ * The one catalogue of Bonsai error codes. Every failure the user can see is a BonsaiError with a
+ * stable code, a message that names the operation and what was expected, and a hint of what to do.
+ */
+export const ERROR_CODES = {
+  // Input files and model format
+  EMPTY_FILE: 'A file is empty (0 bytes).',
+  FILE_TOO_LARGE: 'A file is larger than Bonsai accepts.',
+  NOT_JSON: 'model.json is not valid JSON.',
+  JSON_TOO_DEEP: 'model.json is nested too deeply.',
+  NOT_A_MODEL: 'The JSON is not a TF.js model.',
+  UNSAFE_JSON_KEY: 'model.json contains a key that is not allowed.',
+  NO_MODEL_JSON: 'No model.json was found.',
+  MULTIPLE_MODEL_JSON: 'More than one model.json was found.',
+  MISSING_SHARD: 'A weight file named in the manifest is missing.',
+  SHARD_SIZE_MISMATCH: 'A weight file has the wrong size.',
+  SHARD_IS_HTML: 'A weight file is an HTML page, not binary weights.',
+  SHARD_IS_LFS_POINTER: 'A weight file is a Git LFS pointer, not binary weights.',
+  UNKNOWN_DTYPE: 'A weight has a dtype TF.js does not support.',
+  BAD_WEIGHT_SPEC: 'A weight entry in the manifest is malformed.',
+  WEIGHT_TOO_LARGE: 'A weight is larger than the memory cap.',
+  UNSAFE_WEIGHT_NAME: 'A weight has a name that is not allowed.',
+  UNKNOWN_LAYER: 'The model uses a layer class TF.js does not know.',
+  BAD_TOPOLOGY: 'The model topology is malformed.',
+  UNSUPPORTED_OP: 'The graph uses an op TF.js does not support.',
+  ZIP_INVALID: 'The zip archive cannot be read.',
+  ZIP_TOO_LARGE: 'The zip archive inflates to more than Bonsai accepts.',
+  MODEL_LOAD_FAILED: 'TF.js could not build the model.',
+  LOAD_TIMEOUT: 'Loading the model took too long.',
+  // URLs
+  URL_INVALID: 'The URL is not valid.',
+  URL_FETCH_FAILED: 'The URL could not be fetched.',
+  URL_HTTP_ERROR: 'The server answered with an error.',
+  // Models and jobs
+  MODEL_NOT_FOUND: 'The model is not loaded.',
+  WRONG_INPUT_SHAPE: 'The input does not match the model.',
+  BACKEND_UNAVAILABLE: 'The requested backend cannot start here.',
+  JOB_FAILED: 'The job failed.',
+  // Worker and storage
+  WORKER_CRASHED: 'The engine stopped unexpectedly.',
+  DEVICE_LOST: 'The GPU device was lost.',
+  STORAGE_FULL: 'Browser storage is full.',
+  STORAGE_UNAVAILABLE: 'Browser storage is not available.',
+  // Data
+  DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
+  INTERNAL: 'Something went wrong inside Bonsai.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Plain-data form that crosses the worker boundary. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  /** A file the error is about, when there is one. */
+  file?: string;
+}
+
+/** Non-fatal findings (e.g. NaN weights): the model loads, the user is told. */
+export interface Warning {
+  code: 'NAN_WEIGHTS' | 'INF_WEIGHTS' | 'QUANTIZED_WEIGHTS' | 'NOT_COUNTED_OPS';
+  message: string;
+}
+
+export class BonsaiError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly file?: string;
+
+  constructor(code: ErrorCode, message: string, hint?: string, file?: string) {
+    super(message);
+    this.name = 'BonsaiError';
+    this.code = code;
+    this.hint = hint;
+    this.file = file;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, hint: this.hint, file: this.file };
+  }
+}
+
+/** An abort is never an error the user needs to see: callers check this first. */
+export function isAbortError(e: unknown): boolean {
+  return (
+    typeof e === 'object' && e !== null && 'name' in e && (e as { name: unknown }).name === 'AbortError'
+  );
+}
+
+/** Wrap anything thrown into the catalogue so the UI always gets a code and a message. */
+export function toErrorInfo(e: unknown, fallback: ErrorCode = 'INTERNAL'): ErrorInfo {
+  if (e instanceof BonsaiError) return e.toInfo();
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: fallback, message: message || ERROR_CODES[fallback] };
+}
+
+export function abortError(): Error {
+  const e = new Error('The job was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}

@@ -1,0 +1,115 @@
+/**
+ * Load a LayersModel exactly as tf.loadLayersModel does (fast zero init, strict weights), without
+ * its leaks: TF.js strands the decoded weight tensors when loadWeights throws. So a cheap dry
+ * build (zero initializers, no weights) first checks every weight name and shape the way
+ * loadWeights will; only a load that cannot fail there is handed to TF.js.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { loadLayersModel, models, type LayersModel } from '@tensorflow/tfjs-layers';
+import { BonsaiError } from '../errors';
+import type { PreparedModel } from './loaded';
+import type { WeightSpec } from './manifest';
+
+export async function loadLayers(p: PreparedModel): Promise<LayersModel> {
+  const a = p.artifacts;
+  const specs = a.weightSpecs ?? [];
+  // The dry model's variables are swept rather than disposed through it: a layer called twice
+  // in the graph keeps a reference count above one, and LayersModel.dispose() skips it.
+  const dry = await sweepNewVariablesOnFailure(() =>
+    models.modelFromJSON({ modelTopology: zeroInitializers(a.modelTopology) } as never),
+  );
+  try {
+    checkWeights(dry, specs, p.modelJsonPath);
+  } finally {
+    const registered = tf.engine().registeredVariables;
+    for (const w of dry.weights) registered[w.name]?.dispose();
+  }
+  return sweepNewVariablesOnFailure(() =>
+    loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: a.modelTopology,
+        weightSpecs: specs,
+        weightData: a.weightData,
+        userDefinedMetadata: a.userDefinedMetadata,
+        // No trainingConfig: Bonsai compiles models itself, and optimizer state is not loaded.
+      }),
+      { strict: true },
+    ),
+  );
+}
+
+/** Run a build step; if it throws, dispose every variable it registered (TF.js does not). */
+async function sweepNewVariablesOnFailure<T>(step: () => Promise<T>): Promise<T> {
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return await step();
+  } catch (e) {
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) {
+      if (!before.has(name)) v.dispose();
+    }
+    throw e;
+  }
+}
+
+/** The topology with every *_initializer replaced by Zeros: the dry build allocates zeros only. */
+function zeroInitializers(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(zeroInitializers);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const isInit = /(_i|I)nitializer$/.test(key) && typeof value === 'object' && value !== null && 'class_name' in value;
+    out[key] = isInit ? { class_name: 'Zeros', config: {} } : zeroInitializers(value);
+  }
+  return out;
+}
+
+/** Mirror LayersModel.loadWeights(weights, strict=true): same name matching, plus shapes. */
+function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): void {
+  const modelSpecs = specs.filter((s) => s.group !== 'optimizer');
+  const total = model.layers.reduce((n, l) => n + l.weights.length, 0);
+  if (total > 0 && modelSpecs.length === 0) {
+    throw new BonsaiError(
+      'MISSING_SHARD',
+      `${file} lists no weights, but the model has ${total} weight tensors.`,
+      'Export the model again with its weights (model.save() writes model.json and .bin files together); without them TF.js would silently use random weights.',
+      file,
+    );
+  }
+  const first = modelSpecs[0]?.name.split('/').pop() ?? '';
+  // Keras 3 names weights "layer/0"; TF.js matches those by position. Leave that path to TF.js.
+  if (modelSpecs.length === 0 || !Number.isNaN(parseInt(first, 10))) return;
+  const byName = new Map<string, number[]>();
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      if (byName.has(w.originalName)) throw mismatch(file, `two weights are named ${w.originalName}`);
+      byName.set(w.originalName, w.shape as number[]);
+    }
+  }
+  for (const spec of modelSpecs) {
+    let name = spec.name;
+    if (!byName.has(name)) {
+      // TF 2.2+ inserts the RNN cell name: "lstm/lstm_cell/kernel" is "lstm/kernel" in TF.js.
+      const t = name.split('/');
+      name = t.slice(0, -2).concat(t[t.length - 1]).join('/');
+    }
+    const shape = byName.get(name);
+    if (!shape) throw mismatch(file, `the manifest's weight "${spec.name}" matches no weight of the model's layers`);
+    if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
+      throw mismatch(file, `weight "${spec.name}" has shape [${spec.shape.join(', ')}] in the manifest, but the layer expects [${shape.join(', ')}]`);
+    }
+    byName.delete(name);
+  }
+  if (byName.size > 0) {
+    const names = [...byName.keys()];
+    throw mismatch(file, `${names.length} of ${total} layer weights have no values in the manifest: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
+  }
+}
+
+function mismatch(file: string, what: string): BonsaiError {
+  return new BonsaiError(
+    'MODEL_LOAD_FAILED',
+    `${file}: the weights do not fit the layers: ${what}.`,
+    'The weights in the manifest do not match the layers in model.json. Use model.json and the .bin files exported together.',
+    file,
+  );
+}

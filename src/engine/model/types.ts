@@ -1,0 +1,49 @@
+/** Plain-data model types shared by the engine, the worker protocol and the UI (no tf import). */
+
+export type ModelFormat = 'layers' | 'graph';
+
+/** A file as it reaches the engine: a path relative to the drop (folder or zip) and its bytes. */
+export interface InputFile {
+  /** Path as dropped: "model.json", "tfjs/group1-shard1of2.bin", "zip:my.zip/model.json". */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface TensorInfo {
+  name: string;
+  /** -1 (or null in TF.js) for a free dimension such as the batch. */
+  shape: number[];
+  dtype: string;
+}
+
+export interface LayerRow {
+  name: string;
+  /** Keras class name for LayersModels, op name for GraphModels. */
+  type: string;
+  outputShape: number[][];
+  params: number;
+  /** Weight dtypes as stored, e.g. "float32" or "uint8 (quantized)". */
+  weightDtypes: string[];
+  /** FLOPs at batch 1 (2 × multiply-adds); null when this layer/op is not counted. */
+  flops: number | null;
+}
+
+export interface ModelSummary {
+  format: ModelFormat;
+  /** keras class of the topology ("Sequential", "Functional"/"Model") or "GraphModel". */
+  className: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  layers: LayerRow[];
+  params: number;
+  float32Bytes: number;
+  storedBytes: number;
+  gzipBytes: number;
+  flops: number;
+  /** Op types present but not counted in `flops` (GraphModels). */
+  flopsNotCounted: string[];
+  /** hex SHA-256 of model.json bytes followed by the weight bytes in manifest order. */
+  sha256: string;
+  /** Quantization found in the manifest, e.g. ["uint8"]. */
+  quantization: string[];
+}

@@ -1,0 +1,53 @@
+/**
+ * Run one suite per backend (cpu and wasm), like TF.js's describeWithFlags. Known gaps are an
+ * explicit list passed as `skipOn`, never a silent skip. Every test gets a leak check: the tensor
+ * count after the test must equal the count before it.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
+
+export const TEST_BACKENDS = ['cpu', 'wasm'] as const;
+export type TestBackend = (typeof TEST_BACKENDS)[number];
+
+let wasmPathsSet = false;
+function ensureWasmPaths(): void {
+  if (wasmPathsSet) return;
+  const require = createRequire(import.meta.url);
+  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  setWasmPaths(path.join(dist, 'dist') + path.sep);
+  wasmPathsSet = true;
+}
+
+export async function useBackend(name: TestBackend): Promise<void> {
+  if (name === 'wasm') ensureWasmPaths();
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`Test setup: backend ${name} did not start.`);
+}
+
+export function describeEachBackend(
+  title: string,
+  fn: (backend: TestBackend) => void,
+  options: { skipOn?: TestBackend[] } = {},
+): void {
+  for (const backend of TEST_BACKENDS) {
+    if (options.skipOn?.includes(backend)) continue;
+    describe(`${title} [${backend}]`, () => {
+      let before = 0;
+      beforeAll(async () => {
+        await useBackend(backend);
+      });
+      beforeEach(async () => {
+        await useBackend(backend);
+        before = tf.memory().numTensors;
+      });
+      afterEach(() => {
+        expect(tf.memory().numTensors, 'tensors leaked by this test').toBe(before);
+      });
+      fn(backend);
+    });
+  }
+}

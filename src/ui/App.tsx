@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { useStore, selectCurrentModel, selectImportJob } from '../store/store';
+import { BenchmarkPanel } from './BenchmarkPanel';
+import { ImportPanel, useWindowDrop } from './DropZone';
+import { ErrorList } from './ErrorList';
+import { Header } from './Header';
+import { JobProgress } from './JobProgress';
+import { LibraryPanel } from './LibraryPanel';
+import { ModelCard } from './ModelCard';
+import { ModelSummaryView } from './ModelSummaryView';
+
+const TABS = [
+  { id: 'summary', label: 'Summary' },
+  { id: 'benchmark', label: 'Benchmark' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+export function App() {
+  const dragging = useWindowDrop();
+  const model = useStore(selectCurrentModel);
+  const importJob = useStore(selectImportJob);
+  const [tab, setTab] = useState<TabId>('summary');
+  const busy = !!importJob;
+
+  return (
+    <div className="app">
+      <Header />
+      <ErrorList />
+      <main className="layout">
+        <aside className="side">
+          {importJob ? <JobProgress job={importJob} /> : null}
+          <ModelCard busy={busy} />
+          <ImportPanel busy={busy} />
+          <LibraryPanel busy={busy} />
+        </aside>
+        <section className="centre">
+          <div role="tablist" aria-label="Views" className="tabs">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls={`panel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
+                onClick={() => setTab(t.id)}
+                onKeyDown={(e) => {
+                  const i = TABS.findIndex((x) => x.id === tab);
+                  if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length].id);
+                  if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length].id);
+                }}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
+            {tab === 'summary' ? (
+              model ? (
+                <ModelSummaryView model={model} />
+              ) : (
+                <p className="muted">Open a model to see its layers, size and FLOPs.</p>
+              )
+            ) : (
+              <BenchmarkPanel />
+            )}
+          </div>
+        </section>
+      </main>
+      {dragging ? (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop model.json with its .bin files, a folder or a .zip
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BackendName } from '../backend/types';
+import { runBenchmark } from '../store/actions';
+import { useStore, selectBenchmarkJob, selectCurrentBenchmark } from '../store/store';
+import { LatencyChart } from './charts/LatencyChart';
+import { DeviceProfileView } from './DeviceProfileView';
+import { JobProgress } from './JobProgress';
+import { formatMs } from './format';
+
+/** Float32 outputs of different backends agree to ~1e-5 on these models; 1e-3 flags a real fault. */
+export const AGREEMENT_TOLERANCE = 1e-3;
+
+const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (slow)', webgl: 'WebGL' };
+
+export function parseBatchSizes(text: string): number[] | null {
+  const sizes = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((t) => Number(t));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) return null;
+  return [...new Set(sizes)];
+}
+
+/** Latency on this device, per backend and batch size, with the device profile beside it. */
+export function BenchmarkPanel() {
+  const available = useStore(useShallow((s) => s.available.filter((b) => b !== 'webgl')));
+  const job = useStore(selectBenchmarkJob);
+  const result = useStore(selectCurrentBenchmark);
+  const hasModel = useStore((s) => !!s.currentModelId);
+  const [chosen, setChosen] = useState<BackendName[]>(['wasm']);
+  const [batchText, setBatchText] = useState('1, 32');
+  const [samples, setSamples] = useState(30);
+  const batchSizes = parseBatchSizes(batchText);
+  const backends = chosen.filter((b) => (available as BackendName[]).includes(b));
+
+  const toggle = (b: BackendName) => setChosen((c) => (c.includes(b) ? c.filter((x) => x !== b) : [...c, b]));
+
+  return (
+    <section aria-labelledby="bench-title" data-testid="benchmark-panel">
+      <h2 id="bench-title">Latency on this device</h2>
+      <form
+        className="options"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (batchSizes && backends.length) void runBenchmark({ backends, batchSizes, samples });
+        }}
+      >
+        <fieldset>
+          <legend>Backends</legend>
+          {available.map((b) => (
+            <label key={b} className="check">
+              <input type="checkbox" checked={chosen.includes(b)} onChange={() => toggle(b)} /> {BACKEND_LABELS[b]}
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>Batch sizes</span>
+          <input value={batchText} onChange={(e) => setBatchText(e.target.value)} aria-invalid={!batchSizes} aria-describedby="batch-help" />
+          <small id="batch-help" className={batchSizes ? 'muted' : 'invalid'}>
+            {batchSizes ? 'Comma-separated, e.g. 1, 32' : 'Whole numbers from 1 to 4096, comma-separated'}
+          </small>
+        </label>
+        <label className="field">
+          <span>Timed samples</span>
+          <input type="number" min={30} max={500} value={samples} onChange={(e) => setSamples(Math.max(30, Number(e.target.value) || 30))} />
+        </label>
+        <button type="submit" className="primary" disabled={!hasModel || !!job || !batchSizes || backends.length === 0}>
+          Run benchmark
+        </button>
+      </form>
+      {job ? <JobProgress job={job} /> : null}
+      {result ? (
+        <div className="bench-result" data-testid="benchmark-result">
+          <LatencyChart runs={result.runs} />
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Backend</th>
+                <th scope="col" className="num">Batch</th>
+                <th scope="col" className="num">Cold (first run)</th>
+                <th scope="col" className="num">Warm median</th>
+                <th scope="col" className="num">p90</th>
+                <th scope="col" className="num">Per image</th>
+                <th scope="col" className="num">Samples × K</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.runs.map((r) => (
+                <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row">
+                  <td>{r.backend}</td>
+                  <td className="num">{r.batchSize}</td>
+                  <td className="num">{formatMs(r.coldMs)}</td>
+                  <td className="num" data-testid="latency-median">{formatMs(r.medianMs)}</td>
+                  <td className="num">{formatMs(r.p90Ms)}</td>
+                  <td className="num">{formatMs(r.medianMs / r.batchSize)}</td>
+                  <td className="num">
+                    {r.samplesMs.length} × {r.k}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Correctness</h3>
+          <ul className="agreement" data-testid="agreement">
+            {result.agreement.map((a) => (
+              <li key={a.backend} data-backend={a.backend} data-ok={a.maxAbsDiff <= AGREEMENT_TOLERANCE}>
+                {a.backend}: outputs {a.maxAbsDiff <= AGREEMENT_TOLERANCE ? 'match' : 'DIFFER from'} the CPU backend on a fixed input
+                (max |Δ| = {a.maxAbsDiff.toExponential(1)})
+              </li>
+            ))}
+          </ul>
+          <h3>Measured on</h3>
+          {result.profiles.map((p) => (
+            <DeviceProfileView key={p.backend} profile={p} />
+          ))}
+        </div>
+      ) : (
+        <p className="muted">Run a benchmark to measure warm median, p90 and cold first-run latency in this browser.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { useStore, selectCurrentModel } from '../store/store';
+import { openModel } from '../store/actions';
+import { formatBytes, formatCount, formatFlops } from './format';
+import { useSamples } from './useSamples';
+
+/** The current model at a glance, and the sample picker. */
+export function ModelCard({ busy }: { busy: boolean }) {
+  const model = useStore(selectCurrentModel);
+  const samples = useSamples();
+  const currentSample = model?.source.kind === 'sample' ? model.name : '';
+  return (
+    <section className="card" aria-labelledby="model-title" data-testid="model-card">
+      <h2 id="model-title">Model</h2>
+      <label className="field">
+        <span>Built-in sample</span>
+        <select
+          value={currentSample}
+          disabled={busy}
+          onChange={(e) => e.target.value && void openModel({ kind: 'sample', sampleId: e.target.value })}
+        >
+          <option value="">— choose —</option>
+          {samples.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+              {s.testAccuracy ? ` (${(s.testAccuracy * 100).toFixed(1)}%)` : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {model ? (
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd data-testid="model-name">{model.name}</dd>
+          <dt>Format</dt>
+          <dd data-testid="model-format">{model.format === 'layers' ? 'LayersModel' : 'GraphModel (inference only)'}</dd>
+          <dt>Parameters</dt>
+          <dd data-testid="model-params">{formatCount(model.summary.params)}</dd>
+          <dt>Stored</dt>
+          <dd data-testid="model-stored">{formatBytes(model.summary.storedBytes)}</dd>
+          <dt>Download (gzip)</dt>
+          <dd data-testid="model-gzip">{formatBytes(model.summary.gzipBytes)}</dd>
+          <dt>FLOPs</dt>
+          <dd data-testid="model-flops">{formatFlops(model.summary.flops)}</dd>
+          <dt>Source</dt>
+          <dd className="wrap">{model.source.label}</dd>
+        </dl>
+      ) : (
+        <p className="muted">No model open. Pick a sample or drop a TF.js model.</p>
+      )}
+      {model?.warnings.map((w) => (
+        <p key={w.code + w.message} className="warning" role="status" data-code={w.code}>
+          ⚠ {w.message}
+        </p>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * EngineClient: the main thread's handle on engine.worker. Job ids, progress callbacks, Cancel that
+ * always takes effect (a worker that does not acknowledge in time is replaced), a watchdog for model
+ * loads that hang, and automatic restart when the worker dies or the GPU device is lost.
+ */
+import type { ErrorInfo } from '../engine/errors';
+import type { BackendName, DeviceProfile } from '../backend/types';
+import type { BackendChoice, FromWorker, JobId, JobResult, JobSpec, MetricPoint, ToWorker } from './protocol';
+
+export interface WorkerLike {
+  postMessage(message: ToWorker, transfer?: Transferable[]): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+export interface Progress {
+  phase: string;
+  done: number;
+  total: number;
+  point?: MetricPoint;
+}
+
+export interface RunOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+  transfer?: Transferable[];
+}
+
+export interface ClientEvents {
+  ready(device: DeviceProfile, available: BackendName[]): void;
+  /** The worker was replaced: every model it held is gone and must be reopened. */
+  restarted(reason: ErrorInfo): void;
+  error(error: ErrorInfo): void;
+}
+
+export interface ClientOptions {
+  /** A job that reports no progress for this long is declared hung; the worker is replaced. */
+  watchdogMs?: number;
+  /** How long Cancel waits for the worker's acknowledgement before replacing it. */
+  cancelGraceMs?: number;
+}
+
+interface Pending {
+  spec: JobSpec;
+  resolve(result: JobResult): void;
+  reject(error: unknown): void;
+  onProgress?: (p: Progress) => void;
+  watchdog?: ReturnType<typeof setTimeout>;
+  cancelTimer?: ReturnType<typeof setTimeout>;
+  cleanup(): void;
+}
+
+export class EngineError extends Error {
+  readonly info: ErrorInfo;
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = 'EngineError';
+    this.info = info;
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('Cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export class EngineClient {
+  private worker: WorkerLike | null = null;
+  private readonly pending = new Map<JobId, Pending>();
+  private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = {
+    ready: new Set(),
+    restarted: new Set(),
+    error: new Set(),
+  };
+  private nextJob = 1;
+  private backend: BackendChoice = 'auto';
+  private readonly watchdogMs: number;
+  private readonly cancelGraceMs: number;
+
+  constructor(
+    private readonly createWorker: () => WorkerLike,
+    options: ClientOptions = {},
+  ) {
+    this.watchdogMs = options.watchdogMs ?? 30_000;
+    this.cancelGraceMs = options.cancelGraceMs ?? 1_500;
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    for (const l of this.listeners[event]) (l as (...a: Parameters<ClientEvents[K]>) => void)(...args);
+  }
+
+  start(backend: BackendChoice = this.backend): void {
+    this.backend = backend;
+    if (!this.worker) {
+      this.worker = this.createWorker();
+      this.worker.onmessage = (e) => this.handle(e.data);
+      this.worker.onerror = (e) => {
+        e.preventDefault?.();
+        this.restart({
+          code: 'WORKER_CRASHED',
+          message: `The engine stopped unexpectedly${e.message ? ` (${e.message})` : ''}.`,
+          hint: 'It was restarted; your library is intact. If this repeats, try the WASM backend or a smaller model.',
+        });
+      };
+    }
+    this.post({ type: 'init', backend });
+  }
+
+  /** Switch backend: the worker re-initialises and answers with a new `ready`. */
+  setBackend(backend: BackendChoice): void {
+    this.start(backend);
+  }
+
+  run(spec: JobSpec, options: RunOptions = {}): Promise<JobResult> {
+    if (!this.worker) this.start();
+    const jobId = `j${this.nextJob++}`;
+    return new Promise<JobResult>((resolve, reject) => {
+      const onAbort = () => this.cancel(jobId);
+      const entry: Pending = {
+        spec,
+        resolve,
+        reject,
+        onProgress: options.onProgress,
+        cleanup: () => {
+          clearTimeout(entry.watchdog);
+          clearTimeout(entry.cancelTimer);
+          options.signal?.removeEventListener('abort', onAbort);
+          this.pending.delete(jobId);
+        },
+      };
+      this.pending.set(jobId, entry);
+      this.armWatchdog(jobId, entry);
+      if (options.signal?.aborted) {
+        entry.cleanup();
+        reject(abortError());
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort);
+      this.post({ type: 'start', jobId, spec }, options.transfer);
+    });
+  }
+
+  disposeModel(modelId: string): void {
+    this.post({ type: 'dispose-model', modelId });
+  }
+
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private cancel(jobId: JobId): void {
+    const entry = this.pending.get(jobId);
+    if (!entry) return;
+    this.post({ type: 'cancel', jobId });
+    entry.cancelTimer = setTimeout(() => {
+      // The worker is stuck inside a long synchronous call: replacing it is the only way to stop it.
+      entry.cleanup();
+      entry.reject(abortError());
+      this.restart({
+        code: 'WORKER_CRASHED',
+        message: 'The engine did not stop in time after Cancel, so it was restarted.',
+        hint: 'Models you had open are reopened from the library.',
+      });
+    }, this.cancelGraceMs);
+  }
+
+  private armWatchdog(jobId: JobId, entry: Pending): void {
+    clearTimeout(entry.watchdog);
+    entry.watchdog = setTimeout(() => {
+      entry.cleanup();
+      const isLoad = entry.spec.kind === 'import';
+      const info: ErrorInfo = isLoad
+        ? {
+            code: 'LOAD_TIMEOUT',
+            message: `Loading the model made no progress for ${Math.round(this.watchdogMs / 1000)} s, so it was stopped.`,
+            hint: 'The model file may be malformed (for example a topology that loops). The engine was restarted; nothing saved was lost.',
+          }
+        : {
+            code: 'JOB_FAILED',
+            message: `The job made no progress for ${Math.round(this.watchdogMs / 1000)} s, so it was stopped.`,
+            hint: 'Try a smaller batch or another backend. The engine was restarted; nothing saved was lost.',
+          };
+      entry.reject(new EngineError(info));
+      this.restart(info, jobId);
+    }, this.watchdogMs);
+  }
+
+  private restart(reason: ErrorInfo, except?: JobId): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const [id, entry] of [...this.pending]) {
+      if (id === except) continue;
+      entry.cleanup();
+      entry.reject(new EngineError(reason));
+    }
+    this.emit('restarted', reason);
+    this.start(this.backend);
+  }
+
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  private handle(message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        this.emit('ready', message.device, message.available);
+        break;
+      case 'progress': {
+        const entry = this.pending.get(message.jobId);
+        if (!entry) break;
+        this.armWatchdog(message.jobId, entry);
+        entry.onProgress?.({ phase: message.phase, done: message.done, total: message.total, point: message.point });
+        break;
+      }
+      case 'result': {
+        const entry = this.pending.get(message.jobId);
+        entry?.cleanup();
+        entry?.resolve(message.result);
+        break;
+      }
+      case 'cancelled': {
+        const entry = this.pending.get(message.jobId);
+        entry?.cleanup();
+        entry?.reject(abortError());
+        break;
+      }
+      case 'error': {
+        if (message.jobId === null) {
+          this.emit('error', message.error);
+          break;
+        }
+        const entry = this.pending.get(message.jobId);
+        entry?.cleanup();
+        entry?.reject(new EngineError(message.error));
+        break;
+      }
+      case 'device-lost':
+        this.backend = 'wasm';
+        this.restart({
+          code: 'DEVICE_LOST',
+          message: `The GPU device was lost (${message.message}).`,
+          hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.',
+        });
+        break;
+      default: {
+        const never: never = message;
+        this.emit('error', { code: 'INTERNAL', message: `Unknown message from the engine: ${JSON.stringify(never)}` });
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/// <reference lib="webworker" />
+/**
+ * The engine's message loop: one AbortController per job, an exhaustive switch on message type,
+ * and every failure turned into a catalogued error. Models and tensors live here only.
+ */
+import '../backend/wasm-paths';
+import { initBackend, onDeviceLost, availableBackends } from '../backend/select';
+import { isAbortError, toErrorInfo } from '../engine/errors';
+import type { FromWorker, JobId, JobResult, JobSpec, ToWorker } from './protocol';
+import { createJobContext, type JobContext } from './jobs/context';
+import { runImport } from './jobs/import';
+import { runBenchmark } from './jobs/benchmark';
+import { disposeModel } from './models';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const jobs = new Map<JobId, AbortController>();
+/** Jobs wait for the backend: an import sent right after init must not race its start-up. */
+let backendReady: Promise<unknown> = Promise.resolve();
+
+function post(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
+  switch (spec.kind) {
+    case 'import':
+      return { kind: 'import', model: await runImport(spec.source, spec.name, ctx) };
+    case 'benchmark':
+      return { kind: 'benchmark', result: await runBenchmark(spec.spec, ctx) };
+    default: {
+      const never: never = spec;
+      throw new Error(`Unknown job ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+async function start(jobId: JobId, spec: JobSpec): Promise<void> {
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  try {
+    await backendReady;
+    const result = await execute(spec, createJobContext(jobId, controller.signal, post));
+    if (controller.signal.aborted) post({ type: 'cancelled', jobId });
+    else post({ type: 'result', jobId, result });
+  } catch (e) {
+    if (isAbortError(e) || controller.signal.aborted) post({ type: 'cancelled', jobId });
+    else post({ type: 'error', jobId, error: toErrorInfo(e, 'JOB_FAILED') });
+  } finally {
+    jobs.delete(jobId);
+  }
+}
+
+onDeviceLost((info) => post({ type: 'device-lost', message: info }));
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      backendReady = backendReady.then(async () => {
+        try {
+          const device = await initBackend(message.backend);
+          post({ type: 'ready', device, available: await availableBackends() });
+        } catch (e) {
+          post({ type: 'error', jobId: null, error: toErrorInfo(e, 'BACKEND_UNAVAILABLE') });
+        }
+      });
+      break;
+    case 'start':
+      void start(message.jobId, message.spec);
+      break;
+    case 'cancel':
+      jobs.get(message.jobId)?.abort();
+      break;
+    case 'dispose-model':
+      disposeModel(message.modelId);
+      break;
+    default: {
+      const never: never = message;
+      post({ type: 'error', jobId: null, error: { code: 'INTERNAL', message: `Unknown message ${JSON.stringify(never)}` } });
+    }
+  }
+};
+
+self.addEventListener('unhandledrejection', (event) => {
+  post({ type: 'error', jobId: null, error: toErrorInfo(event.reason) });
+});
