@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore, selectCurrentModel, selectImportJob } from '../store/store';
-import { BenchmarkPanel } from './BenchmarkPanel';
+import { BenchmarkPanel, prefetchCharts } from './BenchmarkPanel';
 import { ImportPanel, useWindowDrop } from './DropZone';
 import { ErrorList } from './ErrorList';
 import { Header } from './Header';
@@ -21,6 +21,7 @@ export function App() {
   const importJob = useStore(selectImportJob);
   const [tab, setTab] = useState<TabId>('summary');
   const busy = !!importJob;
+  useEffect(prefetchCharts, []);
 
   return (
     <div className="app">

@@ -1,15 +1,22 @@
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BackendName } from '../backend/types';
 import { runBenchmark } from '../store/actions';
 import { useStore, selectBenchmarkJob, selectCurrentBenchmark } from '../store/store';
-import { LatencyChart } from './charts/LatencyChart';
 import { DeviceProfileView } from './DeviceProfileView';
 import { JobProgress } from './JobProgress';
 import { formatMs } from './format';
 
 /** Float32 outputs of different backends agree to ~1e-5 on these models; 1e-3 flags a real fault. */
 export const AGREEMENT_TOLERANCE = 1e-3;
+
+// recharts is a large library: it loads in its own chunk, prefetched when the browser is idle.
+const loadLatencyChart = () => import('./charts/LatencyChart');
+const LatencyChart = lazy(() => loadLatencyChart().then((m) => ({ default: m.LatencyChart })));
+export function prefetchCharts(): void {
+  const idle = (globalThis as { requestIdleCallback?: (cb: () => void) => void }).requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 2000));
+  idle(() => void loadLatencyChart());
+}
 
 const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (slow)', webgl: 'WebGL' };
 
@@ -72,7 +79,9 @@ export function BenchmarkPanel() {
       {job ? <JobProgress job={job} /> : null}
       {result ? (
         <div className="bench-result" data-testid="benchmark-result">
-          <LatencyChart runs={result.runs} />
+          <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
+            <LatencyChart runs={result.runs} />
+          </Suspense>
           <table className="table">
             <thead>
               <tr>
