@@ -43,6 +43,17 @@ export const ERROR_CODES = {
   STORAGE_UNAVAILABLE: 'Browser storage is not available.',
   // Data
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
+  NO_IMAGES: 'No images were found.',
+  IMAGE_UNREADABLE: 'An image could not be read.',
+  ONE_CLASS_ONLY: 'A labeled image dataset needs at least two class folders.',
+  CHANNEL_MISMATCH: 'The model input has a channel count images cannot fill.',
+  DATASET_TOO_LARGE: 'The dataset is larger than Bonsai holds in memory.',
+  UNLABELED_DATA: 'This needs labelled data.',
+  // Training and evaluation
+  BAD_CONFIG: 'A setting is out of range.',
+  NOT_TRAINABLE: 'Bonsai cannot train this model.',
+  TRAINING_DIVERGED: 'Training diverged (the loss is not a finite number).',
+  OUTPUT_MISMATCH: 'The model output does not fit the labels or the other model.',
   INTERNAL: 'Something went wrong inside Bonsai.',
 } as const;
 
@@ -59,7 +70,7 @@ export interface ErrorInfo {
 
 /** Non-fatal findings (e.g. NaN weights): the model loads, the user is told. */
 export interface Warning {
-  code: 'NAN_WEIGHTS' | 'INF_WEIGHTS' | 'QUANTIZED_WEIGHTS' | 'NOT_COUNTED_OPS';
+  code: 'NAN_WEIGHTS' | 'INF_WEIGHTS' | 'QUANTIZED_WEIGHTS' | 'NOT_COUNTED_OPS' | 'IMAGES_SKIPPED' | 'FILES_IGNORED';
   message: string;
 }
 

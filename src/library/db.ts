@@ -16,8 +16,8 @@ export interface LibraryEntry {
   storedBytes: number;
   gzipBytes: number;
   params: number;
-  /** The variant this one was made from, and how (set by techniques in later issues). */
-  parentId?: string;
+  /** The model this one was made from, and how (training, pruning, …): a tree of variants. */
+  parent?: { ref: { kind: 'sample'; sampleId: string } | { kind: 'library'; libraryId: string }; name: string; step: string };
   step?: { technique: string; config: unknown };
 }
 

@@ -1,77 +1,23 @@
 /** Actions: the only place the UI's intents reach the engine. */
 import type { InputFile } from '../engine/model/types';
-import { deleteFromLibrary, listLibrary } from '../library/db';
-import type { BackendChoice, BenchmarkSpec, JobResult, JobSpec, ModelSource } from '../worker/protocol';
+import { deleteFromLibrary } from '../library/db';
+import type { BackendChoice, BenchmarkSpec, ModelSource } from '../worker/protocol';
+import { loadBuiltinDataset } from './data-actions';
 import { engine } from './engine';
-import { reportError, errorInfoOf } from './errors';
-import { useStore, type JobKind } from './store';
+import { reportError } from './errors';
+import { adoptModel, refreshLibrary, runJob } from './jobs';
 import { rememberLastModel, recallLastModel, recallBackend, rememberBackend } from './persist';
 import { defaultSampleId } from './samples';
+import { useStore } from './store';
 
-async function runJob(kind: JobKind, label: string, spec: JobSpec, transfer?: Transferable[]): Promise<JobResult | undefined> {
-  const controller = new AbortController();
-  useStore.setState((s) => ({
-    jobs: {
-      ...s.jobs,
-      [kind]: { kind, label, phase: 'Starting', done: 0, total: 1, startedAt: performance.now(), points: [], cancel: () => controller.abort() },
-    },
-  }));
-  try {
-    return await engine.run(spec, {
-      signal: controller.signal,
-      transfer,
-      onProgress: (p) =>
-        useStore.setState((s) => {
-          const job = s.jobs[kind];
-          if (!job) return {};
-          return {
-            jobs: {
-              ...s.jobs,
-              [kind]: { ...job, phase: p.phase, done: p.done, total: p.total, points: p.point ? [...job.points, p.point] : job.points },
-            },
-          };
-        }),
-    });
-  } catch (e) {
-    reportError(e);
-    return undefined;
-  } finally {
-    useStore.setState((s) => ({ jobs: { ...s.jobs, [kind]: undefined } }));
-  }
-}
-
-export async function refreshLibrary(): Promise<void> {
-  try {
-    useStore.setState({ library: await listLibrary(), libraryError: undefined });
-  } catch (e) {
-    useStore.setState({ libraryError: errorInfoOf(e) });
-  }
-}
+export { refreshLibrary } from './jobs';
 
 export async function openModel(source: ModelSource, name?: string, transfer?: Transferable[]): Promise<boolean> {
   const label = source.kind === 'files' ? 'Importing files' : source.kind === 'url' ? 'Loading from URL' : 'Opening model';
   const result = await runJob('import', label, { kind: 'import', source, name }, transfer);
   if (result?.kind !== 'import') return false;
-  const model = result.model;
-  const previous = useStore.getState().currentModelId;
-  useStore.setState((s) => ({ models: { ...s.models, [model.id]: model }, currentModelId: model.id }));
-  if (previous && previous !== model.id) closeModel(previous, false);
-  if (model.storageError) reportError(model.storageError);
-  if (source.kind === 'sample') rememberLastModel({ kind: 'sample', sampleId: source.sampleId });
-  else if (model.libraryId) rememberLastModel({ kind: 'library', libraryId: model.libraryId });
-  await refreshLibrary();
+  await adoptModel(result.model);
   return true;
-}
-
-function closeModel(id: string, clearCurrent: boolean): void {
-  engine.disposeModel(id);
-  useStore.setState((s) => {
-    const models = { ...s.models };
-    const benchmarks = { ...s.benchmarks };
-    delete models[id];
-    delete benchmarks[id];
-    return { models, benchmarks, currentModelId: clearCurrent && s.currentModelId === id ? undefined : s.currentModelId };
-  });
 }
 
 export function importFiles(files: InputFile[]): Promise<boolean> {
@@ -97,7 +43,8 @@ export async function deleteLibraryModel(id: string): Promise<void> {
   } catch (e) {
     reportError(e);
   }
-  if (recallLastModel()?.kind === 'library') rememberLastModel(undefined);
+  const last = recallLastModel();
+  if (last?.kind === 'library' && last.libraryId === id) rememberLastModel(undefined);
   await refreshLibrary();
 }
 
@@ -105,6 +52,18 @@ export function setBackend(choice: BackendChoice): void {
   rememberBackend(choice);
   useStore.setState({ backendChoice: choice, engineStatus: 'starting' });
   engine.setBackend(choice);
+}
+
+async function openDefaultSample(): Promise<void> {
+  const sampleId = await defaultSampleId();
+  if (sampleId) await openModel({ kind: 'sample', sampleId });
+}
+
+/** Reopen what was open (the last model, else the default sample) and the built-in dataset. */
+async function restoreSession(): Promise<void> {
+  const last = recallLastModel();
+  if (!(last && (await openModel(last)))) await openDefaultSample();
+  await loadBuiltinDataset();
 }
 
 let started = false;
@@ -117,27 +76,15 @@ export function startApp(): void {
   engine.on('restarted', (reason) => {
     reportError(reason);
     const current = useStore.getState().currentModelId;
-    const info = current ? useStore.getState().models[current] : undefined;
-    useStore.setState({ engineStatus: 'restarting', models: {}, benchmarks: {}, currentModelId: undefined, jobs: {} });
-    // The new worker has no models: reopen the current one from where it came.
-    void (async () => {
-      const again = info?.libraryId ? ({ kind: 'library', libraryId: info.libraryId } as const) : recallLastModel();
-      if (again && (await openModel(again))) return;
-      await openDefaultSample();
-    })();
+    const ref = current ? useStore.getState().models[current]?.ref : undefined;
+    if (ref) rememberLastModel(ref);
+    // The new worker holds no models or datasets: reopen them.
+    useStore.setState({ engineStatus: 'restarting', models: {}, benchmarks: {}, evaluations: {}, datasets: {}, currentModelId: undefined, currentDatasetId: undefined, jobs: {} });
+    void restoreSession();
   });
   const choice = recallBackend();
   useStore.setState({ backendChoice: choice });
   engine.start(choice);
   void refreshLibrary();
-  const last = recallLastModel();
-  void (async () => {
-    if (last && (await openModel(last))) return;
-    await openDefaultSample();
-  })();
-}
-
-async function openDefaultSample(): Promise<void> {
-  const sampleId = await defaultSampleId();
-  if (sampleId) await openModel({ kind: 'sample', sampleId });
+  void restoreSession();
 }

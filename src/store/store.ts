@@ -6,9 +6,9 @@ import { create } from 'zustand';
 import type { ErrorInfo, Warning } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { LibraryEntry } from '../library/db';
-import type { BackendChoice, BenchmarkResult, ModelId, ModelInfo, MetricPoint } from '../worker/protocol';
+import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint } from '../worker/protocol';
 
-export type JobKind = 'import' | 'benchmark';
+export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train';
 
 export interface JobState {
   kind: JobKind;
@@ -34,6 +34,12 @@ export interface ModelsSlice {
   benchmarks: Record<ModelId, BenchmarkResult>;
 }
 
+export interface DatasetsSlice {
+  datasets: Record<DatasetId, DatasetInfo>;
+  currentDatasetId?: DatasetId;
+  evaluations: Record<ModelId, Evaluation>;
+}
+
 export interface JobsSlice {
   jobs: Partial<Record<JobKind, JobState>>;
 }
@@ -48,7 +54,7 @@ export interface NoticesSlice {
   warnings: Warning[];
 }
 
-export type AppState = EngineSlice & ModelsSlice & JobsSlice & LibrarySlice & NoticesSlice;
+export type AppState = EngineSlice & ModelsSlice & DatasetsSlice & JobsSlice & LibrarySlice & NoticesSlice;
 
 export const initialState: AppState = {
   engineStatus: 'starting',
@@ -56,6 +62,8 @@ export const initialState: AppState = {
   backendChoice: 'auto',
   models: {},
   benchmarks: {},
+  datasets: {},
+  evaluations: {},
   jobs: {},
   library: [],
   errors: [],
@@ -74,3 +82,8 @@ export const selectBenchmarkJob = (s: AppState) => s.jobs.benchmark;
 export const selectErrors = (s: AppState) => s.errors;
 export const selectDevice = (s: AppState) => s.device;
 export const selectLibrary = (s: AppState) => s.library;
+export const selectCurrentDataset = (s: AppState): DatasetInfo | undefined =>
+  s.currentDatasetId ? s.datasets[s.currentDatasetId] : undefined;
+export const selectCurrentEvaluation = (s: AppState): Evaluation | undefined =>
+  s.currentModelId ? s.evaluations[s.currentModelId] : undefined;
+export const selectJob = (kind: JobKind) => (s: AppState) => s.jobs[kind];

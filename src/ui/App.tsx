@@ -8,9 +8,14 @@ import { JobProgress } from './JobProgress';
 import { LibraryPanel } from './LibraryPanel';
 import { ModelCard } from './ModelCard';
 import { ModelSummaryView } from './ModelSummaryView';
+import { DatasetCard } from './DatasetCard';
+import { EvaluatePanel } from './EvaluatePanel';
+import { TrainPanel } from './TrainPanel';
 
 const TABS = [
   { id: 'summary', label: 'Summary' },
+  { id: 'evaluate', label: 'Evaluate' },
+  { id: 'train', label: 'Train' },
   { id: 'benchmark', label: 'Benchmark' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -19,6 +24,7 @@ export function App() {
   const dragging = useWindowDrop();
   const model = useStore(selectCurrentModel);
   const importJob = useStore(selectImportJob);
+  const datasetJob = useStore((s) => s.jobs.dataset);
   const [tab, setTab] = useState<TabId>('summary');
   const busy = !!importJob;
   useEffect(prefetchCharts, []);
@@ -31,6 +37,8 @@ export function App() {
         <aside className="side">
           {importJob ? <JobProgress job={importJob} /> : null}
           <ModelCard busy={busy} />
+          {datasetJob ? <JobProgress job={datasetJob} /> : null}
+          <DatasetCard busy={!!datasetJob} />
           <ImportPanel busy={busy} />
           <LibraryPanel busy={busy} />
         </aside>
@@ -62,6 +70,10 @@ export function App() {
               ) : (
                 <p className="muted">Open a model to see its layers, size and FLOPs.</p>
               )
+            ) : tab === 'evaluate' ? (
+              <EvaluatePanel />
+            ) : tab === 'train' ? (
+              <TrainPanel />
             ) : (
               <BenchmarkPanel />
             )}

@@ -1,4 +1,4 @@
-import { useStore, selectCurrentModel } from '../store/store';
+import { useStore, selectCurrentModel, selectCurrentEvaluation } from '../store/store';
 import { openModel } from '../store/actions';
 import { formatBytes, formatCount, formatFlops } from './format';
 import { useSamples } from './useSamples';
@@ -6,6 +6,7 @@ import { useSamples } from './useSamples';
 /** The current model at a glance, and the sample picker. */
 export function ModelCard({ busy }: { busy: boolean }) {
   const model = useStore(selectCurrentModel);
+  const evaluation = useStore(selectCurrentEvaluation);
   const samples = useSamples();
   const currentSample = model?.source.kind === 'sample' ? model.name : '';
   return (
@@ -41,6 +42,28 @@ export function ModelCard({ busy }: { busy: boolean }) {
           <dd data-testid="model-gzip">{formatBytes(model.summary.gzipBytes)}</dd>
           <dt>FLOPs</dt>
           <dd data-testid="model-flops">{formatFlops(model.summary.flops)}</dd>
+          {evaluation?.accuracy ? (
+            <>
+              <dt>Accuracy</dt>
+              <dd data-testid="model-accuracy">
+                {(evaluation.accuracy.accuracy * 100).toFixed(2)}% <span className="muted">({evaluation.datasetName})</span>
+              </dd>
+            </>
+          ) : null}
+          {evaluation?.fidelity ? (
+            <>
+              <dt>Fidelity</dt>
+              <dd>
+                {(evaluation.fidelity.agreement * 100).toFixed(2)}% <span className="muted">vs {evaluation.fidelity.referenceName}</span>
+              </dd>
+            </>
+          ) : null}
+          {model.parent ? (
+            <>
+              <dt>Made from</dt>
+              <dd>{model.parent.name}</dd>
+            </>
+          ) : null}
           <dt>Source</dt>
           <dd className="wrap">{model.source.label}</dd>
         </dl>

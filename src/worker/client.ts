@@ -151,6 +151,10 @@ export class EngineClient {
     this.post({ type: 'dispose-model', modelId });
   }
 
+  disposeDataset(datasetId: string): void {
+    this.post({ type: 'dispose-dataset', datasetId });
+  }
+
   terminate(): void {
     this.worker?.terminate();
     this.worker = null;

@@ -4,13 +4,20 @@
  * and every failure turned into a catalogued error. Models and tensors live here only.
  */
 import '../backend/wasm-paths';
+// tfjs-core alone does not add chained tensor methods (t.flatten()…), which tfjs-layers needs
+// (e.g. the Orthogonal initializer of recurrent layers).
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { initBackend, onDeviceLost, availableBackends } from '../backend/select';
 import { isAbortError, toErrorInfo } from '../engine/errors';
 import type { FromWorker, JobId, JobResult, JobSpec, ToWorker } from './protocol';
 import { createJobContext, type JobContext } from './jobs/context';
 import { runImport } from './jobs/import';
 import { runBenchmark } from './jobs/benchmark';
+import { runLoadDataset } from './jobs/dataset';
+import { runEvaluate } from './jobs/evaluate';
+import { runTrain } from './jobs/train';
 import { disposeModel } from './models';
+import { disposeDatasetById } from './datasets';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -28,6 +35,12 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
       return { kind: 'import', model: await runImport(spec.source, spec.name, ctx) };
     case 'benchmark':
       return { kind: 'benchmark', result: await runBenchmark(spec.spec, ctx) };
+    case 'load-dataset':
+      return { kind: 'load-dataset', dataset: await runLoadDataset(spec.source, ctx) };
+    case 'evaluate':
+      return { kind: 'evaluate', evaluation: await runEvaluate(spec.modelId, spec.datasetId, spec.reference, ctx) };
+    case 'train':
+      return { kind: 'train', ...(await runTrain(spec.modelId, spec.datasetId, spec.config, spec.name, ctx)) };
     default: {
       const never: never = spec;
       throw new Error(`Unknown job ${JSON.stringify(never)}`);
@@ -74,6 +87,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'dispose-model':
       disposeModel(message.modelId);
+      break;
+    case 'dispose-dataset':
+      disposeDatasetById(message.datasetId);
       break;
     default: {
       const never: never = message;

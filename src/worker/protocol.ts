@@ -6,9 +6,12 @@ import type { ErrorInfo, Warning } from '../engine/errors';
 import type { InputFile, ModelFormat, ModelSummary } from '../engine/model/types';
 import type { LatencyResult } from '../engine/metrics/latency-types';
 import type { DeviceProfile, BackendName } from '../backend/types';
+import type { DatasetSummary } from '../engine/data/types';
+import type { TrainConfig, TrainHistory } from '../engine/train/meta';
 
 export type JobId = string;
 export type ModelId = string;
+export type DatasetId = string;
 export type BackendChoice = 'auto' | BackendName;
 
 export type ModelSource =
@@ -16,6 +19,43 @@ export type ModelSource =
   | { kind: 'url'; url: string }
   | { kind: 'files'; files: InputFile[] }
   | { kind: 'library'; libraryId: string };
+
+/** A model that can be reopened after a reload or an engine restart. */
+export type ModelRef = { kind: 'sample'; sampleId: string } | { kind: 'library'; libraryId: string };
+
+export type DatasetSource =
+  | { kind: 'builtin'; id: 'mnist' }
+  /** Dropped images: one sub-folder per class when labeled; resized to `modelId`'s input. */
+  | { kind: 'images'; files: InputFile[]; labeled: boolean; modelId: ModelId; name?: string };
+
+export interface DatasetInfo {
+  id: DatasetId;
+  summary: DatasetSummary;
+  /** E.g. unreadable images skipped, files that are not images. */
+  warnings: Warning[];
+}
+
+export interface AccuracyResult {
+  accuracy: number;
+  count: number;
+  confusion: number[][];
+  perClassAccuracy: number[];
+}
+
+export interface FidelityResult {
+  agreement: number;
+  meanKL: number;
+  count: number;
+  referenceName: string;
+}
+
+export interface Evaluation {
+  modelId: ModelId;
+  datasetId: DatasetId;
+  datasetName: string;
+  accuracy?: AccuracyResult;
+  fidelity?: FidelityResult;
+}
 
 /** What the UI knows about a loaded model: plain data only, the tensors stay in the worker. */
 export interface ModelInfo {
@@ -27,6 +67,10 @@ export interface ModelInfo {
   warnings: Warning[];
   /** Id in the IndexedDB library, when saved. */
   libraryId?: string;
+  /** How to reopen this model (after a reload or an engine restart). */
+  ref?: ModelRef;
+  /** The model this one was made from, and by what. */
+  parent?: { ref: ModelRef; name: string; step: string };
   /** Set when the library could not store it (full or denied): the model still works. */
   storageError?: ErrorInfo;
 }
@@ -51,11 +95,17 @@ export interface BenchmarkResult {
 
 export type JobSpec =
   | { kind: 'import'; source: ModelSource; name?: string }
-  | { kind: 'benchmark'; spec: BenchmarkSpec };
+  | { kind: 'benchmark'; spec: BenchmarkSpec }
+  | { kind: 'load-dataset'; source: DatasetSource }
+  | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
+  | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string };
 
 export type JobResult =
   | { kind: 'import'; model: ModelInfo }
-  | { kind: 'benchmark'; result: BenchmarkResult };
+  | { kind: 'benchmark'; result: BenchmarkResult }
+  | { kind: 'load-dataset'; dataset: DatasetInfo }
+  | { kind: 'evaluate'; evaluation: Evaluation }
+  | { kind: 'train'; model: ModelInfo; history: TrainHistory };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */
@@ -68,7 +118,8 @@ export type ToWorker =
   | { type: 'init'; backend: BackendChoice }
   | { type: 'start'; jobId: JobId; spec: JobSpec }
   | { type: 'cancel'; jobId: JobId }
-  | { type: 'dispose-model'; modelId: ModelId };
+  | { type: 'dispose-model'; modelId: ModelId }
+  | { type: 'dispose-dataset'; datasetId: DatasetId };
 
 export type FromWorker =
   | { type: 'ready'; device: DeviceProfile; available: BackendName[] }

@@ -6,7 +6,9 @@ import type { InputFile } from '../../engine/model/types';
 import { summarize } from '../../engine/metrics/summary';
 import { throwIfAborted } from '../../engine/runtime/yield';
 import { readLibraryFiles, getLibraryEntry, saveToLibrary, type LibraryEntry } from '../../library/db';
-import type { ModelInfo, ModelSource } from '../protocol';
+import type { ModelInfo, ModelRef, ModelSource } from '../protocol';
+import type { LoadedModel, PreparedModel } from '../../engine/model/loaded';
+import type { ModelSummary } from '../../engine/model/types';
 import { registerModel } from '../models';
 import type { JobContext } from './context';
 
@@ -46,11 +48,56 @@ function defaultName(source: ModelSource, modelJsonPath: string): string {
   return parts.length > 1 ? parts[parts.length - 2].replace(/\.zip$/i, '') : 'model';
 }
 
-/** Fetch or collect → validate → load → summarize → save to the library. */
-export async function runImport(source: ModelSource, name: string | undefined, ctx: JobContext): Promise<ModelInfo> {
-  ctx.progress('Reading files', 0, 4);
-  const { files, label, libraryEntry } = await resolveFiles(source);
+/** Load a model the user can name again (a sample or a library entry) without registering it. */
+export async function loadRef(ref: ModelRef, ctx: JobContext): Promise<{ loaded: LoadedModel; name: string }> {
+  const { files, libraryEntry } = await resolveFiles(ref);
   throwIfAborted(ctx.signal);
+  const loaded = await loadPrepared(prepareModel(files));
+  return { loaded, name: libraryEntry?.name ?? (ref.kind === 'sample' ? ref.sampleId : ref.libraryId) };
+}
+
+export interface OpenOptions {
+  name: string;
+  sourceKind: ModelSource['kind'];
+  label: string;
+  /** Save to the library under the model's fingerprint (not for built-in samples). */
+  save: boolean;
+  /** Already in the library (opened from it): keep its id. */
+  libraryEntry?: LibraryEntry;
+  sampleId?: string;
+  parent?: ModelInfo['parent'];
+}
+
+async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions): Promise<{ libraryId?: string; storageError?: ModelInfo['storageError'] }> {
+  const entry: LibraryEntry = {
+    id: summary.sha256,
+    name: opts.name,
+    format: prepared.format,
+    sourceLabel: opts.label,
+    createdAt: Date.now(),
+    storedBytes: summary.storedBytes,
+    gzipBytes: summary.gzipBytes,
+    params: summary.params,
+    parent: opts.parent,
+  };
+  const files = [
+    { path: prepared.modelJsonPath, bytes: prepared.modelJsonBytes },
+    ...prepared.shards.map((s) => ({ path: s.path, bytes: s.bytes })),
+  ];
+  try {
+    await saveToLibrary(entry, files);
+    return { libraryId: entry.id };
+  } catch (e) {
+    return { storageError: e instanceof BonsaiError ? e.toInfo() : { code: 'STORAGE_UNAVAILABLE', message: String(e) } };
+  }
+}
+
+/**
+ * Validate → load → summarize → (save to the library) → register: the one path every model takes
+ * into the engine, whether dropped, fetched, reopened or produced by a technique. Files written by
+ * Bonsai go through the same validation as a user's, so every variant is stock-loadable.
+ */
+export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: JobContext): Promise<ModelInfo> {
   ctx.progress('Validating', 1, 4);
   const prepared = prepareModel(files);
   ctx.progress('Building the model', 2, 4);
@@ -60,43 +107,46 @@ export async function runImport(source: ModelSource, name: string | undefined, c
     ctx.progress('Measuring', 3, 4);
     const summary = await summarize(loaded);
     throwIfAborted(ctx.signal);
-    const modelName = name ?? libraryEntry?.name ?? defaultName(source, prepared.modelJsonPath);
-    let storageError: ModelInfo['storageError'];
-    let libraryId: string | undefined = libraryEntry?.id;
-    if (!libraryEntry && source.kind !== 'sample') {
-      const entry: LibraryEntry = {
-        id: summary.sha256,
-        name: modelName,
-        format: prepared.format,
-        sourceLabel: label,
-        createdAt: Date.now(),
-        storedBytes: summary.storedBytes,
-        gzipBytes: summary.gzipBytes,
-        params: summary.params,
-      };
-      const stored = [
-        { path: prepared.modelJsonPath, bytes: prepared.modelJsonBytes },
-        ...prepared.shards.map((s) => ({ path: s.path, bytes: s.bytes })),
-      ];
-      try {
-        await saveToLibrary(entry, stored);
-        libraryId = entry.id;
-      } catch (e) {
-        storageError = e instanceof BonsaiError ? e.toInfo() : { code: 'STORAGE_UNAVAILABLE', message: String(e) };
-      }
-    }
+    const stored = opts.save && !opts.libraryEntry ? await storeInLibrary(prepared, summary, opts) : { libraryId: opts.libraryEntry?.id };
     ctx.progress('Done', 4, 4);
+    const ref: ModelRef | undefined = opts.sampleId
+      ? { kind: 'sample', sampleId: opts.sampleId }
+      : stored.libraryId
+        ? { kind: 'library', libraryId: stored.libraryId }
+        : undefined;
     return registerModel(loaded, {
-      name: modelName,
+      name: opts.name,
       format: prepared.format,
-      source: { kind: source.kind, label },
+      source: { kind: opts.sourceKind, label: opts.label },
       summary,
       warnings: prepared.warnings,
-      libraryId,
-      storageError,
+      libraryId: stored.libraryId,
+      ref,
+      parent: opts.parent ?? opts.libraryEntry?.parent,
+      storageError: stored.storageError,
     });
   } catch (e) {
     disposeLoaded(loaded);
     throw e;
   }
+}
+
+/** Fetch or collect the files of a model source, then open them. */
+export async function runImport(source: ModelSource, name: string | undefined, ctx: JobContext): Promise<ModelInfo> {
+  ctx.progress('Reading files', 0, 4);
+  const { files, label, libraryEntry } = await resolveFiles(source);
+  throwIfAborted(ctx.signal);
+  const modelJsonPath = files.find((f) => /(^|\/)model\.json$/i.test(f.path))?.path ?? 'model.json';
+  return openFromFiles(
+    files,
+    {
+      name: name ?? libraryEntry?.name ?? defaultName(source, modelJsonPath),
+      sourceKind: source.kind,
+      label,
+      save: source.kind !== 'sample',
+      libraryEntry,
+      sampleId: source.kind === 'sample' ? source.sampleId : undefined,
+    },
+    ctx,
+  );
 }

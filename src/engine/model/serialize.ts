@@ -1,0 +1,63 @@
+/**
+ * Write a LayersModel as the files a TF.js export has — model.json (format 'layers-model') and one
+ * weight shard — so Bonsai's own import and stock `tf.loadLayersModel` both read it. Training
+ * state (optimizer, compile config) is not written: Bonsai compiles models itself.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { BonsaiError } from '../errors';
+import { loadPrepared } from './load';
+import type { InputFile } from './types';
+import { prepareModel } from './validate';
+
+export const WEIGHT_SHARD_NAME = 'group1-shard1of1.bin';
+export const MODEL_JSON_NAME = 'model.json';
+
+function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const parts = Array.isArray(data) ? data : [data];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p), offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+/** model.json + group1-shard1of1.bin for this model's topology and current weights. */
+export async function serializeLayersModel(model: LayersModel): Promise<InputFile[]> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!saved || !saved.modelTopology) {
+    throw new BonsaiError('INTERNAL', 'Error in serializeLayersModel: model.save produced no topology.');
+  }
+  const weights = concatWeightData(saved.weightData);
+  const modelJson: Record<string, unknown> = {
+    format: 'layers-model',
+    generatedBy: saved.generatedBy ?? 'TensorFlow.js',
+    convertedBy: 'Bonsai',
+    modelTopology: saved.modelTopology,
+    weightsManifest: [{ paths: [WEIGHT_SHARD_NAME], weights: saved.weightSpecs ?? [] }],
+  };
+  if (saved.userDefinedMetadata) modelJson.userDefinedMetadata = saved.userDefinedMetadata;
+  return [
+    { path: MODEL_JSON_NAME, bytes: new TextEncoder().encode(JSON.stringify(modelJson)) },
+    { path: WEIGHT_SHARD_NAME, bytes: weights },
+  ];
+}
+
+/**
+ * An independent copy (fresh variables, same weight values) through serialize + load, so a variant
+ * never shares weights with its parent. The caller disposes it (`model.dispose()`).
+ */
+export async function cloneLayersModel(model: LayersModel): Promise<LayersModel> {
+  const loaded = await loadPrepared(prepareModel(await serializeLayersModel(model)));
+  if (loaded.format !== 'layers') throw new BonsaiError('INTERNAL', 'Error in cloneLayersModel: the copy did not load as a LayersModel.');
+  return loaded.model;
+}
