@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   CHANNEL_MISMATCH: 'The model input has a channel count images cannot fill.',
   DATASET_TOO_LARGE: 'The dataset is larger than Bonsai holds in memory.',
   UNLABELED_DATA: 'This needs labelled data.',
+  NO_TRAINING_DATA: 'This needs a dataset split that is not loaded (training or validation).',
   // Training and evaluation
   BAD_CONFIG: 'A setting is out of range.',
   NOT_TRAINABLE: 'Bonsai cannot train this model.',

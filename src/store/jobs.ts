@@ -62,9 +62,11 @@ function closeModel(id: string): void {
     const models = { ...s.models };
     const benchmarks = { ...s.benchmarks };
     const evaluations = { ...s.evaluations };
+    const reports = { ...s.reports };
     delete models[id];
     delete benchmarks[id];
     delete evaluations[id];
-    return { models, benchmarks, evaluations };
+    delete reports[id];
+    return { models, benchmarks, evaluations, reports };
   });
 }

@@ -6,9 +6,9 @@ import { create } from 'zustand';
 import type { ErrorInfo, Warning } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { LibraryEntry } from '../library/db';
-import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint } from '../worker/protocol';
+import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint, VariantReport } from '../worker/protocol';
 
-export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train';
+export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export';
 
 export interface JobState {
   kind: JobKind;
@@ -32,6 +32,8 @@ export interface ModelsSlice {
   models: Record<ModelId, ModelInfo>;
   currentModelId?: ModelId;
   benchmarks: Record<ModelId, BenchmarkResult>;
+  /** Before/after reports of variants made in this session, by the variant's id. */
+  reports: Record<ModelId, VariantReport>;
 }
 
 export interface DatasetsSlice {
@@ -62,6 +64,7 @@ export const initialState: AppState = {
   backendChoice: 'auto',
   models: {},
   benchmarks: {},
+  reports: {},
   datasets: {},
   evaluations: {},
   jobs: {},
@@ -87,3 +90,5 @@ export const selectCurrentDataset = (s: AppState): DatasetInfo | undefined =>
 export const selectCurrentEvaluation = (s: AppState): Evaluation | undefined =>
   s.currentModelId ? s.evaluations[s.currentModelId] : undefined;
 export const selectJob = (kind: JobKind) => (s: AppState) => s.jobs[kind];
+export const selectCurrentReport = (s: AppState): VariantReport | undefined =>
+  s.currentModelId ? s.reports[s.currentModelId] : undefined;

@@ -11,11 +11,14 @@ import { ModelSummaryView } from './ModelSummaryView';
 import { DatasetCard } from './DatasetCard';
 import { EvaluatePanel } from './EvaluatePanel';
 import { TrainPanel } from './TrainPanel';
+import { PrunePanel, QuantizePanel } from './techniques/tabs';
 
 const TABS = [
   { id: 'summary', label: 'Summary' },
   { id: 'evaluate', label: 'Evaluate' },
   { id: 'train', label: 'Train' },
+  { id: 'prune', label: 'Prune' },
+  { id: 'quantize', label: 'Quantize' },
   { id: 'benchmark', label: 'Benchmark' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -74,6 +77,10 @@ export function App() {
               <EvaluatePanel />
             ) : tab === 'train' ? (
               <TrainPanel />
+            ) : tab === 'prune' ? (
+              <PrunePanel />
+            ) : tab === 'quantize' ? (
+              <QuantizePanel />
             ) : (
               <BenchmarkPanel />
             )}

@@ -1,5 +1,6 @@
 import { useStore, selectCurrentModel, selectCurrentEvaluation } from '../store/store';
 import { openModel } from '../store/actions';
+import { exportCurrent } from '../store/optimize-actions';
 import { formatBytes, formatCount, formatFlops } from './format';
 import { useSamples } from './useSamples';
 
@@ -70,6 +71,13 @@ export function ModelCard({ busy }: { busy: boolean }) {
       ) : (
         <p className="muted">No model open. Pick a sample or drop a TF.js model.</p>
       )}
+      {model ? (
+        <div className="row">
+          <button type="button" disabled={busy} onClick={() => void exportCurrent()} title="model.json + weight shards, loadable with stock tf.loadLayersModel / tf.loadGraphModel">
+            Export .zip
+          </button>
+        </div>
+      ) : null}
       {model?.warnings.map((w) => (
         <p key={w.code + w.message} className="warning" role="status" data-code={w.code}>
           ⚠ {w.message}

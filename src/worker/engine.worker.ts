@@ -8,6 +8,7 @@ import '../backend/wasm-paths';
 // (e.g. the Orthogonal initializer of recurrent layers).
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { initBackend, onDeviceLost, availableBackends } from '../backend/select';
+import { registerWasmGradientKernels } from '../engine/kernels/register';
 import { isAbortError, toErrorInfo } from '../engine/errors';
 import type { FromWorker, JobId, JobResult, JobSpec, ToWorker } from './protocol';
 import { createJobContext, type JobContext } from './jobs/context';
@@ -16,6 +17,8 @@ import { runBenchmark } from './jobs/benchmark';
 import { runLoadDataset } from './jobs/dataset';
 import { runEvaluate } from './jobs/evaluate';
 import { runTrain } from './jobs/train';
+import { runOptimize } from './jobs/optimize';
+import { runExport } from './jobs/export';
 import { disposeModel } from './models';
 import { disposeDatasetById } from './datasets';
 
@@ -41,6 +44,10 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
       return { kind: 'evaluate', evaluation: await runEvaluate(spec.modelId, spec.datasetId, spec.reference, ctx) };
     case 'train':
       return { kind: 'train', ...(await runTrain(spec.modelId, spec.datasetId, spec.config, spec.name, ctx)) };
+    case 'optimize':
+      return { kind: 'optimize', ...(await runOptimize(spec, ctx)) };
+    case 'export':
+      return { kind: 'export', ...runExport(spec.modelId) };
     default: {
       const never: never = spec;
       throw new Error(`Unknown job ${JSON.stringify(never)}`);
@@ -65,6 +72,8 @@ async function start(jobId: JobId, spec: JobSpec): Promise<void> {
 }
 
 onDeviceLost((info) => post({ type: 'device-lost', message: info }));
+// TF.js 4.22's WASM backend cannot train CNNs without these (DESIGN.md §5).
+registerWasmGradientKernels();
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;

@@ -57,6 +57,41 @@ export interface Evaluation {
   fidelity?: FidelityResult;
 }
 
+export type TechniqueId = 'prune' | 'quantize';
+
+export interface TechniqueStep {
+  technique: TechniqueId;
+  /** The technique's config (validated by its meta.ts in the worker). */
+  config: unknown;
+}
+
+/** The numbers a result card compares, measured the same way for the parent and the variant. */
+export interface VariantMetrics {
+  params: number;
+  nonZeroParams: number;
+  storedBytes: number;
+  gzipBytes: number;
+  flops: number;
+  /** Bytes TF.js holds after loading (tf.memory().numBytes growth): dequantized weights are float32. */
+  residentBytes: number | null;
+  /** Top-1 on the test split, when the dataset has labels and fits the model. */
+  accuracy: number | null;
+}
+
+export interface VariantReport {
+  steps: TechniqueStep[];
+  step: string;
+  perLayer: ({ layer: string } & Record<string, number | string | null>)[];
+  notes: string[];
+  before: VariantMetrics;
+  after: VariantMetrics;
+  /** The variant against its parent on the same inputs. */
+  fidelity: { agreement: number; meanKL: number; count: number; inputs: 'test split' | 'synthetic (weak: no dataset fits)' } | null;
+  /** Interleaved A/B latency on the backend that ran the job. */
+  latency: { backend: string; batchSize: number; beforeMs: number; afterMs: number; ratio: number }[];
+  history?: TrainHistory;
+}
+
 /** What the UI knows about a loaded model: plain data only, the tensors stay in the worker. */
 export interface ModelInfo {
   id: ModelId;
@@ -71,6 +106,8 @@ export interface ModelInfo {
   ref?: ModelRef;
   /** The model this one was made from, and by what. */
   parent?: { ref: ModelRef; name: string; step: string };
+  /** tf.memory().numBytes growth when the engine loaded it (weights are float32 after load). */
+  residentBytes?: number;
   /** Set when the library could not store it (full or denied): the model still works. */
   storageError?: ErrorInfo;
 }
@@ -98,14 +135,18 @@ export type JobSpec =
   | { kind: 'benchmark'; spec: BenchmarkSpec }
   | { kind: 'load-dataset'; source: DatasetSource }
   | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
-  | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string };
+  | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string }
+  | { kind: 'optimize'; modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] }
+  | { kind: 'export'; modelId: ModelId };
 
 export type JobResult =
   | { kind: 'import'; model: ModelInfo }
   | { kind: 'benchmark'; result: BenchmarkResult }
   | { kind: 'load-dataset'; dataset: DatasetInfo }
   | { kind: 'evaluate'; evaluation: Evaluation }
-  | { kind: 'train'; model: ModelInfo; history: TrainHistory };
+  | { kind: 'train'; model: ModelInfo; history: TrainHistory }
+  | { kind: 'optimize'; model: ModelInfo; report: VariantReport }
+  | { kind: 'export'; fileName: string; bytes: Uint8Array };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */

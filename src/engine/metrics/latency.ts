@@ -135,15 +135,14 @@ export interface BenchmarkOptions {
 }
 
 /**
- * Latency of `predict` on a seeded random input of the model's shape at `batchSize`, each inference
- * including the read-back of every output (`await data()`). Every tensor is disposed on every path.
+ * One inference on a seeded random input of the model's shape at `batchSize`, including the
+ * read-back of every output (`await data()`). `dispose` frees the input tensors.
  */
-export async function benchmarkModel(loaded: LoadedModel, opts: BenchmarkOptions): Promise<Omit<LatencyResult, 'backend'>> {
-  if (!(Number.isInteger(opts.batchSize) && opts.batchSize >= 1)) {
-    throw new Error(`Error in benchmarkModel: batchSize must be a positive integer, but got ${opts.batchSize}.`);
+export function inferenceRunner(loaded: LoadedModel, batchSize: number, operation = 'benchmarkModel'): { runOnce: () => Promise<void>; dispose: () => void } {
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
+    throw new Error(`Error in ${operation}: batchSize must be a positive integer, but got ${batchSize}.`);
   }
-  throwIfAborted(opts.signal);
-  const inputs = makeInputs(loaded, opts.batchSize, 'random', 'benchmarkModel');
+  const inputs = makeInputs(loaded, batchSize, 'random', operation);
   const arg = asPredictArg(inputs);
   // Graphs with control flow cannot run synchronously: after the first such failure, use the async path.
   let graphAsync = false;
@@ -167,8 +166,18 @@ export async function benchmarkModel(loaded: LoadedModel, opts: BenchmarkOptions
       tf.dispose(outputs);
     }
   };
+  return { runOnce, dispose: () => tf.dispose(inputs) };
+}
+
+/**
+ * Latency of `predict` on a seeded random input of the model's shape at `batchSize`, each inference
+ * including the read-back of every output (`await data()`). Every tensor is disposed on every path.
+ */
+export async function benchmarkModel(loaded: LoadedModel, opts: BenchmarkOptions): Promise<Omit<LatencyResult, 'backend'>> {
+  throwIfAborted(opts.signal);
+  const runner = inferenceRunner(loaded, opts.batchSize);
   try {
-    const m = await measureLatency(runOnce, {
+    const m = await measureLatency(runner.runOnce, {
       warmupRuns: opts.warmupRuns,
       samples: opts.samples,
       allowFewSamples: opts.allowFewSamples,
@@ -179,6 +188,6 @@ export async function benchmarkModel(loaded: LoadedModel, opts: BenchmarkOptions
     });
     return { batchSize: opts.batchSize, ...m };
   } finally {
-    tf.dispose(inputs);
+    runner.dispose();
   }
 }

@@ -50,6 +50,7 @@ describeEachBackend('summarize', () => {
     expect(rows['cat']).toMatchObject({ type: 'Concatenate', outputShape: [[-1, 6]], params: 0, flops: 0 });
     expect(rows['out']).toMatchObject({ type: 'Dense', params: 6 * 3 + 3, flops: 2 * 6 * 3 });
     expect(s.params).toBe(36 + 21);
+    expect(s.nonZeroParams).toBe(57 - 4 - 3); // biases start at zero
     expect(s.float32Bytes).toBe(4 * 57);
     expect(s.storedBytes).toBe(loaded.prepared.modelJsonBytes.byteLength + 4 * 57);
     expect(s.gzipBytes).toBeGreaterThan(0);
@@ -88,6 +89,7 @@ describeEachBackend('summarize', () => {
     expect(s.flops).toBe(2 * 3 * 2);
     expect(s.flopsNotCounted).toEqual(['BiasAdd', 'Relu']);
     expect(s.params).toBe(8);
+    expect(s.nonZeroParams).toBe(8);
     expect(s.storedBytes).toBe(loaded.prepared.modelJsonBytes.byteLength + 4 * 8);
     loaded.model.dispose();
   });

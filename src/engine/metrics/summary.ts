@@ -11,6 +11,7 @@ import { modelInputs, modelOutputs } from './inputs';
 import { quantizationDtypes, storedDtypeLabel, storedWeights, type StoredWeight } from './manifest';
 import { float32Bytes, gzipBytes, paramsOf, sha256Hex, storedBytes } from './size';
 import { graphOpRows, notCountedOpTypes } from './summary-graph';
+import { nonZeroParamsOf } from './nonzero';
 
 function shapeList(shape: unknown): number[][] {
   if (!Array.isArray(shape) || shape.length === 0) return [];
@@ -71,6 +72,7 @@ export async function summarize(loaded: LoadedModel): Promise<ModelSummary> {
   const inputs = modelInputs(loaded);
   const sizes = {
     params,
+    nonZeroParams: nonZeroParamsOf(loaded),
     float32Bytes: float32Bytes(params),
     storedBytes: storedBytes(prepared),
     gzipBytes: gzipBytes(prepared),

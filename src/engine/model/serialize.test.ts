@@ -98,3 +98,20 @@ describeEachBackend('serializeLayersModel', () => {
     }
   });
 });
+
+describeEachBackend('serializeLayersModel keeps SeparableConv2D depth multipliers', () => {
+  it('reloads a SeparableConv2D with depthMultiplier 2 (TF.js getConfig drops it)', async () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.separableConv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, depthMultiplier: 2 })],
+    });
+    const files = await serializeLayersModel(model);
+    const loaded = await loadPrepared(prepareModel(files));
+    const x = tf.ones([1, 6, 6, 2]);
+    const a = model.predict(x) as tf.Tensor;
+    const b = loaded.model.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBeLessThan(1e-5);
+    tf.dispose([x, a, b]);
+    disposeLoaded(loaded);
+    model.dispose();
+  });
+});

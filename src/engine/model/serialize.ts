@@ -25,6 +25,24 @@ function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
   return out;
 }
 
+/**
+ * TF.js 4.22's SeparableConv2D.getConfig() omits depth_multiplier, so a saved model with a
+ * multiplier > 1 fails to reload. Restore it from the depthwise kernel's shape [kh, kw, in, mult].
+ */
+function restoreDepthMultipliers(topology: unknown, specs: tf.io.WeightsManifestEntry[]): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const layer = node as { class_name?: unknown; config?: Record<string, unknown> };
+    if (layer.class_name === 'SeparableConv2D' && layer.config && layer.config.depth_multiplier === undefined) {
+      const kernel = specs.find((w) => w.name === `${String(layer.config?.name)}/depthwise_kernel`);
+      if (kernel?.shape.length === 4) layer.config.depth_multiplier = kernel.shape[3];
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(topology);
+}
+
 /** model.json + group1-shard1of1.bin for this model's topology and current weights. */
 export async function serializeLayersModel(model: LayersModel): Promise<InputFile[]> {
   let saved: tf.io.ModelArtifacts | undefined;
@@ -38,6 +56,7 @@ export async function serializeLayersModel(model: LayersModel): Promise<InputFil
     throw new BonsaiError('INTERNAL', 'Error in serializeLayersModel: model.save produced no topology.');
   }
   const weights = concatWeightData(saved.weightData);
+  restoreDepthMultipliers(saved.modelTopology, saved.weightSpecs ?? []);
   const modelJson: Record<string, unknown> = {
     format: 'layers-model',
     generatedBy: saved.generatedBy ?? 'TensorFlow.js',

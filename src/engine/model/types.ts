@@ -36,6 +36,8 @@ export interface ModelSummary {
   outputs: TensorInfo[];
   layers: LayerRow[];
   params: number;
+  /** Parameters that load as something other than exactly 0 (pruning shows here), same weights as `params`. */
+  nonZeroParams: number;
   float32Bytes: number;
   storedBytes: number;
   gzipBytes: number;

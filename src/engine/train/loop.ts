@@ -20,7 +20,7 @@ import { makeOptimizer, validateTrainConfig } from './config';
 import { planTraining } from './plan';
 import { epochSeed, seededPermutation } from './shuffle';
 import { batchEvaluation, batchGradients, type StepPlan, type StepTensors } from './step';
-import type { EpochLog, TrainConfig, TrainData, TrainHistory, TrainOptions, TrainProgress } from './types';
+import type { EpochLog, TrainConfig, TrainData, TrainHistory, TrainHooks, TrainOptions, TrainProgress } from './types';
 
 export { DEFAULT_TRAIN_CONFIG } from './meta';
 export type { EpochLog, LossContext, OutputKind, TrainConfig, TrainData, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTransformFn } from './types';
@@ -70,7 +70,7 @@ export async function trainModel(
         const t0 = performance.now(); // the yield counts: throughput is what the user waits for
         await checkpoint(signal);
         const idx = order.subarray(b * cfg.batchSize, Math.min(n, (b + 1) * cfg.batchSize));
-        const [loss, batchHits] = await trainStep(plans.train, optimizer, train, idx, step + 1);
+        const [loss, batchHits] = await trainStep(plans.train, optimizer, train, idx, step + 1, hooks?.augment);
         step++;
         for (const w of constrained) tf.tidy(() => (w.read() as tf.Variable).assign(w.constraint.apply(w.read())));
         await hooks?.afterStep?.(step);
@@ -113,9 +113,18 @@ export async function trainModel(
  * batch's mean loss and top-1 hits (NaN hits for unlabeled data). Nothing survives the call
  * but the updated weights (and the optimizer's slots).
  */
-async function trainStep(plan: StepPlan, optimizer: tf.Optimizer, split: DatasetSplit, idx: Int32Array, step: number): Promise<[number, number]> {
+async function trainStep(
+  plan: StepPlan,
+  optimizer: tf.Optimizer,
+  split: DatasetSplit,
+  idx: Int32Array,
+  step: number,
+  augment?: TrainHooks['augment'],
+): Promise<[number, number]> {
   const indices = tf.tensor1d(idx, 'int32');
-  const xb = tf.gather(split.xs, indices);
+  const gathered = tf.gather(split.xs, indices);
+  const xb = augment ? tf.tidy(() => augment(gathered, step)) : gathered;
+  if (xb !== gathered) gathered.dispose();
   const yb = split.ys ? tf.gather(split.ys, indices) : null;
   let result: StepTensors | undefined;
   try {

@@ -64,6 +64,11 @@ export interface TrainHooks {
    * Required when the training data is unlabeled (ys null). It is also the validation loss.
    */
   loss?: (ctx: LossContext) => tf.Scalar;
+  /**
+   * Data augmentation: replaces each training batch (never validation) before the forward pass,
+   * e.g. random shifts. Runs inside tf.tidy; `step` is the 1-based step about to run, for seeding.
+   */
+  augment?: (xs: tf.Tensor, step: number) => tf.Tensor;
   /** After each epoch (and its validation). Return 'stop' to end training early. */
   onEpochEnd?: (epoch: number, logs: EpochLog) => void | 'stop' | Promise<void | 'stop'>;
 }

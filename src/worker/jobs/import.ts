@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../../engine/errors';
 import { collectFiles } from '../../engine/model/collect';
 import { fetchModelFiles, loadPrepared, disposeLoaded } from '../../engine/model/load';
@@ -101,7 +102,9 @@ export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: 
   ctx.progress('Validating', 1, 4);
   const prepared = prepareModel(files);
   ctx.progress('Building the model', 2, 4);
+  const bytesBefore = tf.memory().numBytes;
   const loaded = await loadPrepared(prepared);
+  const residentBytes = tf.memory().numBytes - bytesBefore;
   try {
     throwIfAborted(ctx.signal);
     ctx.progress('Measuring', 3, 4);
@@ -121,6 +124,7 @@ export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: 
       summary,
       warnings: prepared.warnings,
       libraryId: stored.libraryId,
+      residentBytes,
       ref,
       parent: opts.parent ?? opts.libraryEntry?.parent,
       storageError: stored.storageError,

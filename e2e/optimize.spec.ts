@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+
+async function openSample(page: Page, sampleId: string) {
+  await openApp(page);
+  await page.getByLabel('Built-in sample').selectOption(sampleId);
+  await expect(page.getByTestId('model-name')).toHaveText(sampleId);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+}
+
+async function runPreset(page: Page, tab: 'Prune' | 'Quantize', preset: string) {
+  await page.getByRole('tab', { name: tab }).click();
+  await page.getByRole('button', { name: preset, exact: true }).click();
+  await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  return page.getByTestId('variant-card');
+}
+
+async function exportAndReimport(page: Page) {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const file = await download;
+  const bytes = new Uint8Array(readFileSync((await file.path())!));
+  const name = (await page.getByTestId('model-name').textContent())!.trim();
+  await pickFiles(page, [{ path: file.suggestedFilename(), bytes }]);
+  await waitForImportToFinish(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  return name;
+}
+
+test('prune LeNet-5 with a preset: result card, chart, export, re-import', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openSample(page, 'lenet-5');
+  const card = await runPreset(page, 'Prune', 'Slim channels 50%');
+  await expect(card).toBeVisible();
+  await expect(page.getByTestId('model-name')).toHaveText(/lenet-5 · /);
+  await expect(page.getByTestId('per-layer-chart')).toBeVisible();
+  await expect(card.getByTestId('variant-latency').first()).toBeVisible();
+  // Structured pruning makes a physically smaller model.
+  const paramsAfter = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  expect(paramsAfter).toBeLessThan(61706);
+  const paramsText = await page.getByTestId('model-params').textContent();
+  await exportAndReimport(page);
+  await expect(page.getByTestId('model-params')).toHaveText(paramsText!);
+});
+
+test('quantize LeNet-5 to uint8: 4× smaller file, honest note, export, re-import', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openSample(page, 'lenet-5');
+  const card = await runPreset(page, 'Quantize', 'uint8 — 4× smaller');
+  await expect(card.getByTestId('variant-notes')).toContainText('dequantizes');
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  await expect(page.getByTestId('total-quantization')).toHaveText(/uint8/);
+  await exportAndReimport(page);
+  await expect(page.getByTestId('total-quantization')).toHaveText(/uint8/);
+});
+
+test('quantize a dropped GraphModel to float16 and re-import it', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  const graph = 'public/samples/mlp-graph';
+  await pickFiles(page, [
+    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
+    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
+  ]);
+  await waitForImportToFinish(page);
+  const card = await runPreset(page, 'Quantize', 'float16 — safe');
+  await expect(card.getByTestId('variant-fidelity')).toContainText('agree');
+  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
+  await exportAndReimport(page);
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  await expect(page.getByTestId('total-quantization')).toHaveText(/float16/);
+});
+
+test('bad technique settings are refused with the field named', async ({ page }) => {
+  await openSample(page, 'lenet-300-100');
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByText('Options', { exact: true }).click();
+  await page.getByTestId('sparsity').fill('1.5');
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  await expect(page.getByTestId('config-problem')).toContainText('sparsity');
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0);
+});

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../train/shuffle';
+
+/**
+ * Random translation by up to ±maxShift pixels per image (zero fill), seeded per step so a
+ * training run is reproducible. NHWC input; returns a new tensor of the same shape.
+ */
+export function randomShift(xs: tf.Tensor, maxShift: number, seed: number): tf.Tensor {
+  if (maxShift <= 0 || xs.rank !== 4) return xs.clone();
+  const [n, h, w] = xs.shape as [number, number, number, number];
+  const rand = mulberry32(seed);
+  const padded = tf.pad(xs, [[0, 0], [maxShift, maxShift], [maxShift, maxShift], [0, 0]]);
+  const images: tf.Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const dy = Math.floor(rand() * (2 * maxShift + 1));
+    const dx = Math.floor(rand() * (2 * maxShift + 1));
+    images.push(tf.slice(padded, [i, dy, dx, 0], [1, h, w, -1]));
+  }
+  const out = tf.concat(images, 0);
+  tf.dispose([padded, ...images]);
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Registration, error paths and memory: the gradient kernels register once, never replace a
+ * kernel TF.js already has, reject NCHW with a clear message, and free every intermediate buffer —
+ * on success, on failure, and across many calls (including XNNPACK's operator cache in the wasm heap).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useBackend } from '../test-utils/backends';
+import { registerWasmGradientKernels, wasmGradientKernels } from './register';
+
+const NAMES = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+
+interface WasmBackendInternals {
+  numDataIds(): number;
+  wasm: { HEAPU8: Uint8Array };
+}
+
+function wasmBackend(): WasmBackendInternals {
+  return tf.engine().findBackend('wasm') as unknown as WasmBackendInternals;
+}
+
+/** One training-sized call of each kernel (LeNet conv1 at batch 16, a strided depthwise). */
+function runAllKernels(): void {
+  tf.tidy(() => {
+    const x = tf.randomUniform([16, 28, 28, 1]) as tf.Tensor4D;
+    const dy = tf.randomUniform([16, 28, 28, 6]) as tf.Tensor4D;
+    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [5, 5, 1, 6] });
+    const xd = tf.randomUniform([16, 16, 16, 8]) as tf.Tensor4D;
+    const dyd = tf.randomUniform([16, 8, 8, 16]) as tf.Tensor4D;
+    const f = tf.randomUniform([3, 3, 8, 2]) as tf.Tensor4D;
+    const attrs = { strides: 2, dilations: 1, pad: 'same' };
+    tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xd, dy: dyd }, { ...attrs, filterShape: [3, 3, 8, 2] });
+    tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: f }, { ...attrs, inputShape: [16, 16, 16, 8] });
+  });
+}
+
+describe('wasm gradient kernels: registration and memory', () => {
+  let tensorsBefore = 0;
+  let idsBefore = 0;
+  beforeAll(async () => {
+    registerWasmGradientKernels();
+    await useBackend('wasm');
+  });
+  beforeEach(async () => {
+    await useBackend('wasm');
+    tensorsBefore = tf.memory().numTensors;
+    idsBefore = wasmBackend().numDataIds();
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
+    expect(wasmBackend().numDataIds(), 'wasm buffers leaked').toBe(idsBefore);
+  });
+
+  it('registers the three missing kernels, idempotently', () => {
+    for (const name of NAMES) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
+    expect(() => registerWasmGradientKernels()).not.toThrow();
+    expect(wasmGradientKernels().map((k) => k.kernelName)).toEqual(NAMES);
+  });
+
+  it('keeps a kernel that is already registered', () => {
+    const ours = tf.getKernel('Conv2DBackpropFilter', 'wasm')!;
+    const theirs: tf.KernelConfig = { ...ours, kernelFunc: () => ({ dataId: {}, shape: [], dtype: 'float32' }) };
+    tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+    tf.registerKernel(theirs);
+    try {
+      registerWasmGradientKernels();
+      expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc).toBe(theirs.kernelFunc);
+    } finally {
+      tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+      tf.registerKernel(ours);
+    }
+  });
+
+  it('rejects NCHW with a message that names the kernel and the fix', () => {
+    const x = tf.zeros([1, 4, 4, 2]);
+    const dy = tf.zeros([1, 4, 4, 3]);
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] }),
+    ).toThrow(/Conv2DBackpropFilter.*only dataFormat 'NHWC'.*'NCHW'/);
+    tf.dispose([x, dy]);
+  });
+
+  it('frees its intermediates when a kernel fails midway', () => {
+    // dy has 3 channels but filterShape claims 2: the composed convolution runs, the shape check throws.
+    const x = tf.ones([2, 6, 6, 2]);
+    const dy = tf.ones([2, 6, 6, 3]);
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 2] }),
+    ).toThrow(/Conv2DBackpropFilter.*expected \[2,3,3,2\]/);
+    tf.dispose([x, dy]);
+  });
+
+  it('holds tensor bytes and the wasm heap steady over repeated calls', () => {
+    runAllKernels(); // warm-up: the heap may grow once to fit the working set
+    const bytes = tf.memory().numBytes;
+    const heap = wasmBackend().wasm.HEAPU8.length;
+    for (let i = 0; i < 15; i++) runAllKernels();
+    expect(tf.memory().numBytes).toBe(bytes);
+    expect(wasmBackend().wasm.HEAPU8.length, 'wasm heap grew: something is not freed').toBe(heap);
+  });
+});

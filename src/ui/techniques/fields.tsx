@@ -1,0 +1,51 @@
+/** Small labelled form controls shared by the technique Options components. */
+export function NumberInput({ label, value, onChange, min, max, step = 1, testId }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" value={value} min={min} max={max} step={step} data-testid={testId} onChange={(e) => onChange(Number(e.target.value))} />
+    </label>
+  );
+}
+
+export function Select<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { value: T; label: string }[]; onChange(v: T): void }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export interface FineTuneLike {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  seed: number;
+}
+
+/** Fine-tuning: off, or epochs + learning rate (the rest keeps its defaults). */
+export function FineTuneFields<F extends FineTuneLike>({ value, defaults, onChange }: { value: F | undefined; defaults: F; onChange(v: F | undefined): void }) {
+  return (
+    <fieldset>
+      <legend>Fine-tune</legend>
+      <label className="check">
+        <input type="checkbox" checked={!!value} onChange={(e) => onChange(e.target.checked ? defaults : undefined)} /> Fine-tune after pruning/quantizing
+      </label>
+      {value ? (
+        <div className="options">
+          <NumberInput label="Epochs" value={value.epochs} min={1} max={100} onChange={(epochs) => onChange({ ...value, epochs })} />
+          <NumberInput label="Learning rate" value={value.learningRate} min={0} step={0.0001} onChange={(learningRate) => onChange({ ...value, learningRate })} />
+          <NumberInput label="Batch size" value={value.batchSize} min={1} max={4096} onChange={(batchSize) => onChange({ ...value, batchSize })} />
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
