@@ -83,3 +83,20 @@ test('bad technique settings are refused with the field named', async ({ page })
   await expect(page.getByTestId('config-problem')).toContainText('sparsity');
   await expect(page.getByTestId('job-optimize')).toHaveCount(0);
 });
+
+test('a sensitivity scan charts each layer, then gradual pruning shows the sparsity schedule', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openSample(page, 'lenet-300-100');
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByText('Sensitivity scan', { exact: true }).click();
+  await page.getByRole('button', { name: 'Scan layers' }).click();
+  await expect(page.getByTestId('sensitivity-chart')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Gradual 90%', exact: true }).click();
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  await expect(page.getByTestId('training-chart')).toBeVisible();
+  const card = page.getByTestId('variant-card');
+  await expect(card).toBeVisible({ timeout: 180_000 });
+  await expect(card.getByTestId('variant-notes')).toContainText('sparse kernels');
+});

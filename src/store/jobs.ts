@@ -63,10 +63,12 @@ function closeModel(id: string): void {
     const benchmarks = { ...s.benchmarks };
     const evaluations = { ...s.evaluations };
     const reports = { ...s.reports };
+    const sensitivity = { ...s.sensitivity };
+    delete sensitivity[id];
     delete models[id];
     delete benchmarks[id];
     delete evaluations[id];
     delete reports[id];
-    return { models, benchmarks, evaluations, reports };
+    return { models, benchmarks, evaluations, reports, sensitivity };
   });
 }

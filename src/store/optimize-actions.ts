@@ -26,3 +26,11 @@ export async function exportCurrent(): Promise<void> {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Per-layer sensitivity of the open model (no fine-tuning), for the Prune tab's chart. */
+export async function scanSensitivity(method: 'magnitude' | 'filters'): Promise<void> {
+  const { currentModelId: modelId, currentDatasetId: datasetId } = useStore.getState();
+  if (!modelId) return;
+  const result = await runJob('sensitivity', 'Sensitivity scan', { kind: 'sensitivity', modelId, datasetId, method });
+  if (result?.kind === 'sensitivity') useStore.setState((s) => ({ sensitivity: { ...s.sensitivity, [result.modelId]: result.rows } }));
+}

@@ -6,9 +6,9 @@ import { create } from 'zustand';
 import type { ErrorInfo, Warning } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { LibraryEntry } from '../library/db';
-import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint, VariantReport } from '../worker/protocol';
+import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint, SensitivityPoint, VariantReport } from '../worker/protocol';
 
-export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export';
+export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export' | 'sensitivity';
 
 export interface JobState {
   kind: JobKind;
@@ -34,6 +34,7 @@ export interface ModelsSlice {
   benchmarks: Record<ModelId, BenchmarkResult>;
   /** Before/after reports of variants made in this session, by the variant's id. */
   reports: Record<ModelId, VariantReport>;
+  sensitivity: Record<ModelId, SensitivityPoint[]>;
 }
 
 export interface DatasetsSlice {
@@ -65,6 +66,7 @@ export const initialState: AppState = {
   models: {},
   benchmarks: {},
   reports: {},
+  sensitivity: {},
   datasets: {},
   evaluations: {},
   jobs: {},

@@ -59,6 +59,14 @@ export interface Evaluation {
 
 export type TechniqueId = 'prune' | 'quantize';
 
+/** One probe of a sensitivity scan: a layer pruned alone to `ratio`, measured without fine-tuning. */
+export interface SensitivityPoint {
+  layer: string;
+  ratio: number;
+  metric: number;
+  metricName: 'accuracy' | 'fidelity';
+}
+
 export interface TechniqueStep {
   technique: TechniqueId;
   /** The technique's config (validated by its meta.ts in the worker). */
@@ -137,7 +145,8 @@ export type JobSpec =
   | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
   | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string }
   | { kind: 'optimize'; modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] }
-  | { kind: 'export'; modelId: ModelId };
+  | { kind: 'export'; modelId: ModelId }
+  | { kind: 'sensitivity'; modelId: ModelId; datasetId?: DatasetId; method: 'magnitude' | 'filters' };
 
 export type JobResult =
   | { kind: 'import'; model: ModelInfo }
@@ -146,7 +155,8 @@ export type JobResult =
   | { kind: 'evaluate'; evaluation: Evaluation }
   | { kind: 'train'; model: ModelInfo; history: TrainHistory }
   | { kind: 'optimize'; model: ModelInfo; report: VariantReport }
-  | { kind: 'export'; fileName: string; bytes: Uint8Array };
+  | { kind: 'export'; fileName: string; bytes: Uint8Array }
+  | { kind: 'sensitivity'; modelId: ModelId; rows: SensitivityPoint[] };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */

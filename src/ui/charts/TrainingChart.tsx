@@ -2,20 +2,33 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { MetricPoint } from '../../worker/protocol';
 import { PALETTE } from './palette';
 
-/** Live training curve: loss per step, and validation accuracy per epoch on a second axis. */
+/**
+ * Live chart of what a job streams: one line per series (training loss by step, sparsity as the
+ * schedule ramps up, …). Validation accuracy comes once per epoch and is listed under the chart.
+ */
 export function TrainingChart({ points }: { points: MetricPoint[] }) {
-  const loss = points.filter((p) => p.series === 'loss').map((p) => ({ step: p.x, loss: p.y }));
   const val = points.filter((p) => p.series === 'validation accuracy');
+  const series = [...new Set(points.map((p) => p.series))].filter((s) => s !== 'validation accuracy');
   return (
-    <figure className="chart" aria-label="Training loss" data-testid="training-chart">
+    <figure className="chart" aria-label="Job progress chart" data-testid="training-chart">
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={loss} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} name="step" allowDuplicatedCategory={false} />
           <YAxis width={56} />
           <Tooltip />
           <Legend />
-          <Line dataKey="loss" name="training loss" stroke={PALETTE[0]} dot={false} isAnimationActive={false} />
+          {series.map((s, i) => (
+            <Line
+              key={s}
+              data={points.filter((p) => p.series === s)}
+              dataKey="y"
+              name={s}
+              stroke={PALETTE[i % PALETTE.length]}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
       <figcaption className="muted">

@@ -32,10 +32,12 @@ interface Props<C> {
   recipes?: RecipePreset[];
   /** Numeric per-layer columns to chart, in order of preference. */
   chartKeys: string[];
+  /** Extra tools shown under the options (e.g. the sensitivity scan). */
+  tools?: ReactNode;
 }
 
 /** One technique tab: presets first, options folded, Run, progress with Cancel, result card. */
-export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [], chartKeys }: Props<C>) {
+export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [], chartKeys, tools }: Props<C>) {
   const model = useStore(selectCurrentModel);
   const dataset = useStore(selectCurrentDataset);
   const report = useStore(selectCurrentReport);
@@ -116,6 +118,7 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
           </details>
         </details>
       ) : null}
+      {tools}
       {problem ? (
         <p className="warning" role="status" data-testid="config-problem">
           {problem}

@@ -1,6 +1,7 @@
 import { PRUNE_META, DEFAULT_FINE_TUNE } from '../../engine/techniques/prune/meta';
 import { QUANTIZE_META } from '../../engine/techniques/quantize/meta';
 import { PruneOptions } from './PruneOptions';
+import { SensitivityScan } from './SensitivityScan';
 import { QuantizeOptions } from './QuantizeOptions';
 import { TechniquePanel, type RecipePreset } from './TechniquePanel';
 
@@ -11,6 +12,7 @@ export function PrunePanel() {
       meta={PRUNE_META}
       Options={PruneOptions}
       chartKeys={['sparsity', 'removedFraction', 'after', 'metric']}
+      tools={<SensitivityScan />}
       intro={
         <p>
           Unstructured and N:M pruning make weights exactly zero: the exported file gzips smaller, but stock TF.js has no sparse kernels,

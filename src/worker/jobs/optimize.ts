@@ -19,7 +19,7 @@ import type { JobContext } from './context';
 import { openFromFiles } from './import';
 
 /** The dataset's splits reshaped to the model input, or nothing when it does not fit. */
-function techniqueData(loaded: LoadedModel, datasetId: DatasetId | undefined): { data: TechniqueData; owned: tf.Tensor[]; note?: string } {
+export function techniqueData(loaded: LoadedModel, datasetId: DatasetId | undefined): { data: TechniqueData; owned: tf.Tensor[]; note?: string } {
   if (!datasetId) return { data: {}, owned: [], note: 'No dataset: methods that need data were not available.' };
   const dataset = getDataset(datasetId);
   let shape: number[];

@@ -8,6 +8,7 @@ import type { DatasetId, ModelId, ModelInfo } from '../protocol';
 import { getDataset } from '../datasets';
 import { getModel } from '../models';
 import type { JobContext } from './context';
+import { reportTrainProgress } from '../../engine/train/progress';
 import { openFromFiles } from './import';
 
 /**
@@ -50,14 +51,7 @@ export async function runTrain(
       config,
       {
         signal: ctx.signal,
-        onProgress: (p) => {
-          const total = p.epochs * p.batchesPerEpoch;
-          const point =
-            p.phase === 'validate' && p.valAccuracy !== undefined
-              ? { series: 'validation accuracy', x: p.epoch, y: p.valAccuracy }
-              : { series: 'loss', x: p.step, y: p.loss };
-          ctx.progress(`Epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSec)} samples/s`, p.step, total, point);
-        },
+        onProgress: reportTrainProgress(ctx, 'Training'),
       },
     );
     files = await serializeLayersModel(student);

@@ -4,6 +4,7 @@
  * Unlabeled training data is fine-tuned against the unpruned model's own outputs (KL), which
  * needs no labels and pulls the pruned model back toward the original.
  */
+import { reportTrainProgress } from '../../train/progress';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DatasetSplit } from '../../data/types';
@@ -58,13 +59,9 @@ export async function fineTune(
   const unlabeled = train.ys === null;
   // A validation split must match the training split's kind (labels or not) to share its loss.
   const val = validation && (validation.ys === null) === unlabeled ? validation : undefined;
-  const total = totalSteps(settings, train.count);
   return trainModel(model, { train, validation: val }, { ...settings }, {
     signal: ctx.signal,
-    onProgress: (p) => {
-      const point = p.epochDone && p.valAccuracy !== undefined ? { series: 'val accuracy', x: p.epoch, y: p.valAccuracy } : undefined;
-      ctx.progress(opts.phase, p.step, total, point);
-    },
+    onProgress: reportTrainProgress(ctx, opts.phase),
     hooks: {
       afterStep: opts.afterStep,
       ...(unlabeled ? { loss: selfDistillLoss(opts.original) } : {}),

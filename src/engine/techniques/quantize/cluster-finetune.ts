@@ -7,6 +7,7 @@
  * set to its centroid and the model is clustered again, which keeps those ≤ k values and snaps
  * them to the (possibly moved) uint8 grid.
  */
+import { reportTrainProgress } from '../../train/progress';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
@@ -92,10 +93,9 @@ export async function fineTuneClusters(
       if (!choice || typeof choice === 'string') continue;
       states.set(w, clusterState(w, choice.clusters, settings.seed));
     }
-    const total = settings.epochs;
     const history = await trainModel(model, { train: data.train, validation: data.validation }, { ...settings }, {
       signal: ctx.signal,
-      onProgress: (p) => ctx.progress('fine-tune centroids', (p.epoch - 1) * p.batchesPerEpoch + p.batch, total * p.batchesPerEpoch),
+      onProgress: reportTrainProgress(ctx, 'fine-tune centroids'),
       hooks: {
         transformWeight: (w) => {
           const s = states.get(w);

@@ -11,6 +11,7 @@
  * uint8 encoder stores as at most 16 distinct bytes (TF.js has no 4-bit dtype): the download is
  * uint8-sized, gzip sees ≤ 16 symbols per kernel. Biases and BatchNormalization stay float32.
  */
+import { reportTrainProgress } from '../../train/progress';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
@@ -43,8 +44,7 @@ export async function trainQuantAware(model: LayersModel, bits: number, data: Te
   const config: TrainConfig = { ...settings };
   return trainModel(model, { train: data.train, validation: data.validation }, config, {
     signal: ctx.signal,
-    onProgress: (p) => ctx.progress('fine-tune', (p.epoch - 1) * p.batchesPerEpoch + (p.phase === 'train' ? p.batch : p.batchesPerEpoch), p.epochs * p.batchesPerEpoch,
-      p.epochDone && p.valAccuracy !== undefined ? { series: 'val accuracy (fake-quant)', x: p.epoch, y: p.valAccuracy } : undefined),
+    onProgress: reportTrainProgress(ctx, 'quantization-aware training'),
     hooks: {
       transformWeight: (w) => (isQuantizedKernel(w.originalName, w.shape as number[]) ? (t: tf.Tensor) => fakeQuantAffine(t, bits) : null),
       transformGradient: 'straight-through',
