@@ -55,3 +55,22 @@ test('a zip and a GraphModel import through the UI', async ({ page }) => {
   await expect(page.getByTestId('total-flops')).toContainText('532,400');
   await expect(page.getByTestId('flops-not-counted')).toContainText('BiasAdd');
 });
+
+test('a model loads from a URL; a URL that answers with a web page says so and loses nothing', async ({ page, baseURL }) => {
+  await openApp(page);
+  const before = await page.getByTestId('model-name').textContent();
+  await page.getByLabel('URL of a hosted model.json').fill(`${baseURL}/nowhere/model.json`);
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  // The preview server, like many static hosts, answers unknown paths with its index.html.
+  await expect(page.getByRole('alert')).toHaveAttribute('data-code', 'NOT_JSON');
+  await expect(page.getByRole('alert')).toContainText('HTML web page');
+  await expect(page.getByTestId('model-name')).toHaveText(before!);
+  await page.getByRole('button', { name: /^Dismiss / }).click();
+
+  await page.getByLabel('URL of a hosted model.json').fill(`${baseURL}/samples/lenet-300-100/model.json`);
+  await page.getByRole('button', { name: 'Load URL' }).click();
+  await waitForImportToFinish(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-params')).toHaveText('266,610');
+  await expect(page.getByTestId('library-entry')).toHaveCount(1);
+});

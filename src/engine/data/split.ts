@@ -2,21 +2,12 @@
  * Seeded shuffles and deterministic stratified train/test splits. No tf import: the same seed gives
  * the same split in every browser and in Node.
  */
+import { mulberry32 } from '../runtime/random';
 
 /** Default seed of dataset splits (DESIGN.md §4: deterministic seeded splits). */
 export const DEFAULT_SPLIT_SEED = 42;
 
-/** mulberry32: a tiny, fast 32-bit PRNG with a good enough spread for shuffling. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Fisher–Yates shuffle in place with the given random source. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

@@ -13,7 +13,7 @@ import { prepareModel } from './validate';
 export const WEIGHT_SHARD_NAME = 'group1-shard1of1.bin';
 export const MODEL_JSON_NAME = 'model.json';
 
-function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
+export function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   const parts = Array.isArray(data) ? data : [data];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));

@@ -7,20 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LoadedModel, PreparedModel } from '../model/loaded';
+import { concatWeightData } from '../model/serialize';
 
 const SHARD = 'group1-shard1of1.bin';
-
-function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  const parts = Array.isArray(data) ? data : [data];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(new Uint8Array(p), offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
 
 /** model.json + shard bytes for these artifacts, as `tf.io` would write them. */
 export function prepareFromArtifacts(format: 'layers' | 'graph', artifacts: tf.io.ModelArtifacts): PreparedModel {

@@ -1,16 +1,8 @@
 /** Seeded shuffles, independent of TF.js's global random state (so runs are reproducible). */
 
-/** mulberry32: a small, fast 32-bit PRNG with good statistical quality for shuffling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../runtime/random';
+
+export { mulberry32 };
 
 /** A permutation of 0..n-1 (Fisher–Yates) determined by `seed` alone. */
 export function seededPermutation(n: number, seed: number): Int32Array {

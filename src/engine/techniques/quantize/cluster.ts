@@ -12,6 +12,7 @@
 import { BonsaiError } from '../../errors';
 import { affineGrid, codeOf, decodeCode, firstNonFinite, rangeOf, type EncodedValues } from './affine';
 import { MAX_CLUSTERS, MIN_CLUSTERS } from './meta';
+import { mulberry32 } from '../../runtime/random';
 
 export interface ClusteredValues extends EncodedValues {
   /** Distinct values after snapping (≤ k). */
@@ -27,17 +28,6 @@ export interface ClusterOptions {
   maxIterations?: number;
 }
 
-/** mulberry32: a small seeded generator, so the same tensor and seed give the same clusters. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k-means++ seeds: each next centroid drawn with probability ∝ squared distance to the nearest. */
 function kmeansPlusPlus(sorted: Float64Array, k: number, pinZero: boolean, random: () => number): number[] {
@@ -120,7 +110,7 @@ export function clusterTensorValues(values: Float32Array, k: number, opts: Clust
   const sorted = Float64Array.from(values).sort();
   const pinZero = values.includes(0);
   const centroids = values.length === 0 ? [0]
-    : lloyd(sorted, kmeansPlusPlus(sorted, k, pinZero, seeded(opts.seed ?? 1)), pinZero, opts.maxIterations ?? 100);
+    : lloyd(sorted, kmeansPlusPlus(sorted, k, pinZero, mulberry32(opts.seed ?? 1)), pinZero, opts.maxIterations ?? 100);
 
   // Snap to the grid; merged centroids collapse into one code.
   const codes = [...new Set(centroids.map((c) => (pinZero && c === 0 ? grid.zeroPoint : codeOf(c, grid))))].sort((a, b) => a - b);
