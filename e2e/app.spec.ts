@@ -41,6 +41,11 @@ test('tabs are keyboard operable', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Summary' }).focus();
   await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Evaluate' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Evaluate' })).toBeFocused();
+  await page.keyboard.press('End');
   await expect(page.getByRole('tab', { name: 'Benchmark' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeVisible();
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('tab', { name: 'Summary' })).toHaveAttribute('aria-selected', 'true');
 });

@@ -73,8 +73,8 @@ export function startApp(): void {
   started = true;
   engine.on('ready', (device, available) => useStore.setState({ device, available, engineStatus: 'ready' }));
   engine.on('error', (e) => reportError(e));
-  engine.on('restarted', (reason) => {
-    reportError(reason);
+  engine.on('restarted', (reason, expected) => {
+    if (!expected) reportError(reason);
     const current = useStore.getState().currentModelId;
     const ref = current ? useStore.getState().models[current]?.ref : undefined;
     if (ref) rememberLastModel(ref);

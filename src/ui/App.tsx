@@ -58,8 +58,17 @@ export function App() {
                 onClick={() => setTab(t.id)}
                 onKeyDown={(e) => {
                   const i = TABS.findIndex((x) => x.id === tab);
-                  if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length].id);
-                  if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length].id);
+                  const next =
+                    e.key === 'ArrowRight' ? (i + 1) % TABS.length
+                    : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length
+                    : e.key === 'Home' ? 0
+                    : e.key === 'End' ? TABS.length - 1
+                    : -1;
+                  if (next < 0) return;
+                  e.preventDefault();
+                  setTab(TABS[next].id);
+                  // Roving focus (WAI-ARIA tabs): the newly selected tab takes the focus.
+                  document.getElementById(`tab-${TABS[next].id}`)?.focus();
                 }}
               >
                 {t.label}

@@ -88,7 +88,7 @@ describe('EngineClient', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(workers[0].terminated).toBe(true);
     expect(workers).toHaveLength(2);
-    expect(restarted).toHaveBeenCalledOnce();
+    expect(restarted).toHaveBeenCalledWith(expect.objectContaining({ code: 'WORKER_CRASHED' }), true);
   });
 
   it('a hung load trips the watchdog: LOAD_TIMEOUT, worker replaced, other jobs failed', async () => {

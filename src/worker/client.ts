@@ -29,8 +29,11 @@ export interface RunOptions {
 
 export interface ClientEvents {
   ready(device: DeviceProfile, available: BackendName[]): void;
-  /** The worker was replaced: every model it held is gone and must be reopened. */
-  restarted(reason: ErrorInfo): void;
+  /**
+   * The worker was replaced: every model it held is gone and must be reopened. `expected` is true
+   * when the user caused it (a Cancel the worker could not honour in time): not an error to show.
+   */
+  restarted(reason: ErrorInfo, expected: boolean): void;
   error(error: ErrorInfo): void;
 }
 
@@ -168,11 +171,15 @@ export class EngineClient {
       // The worker is stuck inside a long synchronous call: replacing it is the only way to stop it.
       entry.cleanup();
       entry.reject(abortError());
-      this.restart({
-        code: 'WORKER_CRASHED',
-        message: 'The engine did not stop in time after Cancel, so it was restarted.',
-        hint: 'Models you had open are reopened from the library.',
-      });
+      this.restart(
+        {
+          code: 'WORKER_CRASHED',
+          message: 'The engine did not stop in time after Cancel, so it was restarted.',
+          hint: 'Models you had open are reopened from the library.',
+        },
+        undefined,
+        true,
+      );
     }, this.cancelGraceMs);
   }
 
@@ -197,7 +204,7 @@ export class EngineClient {
     }, this.watchdogMs);
   }
 
-  private restart(reason: ErrorInfo, except?: JobId): void {
+  private restart(reason: ErrorInfo, except?: JobId, expected = false): void {
     this.worker?.terminate();
     this.worker = null;
     for (const [id, entry] of [...this.pending]) {
@@ -205,7 +212,7 @@ export class EngineClient {
       entry.cleanup();
       entry.reject(new EngineError(reason));
     }
-    this.emit('restarted', reason);
+    this.emit('restarted', reason, expected);
     this.start(this.backend);
   }
 
