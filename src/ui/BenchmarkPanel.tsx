@@ -1,4 +1,4 @@
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useDeferredValue, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BackendName } from '../backend/types';
 import { runBenchmark } from '../store/actions';
@@ -33,7 +33,9 @@ export function parseBatchSizes(text: string): number[] | null {
 export function BenchmarkPanel() {
   const available = useStore(useShallow((s) => s.available.filter((b) => b !== 'webgl')));
   const job = useStore(selectBenchmarkJob);
-  const result = useStore(selectCurrentBenchmark);
+  // Deferred: the result (tables + chart) renders in an interruptible background render, so a
+  // finished job never blocks the main thread in one long task.
+  const result = useDeferredValue(useStore(selectCurrentBenchmark));
   const hasModel = useStore((s) => !!s.currentModelId);
   const [chosen, setChosen] = useState<BackendName[]>(['wasm']);
   const [batchText, setBatchText] = useState('1, 32');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { evaluateCurrent } from '../store/data-actions';
 import { useStore, selectCurrentDataset, selectCurrentEvaluation, selectCurrentModel, selectJob } from '../store/store';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -12,7 +12,7 @@ const selectEvaluateJob = selectJob('evaluate');
 export function EvaluatePanel() {
   const model = useStore(selectCurrentModel);
   const dataset = useStore(selectCurrentDataset);
-  const evaluation = useStore(selectCurrentEvaluation);
+  const evaluation = useDeferredValue(useStore(selectCurrentEvaluation));
   const job = useStore(selectEvaluateJob);
   const [reference, setReference] = useState('');
   useEffect(() => setReference(refKey(model?.parent?.ref)), [model?.parent?.ref]);

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useDeferredValue, useEffect, useState, type ReactNode } from 'react';
 import { BonsaiError } from '../../engine/errors';
 import type { TechniqueMeta } from '../../engine/techniques/types';
 import { optimizeCurrent } from '../../store/optimize-actions';
@@ -40,7 +40,7 @@ interface Props<C> {
 export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [], chartKeys, tools }: Props<C>) {
   const model = useStore(selectCurrentModel);
   const dataset = useStore(selectCurrentDataset);
-  const report = useStore(selectCurrentReport);
+  const report = useDeferredValue(useStore(selectCurrentReport));
   const job = useStore(selectOptimizeJob);
   const [config, setConfig] = useState<C>(meta.presets[0]?.config ?? meta.defaults);
   const [presetId, setPresetId] = useState<string>(meta.presets[0]?.id ?? '');
