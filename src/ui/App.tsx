@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useStore, selectCurrentModel, selectImportJob } from '../store/store';
-import { BenchmarkPanel, prefetchCharts } from './BenchmarkPanel';
+import { BenchmarkPanel } from './BenchmarkPanel';
+import { ChartWarmup } from './charts/ChartWarmup';
 import { ImportPanel, useWindowDrop } from './DropZone';
 import { ErrorList } from './ErrorList';
 import { Header } from './Header';
@@ -30,7 +31,6 @@ export function App() {
   const datasetJob = useStore((s) => s.jobs.dataset);
   const [tab, setTab] = useState<TabId>('summary');
   const busy = !!importJob;
-  useEffect(prefetchCharts, []);
 
   return (
     <div className="app">
@@ -96,6 +96,7 @@ export function App() {
           </div>
         </section>
       </main>
+      <ChartWarmup />
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">
           Drop model.json with its .bin files, a folder or a .zip

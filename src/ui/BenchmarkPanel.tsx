@@ -1,7 +1,8 @@
-import { Suspense, lazy, useDeferredValue, useState } from 'react';
+import { Suspense, lazy, memo, useDeferredValue, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BackendName } from '../backend/types';
 import { runBenchmark } from '../store/actions';
+import type { BenchmarkResult } from '../worker/protocol';
 import { useStore, selectBenchmarkJob, selectCurrentBenchmark } from '../store/store';
 import { DeviceProfileView } from './DeviceProfileView';
 import { JobProgress } from './JobProgress';
@@ -10,13 +11,8 @@ import { formatMs } from './format';
 /** Float32 outputs of different backends agree to ~1e-5 on these models; 1e-3 flags a real fault. */
 export const AGREEMENT_TOLERANCE = 1e-3;
 
-// recharts is a large library: it loads in its own chunk, prefetched when the browser is idle.
-const loadLatencyChart = () => import('./charts/LatencyChart');
-const LatencyChart = lazy(() => loadLatencyChart().then((m) => ({ default: m.LatencyChart })));
-export function prefetchCharts(): void {
-  const idle = (globalThis as { requestIdleCallback?: (cb: () => void) => void }).requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 2000));
-  idle(() => void loadLatencyChart());
-}
+// recharts is a large library: it loads in its own chunk (warmed up when idle, see ChartWarmup).
+const LatencyChart = lazy(() => import('./charts/LatencyChart').then((m) => ({ default: m.LatencyChart })));
 
 const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (slow)', webgl: 'WebGL' };
 
@@ -80,55 +76,68 @@ export function BenchmarkPanel() {
       </form>
       {job ? <JobProgress job={job} /> : null}
       {result ? (
-        <div className="bench-result" data-testid="benchmark-result">
-          <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
-            <LatencyChart runs={result.runs} />
-          </Suspense>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Backend</th>
-                <th scope="col" className="num">Batch</th>
-                <th scope="col" className="num">Cold (first run)</th>
-                <th scope="col" className="num">Warm median</th>
-                <th scope="col" className="num">p90</th>
-                <th scope="col" className="num">Per image</th>
-                <th scope="col" className="num">Samples × K</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.runs.map((r) => (
-                <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row">
-                  <td>{r.backend}</td>
-                  <td className="num">{r.batchSize}</td>
-                  <td className="num">{formatMs(r.coldMs)}</td>
-                  <td className="num" data-testid="latency-median">{formatMs(r.medianMs)}</td>
-                  <td className="num">{formatMs(r.p90Ms)}</td>
-                  <td className="num">{formatMs(r.medianMs / r.batchSize)}</td>
-                  <td className="num">
-                    {r.samplesMs.length} × {r.k}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <h3>Correctness</h3>
-          <ul className="agreement" data-testid="agreement">
-            {result.agreement.map((a) => (
-              <li key={a.backend} data-backend={a.backend} data-ok={a.maxAbsDiff <= AGREEMENT_TOLERANCE}>
-                {a.backend}: outputs {a.maxAbsDiff <= AGREEMENT_TOLERANCE ? 'match' : 'DIFFER from'} the CPU backend on a fixed input
-                (max |Δ| = {a.maxAbsDiff.toExponential(1)})
-              </li>
-            ))}
-          </ul>
-          <h3>Measured on</h3>
-          {result.profiles.map((p) => (
-            <DeviceProfileView key={p.backend} profile={p} />
-          ))}
-        </div>
+        <BenchmarkResultView result={result} />
       ) : (
         <p className="muted">Run a benchmark to measure warm median, p90 and cold first-run latency in this browser.</p>
       )}
     </section>
   );
 }
+
+/** The finished benchmark. Memoized: progress updates of a later job do not re-render its chart. */
+const BenchmarkResultView = memo(function BenchmarkResultView({ result }: { result: BenchmarkResult }) {
+  // The chart mounts in a task of its own, after the table: two short tasks instead of one long one.
+  const [showChart, setShowChart] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setShowChart(true), 0);
+    return () => clearTimeout(t);
+  }, []);
+  return (
+    <div className="bench-result" data-testid="benchmark-result">
+      <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
+        {showChart ? <LatencyChart runs={result.runs} /> : <div className="chart-placeholder" />}
+      </Suspense>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Backend</th>
+            <th scope="col" className="num">Batch</th>
+            <th scope="col" className="num">Cold (first run)</th>
+            <th scope="col" className="num">Warm median</th>
+            <th scope="col" className="num">p90</th>
+            <th scope="col" className="num">Per image</th>
+            <th scope="col" className="num">Samples × K</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.runs.map((r) => (
+            <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row">
+              <td>{r.backend}</td>
+              <td className="num">{r.batchSize}</td>
+              <td className="num">{formatMs(r.coldMs)}</td>
+              <td className="num" data-testid="latency-median">{formatMs(r.medianMs)}</td>
+              <td className="num">{formatMs(r.p90Ms)}</td>
+              <td className="num">{formatMs(r.medianMs / r.batchSize)}</td>
+              <td className="num">
+                {r.samplesMs.length} × {r.k}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Correctness</h3>
+      <ul className="agreement" data-testid="agreement">
+        {result.agreement.map((a) => (
+          <li key={a.backend} data-backend={a.backend} data-ok={a.maxAbsDiff <= AGREEMENT_TOLERANCE}>
+            {a.backend}: outputs {a.maxAbsDiff <= AGREEMENT_TOLERANCE ? 'match' : 'DIFFER from'} the CPU backend on a fixed input
+            (max |Δ| = {a.maxAbsDiff.toExponential(1)})
+          </li>
+        ))}
+      </ul>
+      <h3>Measured on</h3>
+      {result.profiles.map((p) => (
+        <DeviceProfileView key={p.backend} profile={p} />
+      ))}
+    </div>
+  );
+});
