@@ -53,7 +53,8 @@ export const RECIPES = {
   mlpFineTune: adam(2, 6),
   mlpRungs: QUICK ? [0.93] : [0.95, 0.94, 0.93, 0.9],
   cnnFineTune: adam(1, 4),
-  cnnRungs: QUICK ? [0.9] : [0.95, 0.9],
+  // 0.8 and 0.7 were added after the first full run, where 0.95 and 0.9 both broke the 0.3 pt bound.
+  cnnRungs: QUICK ? [0.9] : [0.95, 0.9, 0.8, 0.7],
   /** Clusters per tensor, tried from the fewest; zeros are a pinned centroid. */
   clusterKs: QUICK ? [16] : [8, 16, 32],
   structuredRatio: 0.3,
