@@ -100,3 +100,18 @@ test('a sensitivity scan charts each layer, then gradual pruning shows the spars
   await expect(card).toBeVisible({ timeout: 180_000 });
   await expect(card.getByTestId('variant-notes')).toContainText('sparse kernels');
 });
+
+test('cancelling a prune run saves no partial model and shows no error', async ({ page }) => {
+  await openSample(page, 'lenet-5');
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByRole('button', { name: 'Gradual 90%', exact: true }).click();
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  const job = page.getByTestId('job-optimize');
+  await expect(job).toContainText('epoch');
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await expect(job).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
+  await expect(page.getByTestId('library-entry')).toHaveCount(0);
+  await expect(page.getByTestId('variant-card')).toHaveCount(0);
+});

@@ -86,6 +86,9 @@ async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, op
     ...prepared.shards.map((s) => ({ path: s.path, bytes: s.bytes })),
   ];
   try {
+    // The same bytes are already in the library (e.g. re-importing an export): keep that entry,
+    // its name and its parent, rather than overwriting them.
+    if (await getLibraryEntry(entry.id)) return { libraryId: entry.id };
     await saveToLibrary(entry, files);
     return { libraryId: entry.id };
   } catch (e) {

@@ -14,7 +14,8 @@ import { TECHNIQUES } from '../../engine/techniques/registry';
 import type { TechniqueData, TechniqueResult } from '../../engine/techniques/types';
 import type { DatasetId, ModelId, ModelInfo, TechniqueStep, VariantMetrics, VariantReport } from '../protocol';
 import { getDataset } from '../datasets';
-import { getModel } from '../models';
+import { disposeModel, getModel } from '../models';
+import { deleteFromLibrary } from '../../library/db';
 import type { JobContext } from './context';
 import { openFromFiles } from './import';
 
@@ -121,6 +122,33 @@ export async function runOptimize(
       },
       ctx,
     );
+    try {
+      return { model, report: await measureVariant(parent, model, result, step, spec, data, note, ctx) };
+    } catch (e) {
+      // Cancelled or failed while measuring: no half-reported variant stays behind.
+      disposeModel(model.id);
+      // (Unless the "variant" is byte-identical to its parent, e.g. int8 simulation: that entry is the parent's.)
+      if (model.libraryId && model.summary.sha256 !== parent.info.summary.sha256) {
+        await deleteFromLibrary(model.libraryId).catch(() => undefined);
+      }
+      throw e;
+    }
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+/** Parent and variant measured the same way: accuracy, fidelity and interleaved latency. */
+async function measureVariant(
+  parent: { loaded: LoadedModel; info: ModelInfo },
+  model: ModelInfo,
+  result: TechniqueResult,
+  step: string,
+  spec: { steps: TechniqueStep[]; latencyBatchSizes?: number[] },
+  data: TechniqueData,
+  note: string | undefined,
+  ctx: JobContext,
+): Promise<VariantReport> {
     const child = getModel(model.id).loaded;
     const [accBefore, accAfter] = [await accuracyOf(parent.loaded, data, ctx, parent.info.name), await accuracyOf(child, data, ctx, model.name)];
     const report: VariantReport = {
@@ -142,10 +170,7 @@ export async function runOptimize(
       });
       report.latency.push({ backend: tf.getBackend(), batchSize, beforeMs: r.aMedianMs, afterMs: r.bMedianMs, ratio: r.ratio });
     }
-    return { model, report };
-  } finally {
-    tf.dispose(owned);
-  }
+    return report;
 }
 
 async function fidelityOf(parent: LoadedModel, child: LoadedModel, data: TechniqueData, ctx: JobContext): Promise<VariantReport['fidelity']> {
