@@ -41,6 +41,12 @@ function cspMetaPlugin(): Plugin {
   };
 }
 
+/** The converter's op tables that the model validator reads (src/engine/model/op-list.ts). */
+const CONVERTER_OP_LISTS = [
+  'arithmetic', 'basic_math', 'control', 'convolution', 'creation', 'dynamic', 'evaluation', 'graph', 'hash_table', 'image',
+  'logical', 'matrices', 'normalization', 'reduction', 'slice_join', 'sparse', 'spectral', 'string', 'transformation',
+].map((name) => `@tensorflow/tfjs-converter/dist/operations/op_list/${name}`);
+
 export default defineConfig({
   plugins: [react(), wasmThreadsPlugin(), cspMetaPlugin()],
   worker: { format: 'es', plugins: () => [wasmThreadsPlugin()] },
@@ -52,6 +58,10 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
+      'fflate',
+      'idb',
+      ...CONVERTER_OP_LISTS,
     ],
   },
   server: { headers: isolationHeaders },
