@@ -5,6 +5,7 @@
  */
 import { zipSync, zlibSync } from 'fflate';
 import type { InputFile } from '../model/types';
+import { concatBytes } from '../runtime/bytes';
 
 export type Rgba = readonly [number, number, number, number];
 
@@ -62,13 +63,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array | Uint
     chunk('IDAT', zlibSync(raw)),
     chunk('IEND', new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** width × height pixels of one colour. */

@@ -7,6 +7,7 @@ import { gzipSync } from 'fflate';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LoadedModel, PreparedModel } from '../model/loaded';
 import { elementCount, storedWeights } from './manifest';
+import { concatBytes } from '../runtime/bytes';
 
 const FLOAT_DTYPES = new Set(['float32', 'float16', 'complex64']);
 
@@ -60,12 +61,7 @@ export async function sha256Hex(prepared: PreparedModel): Promise<string> {
 /** Hex SHA-256 of the concatenation of `parts` (WebCrypto: works in workers and Node ≥ 20). */
 export async function sha256OfParts(parts: readonly Uint8Array[]): Promise<string> {
   // WebCrypto has no streaming digest, so the parts are joined into one buffer.
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    joined.set(p, offset);
-    offset += p.byteLength;
-  }
+  const joined = concatBytes(parts);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

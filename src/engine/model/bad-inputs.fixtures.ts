@@ -9,6 +9,7 @@ import {
   denseManifest, denseWeightBytes, float32Bytes, functionalModelJson, graphModelJson, jsonFile, modelFiles,
   sequentialModelJson, SHARD, textFile, zipFiles, DENSE, type Json,
 } from './valid-models.fixtures';
+import { concatBytes } from '../runtime/bytes';
 
 export { VALID_FIXTURES, DENSE } from './valid-models.fixtures';
 
@@ -78,15 +79,7 @@ function float16Bytes(bits: number[]): Uint8Array {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 const HTML = '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n';
 const LFS = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 60\n';

@@ -9,20 +9,14 @@ import { BonsaiError } from '../errors';
 import { loadPrepared } from './load';
 import type { InputFile } from './types';
 import { prepareModel } from './validate';
+import { concatBytes } from '../runtime/bytes';
 
 export const WEIGHT_SHARD_NAME = 'group1-shard1of1.bin';
 export const MODEL_JSON_NAME = 'model.json';
 
 export function concatWeightData(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
-  const parts = Array.isArray(data) ? data : [data];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(new Uint8Array(p), offset);
-    offset += p.byteLength;
-  }
-  return out;
+  return concatBytes(Array.isArray(data) ? data : [data]);
 }
 
 /**

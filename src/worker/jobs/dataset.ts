@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../../engine/errors';
 import { MNIST_NUM_CLASSES, MNIST_PATH, mnistTensors, parseMnistBinary } from '../../engine/data/mnist';
 import { buildImageDataset } from '../../engine/data/images';
@@ -28,7 +29,13 @@ async function loadMnist(ctx: JobContext): Promise<Dataset> {
   ctx.progress('Preparing tensors', 1, 2);
   const data = parseMnistBinary(bytes);
   const train = mnistTensors(data, 'train');
-  const test = mnistTensors(data, 'test');
+  let test: ReturnType<typeof mnistTensors>;
+  try {
+    test = mnistTensors(data, 'test');
+  } catch (e) {
+    tf.dispose([train.xs, train.ys]);
+    throw e;
+  }
   return {
     name: 'MNIST digits',
     kind: 'mnist',

@@ -69,7 +69,7 @@ export interface OpenOptions {
   parent?: ModelInfo['parent'];
 }
 
-async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions): Promise<{ libraryId?: string; storageError?: ModelInfo['storageError'] }> {
+async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions): Promise<{ libraryId?: string; created?: boolean; storageError?: ModelInfo['storageError'] }> {
   const entry: LibraryEntry = {
     id: summary.sha256,
     name: opts.name,
@@ -90,7 +90,7 @@ async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, op
     // its name and its parent, rather than overwriting them.
     if (await getLibraryEntry(entry.id)) return { libraryId: entry.id };
     await saveToLibrary(entry, files);
-    return { libraryId: entry.id };
+    return { libraryId: entry.id, created: true };
   } catch (e) {
     return { storageError: e instanceof BonsaiError ? e.toInfo() : { code: 'STORAGE_UNAVAILABLE', message: String(e) } };
   }
@@ -101,7 +101,11 @@ async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, op
  * into the engine, whether dropped, fetched, reopened or produced by a technique. Files written by
  * Bonsai go through the same validation as a user's, so every variant is stock-loadable.
  */
-export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: JobContext): Promise<ModelInfo> {
+export async function openFromFiles(
+  files: InputFile[],
+  opts: OpenOptions,
+  ctx: JobContext,
+): Promise<{ model: ModelInfo; createdLibraryEntry: boolean }> {
   ctx.progress('Validating', 1, 4);
   const prepared = prepareModel(files);
   ctx.progress('Building the model', 2, 4);
@@ -120,7 +124,7 @@ export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: 
       : stored.libraryId
         ? { kind: 'library', libraryId: stored.libraryId }
         : undefined;
-    return registerModel(loaded, {
+    const model = registerModel(loaded, {
       name: opts.name,
       format: prepared.format,
       source: { kind: opts.sourceKind, label: opts.label },
@@ -132,6 +136,7 @@ export async function openFromFiles(files: InputFile[], opts: OpenOptions, ctx: 
       parent: opts.parent ?? opts.libraryEntry?.parent,
       storageError: stored.storageError,
     });
+    return { model, createdLibraryEntry: stored.created === true };
   } catch (e) {
     disposeLoaded(loaded);
     throw e;
@@ -144,7 +149,7 @@ export async function runImport(source: ModelSource, name: string | undefined, c
   const { files, label, libraryEntry } = await resolveFiles(source);
   throwIfAborted(ctx.signal);
   const modelJsonPath = files.find((f) => /(^|\/)model\.json$/i.test(f.path))?.path ?? 'model.json';
-  return openFromFiles(
+  const { model } = await openFromFiles(
     files,
     {
       name: name ?? libraryEntry?.name ?? defaultName(source, modelJsonPath),
@@ -156,4 +161,5 @@ export async function runImport(source: ModelSource, name: string | undefined, c
     },
     ctx,
   );
+  return model;
 }

@@ -111,7 +111,7 @@ export async function runOptimize(
   try {
     const result = await runSteps(parent.loaded, spec.steps, data, ctx);
     const step = result.descriptions.join(' → ');
-    const model = await openFromFiles(
+    const { model, createdLibraryEntry } = await openFromFiles(
       result.files as InputFile[],
       {
         name: spec.name ?? `${parent.info.name} · ${result.name}`,
@@ -127,10 +127,9 @@ export async function runOptimize(
     } catch (e) {
       // Cancelled or failed while measuring: no half-reported variant stays behind.
       disposeModel(model.id);
-      // (Unless the "variant" is byte-identical to its parent, e.g. int8 simulation: that entry is the parent's.)
-      if (model.libraryId && model.summary.sha256 !== parent.info.summary.sha256) {
-        await deleteFromLibrary(model.libraryId).catch(() => undefined);
-      }
+      // Only an entry this job created: identical bytes already in the library (int8 simulation
+      // returns its input unchanged) belong to that earlier model.
+      if (createdLibraryEntry && model.libraryId) await deleteFromLibrary(model.libraryId).catch(() => undefined);
       throw e;
     }
   } finally {

@@ -60,7 +60,7 @@ export async function runTrain(
     for (const t of owned) t.dispose();
   }
   const step = `trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} on ${dataset.name}`;
-  const model = await openFromFiles(
+  const { model } = await openFromFiles(
     files,
     {
       name: name ?? `${info.name} · trained`,

@@ -19,6 +19,7 @@ import { firstNonFinite, quantizeTensorValues, type EncodedValues } from './affi
 import { clusterTensorValues } from './cluster';
 import { choiceLabel, type WeightChoice } from './meta';
 import { decodeFloatWeight, readStoredWeights, storedDtype } from './weights';
+import { concatBytes } from '../../runtime/bytes';
 
 export { quantizeTensorValues, errorBound, affineGrid, type EncodedValues, type Quantization } from './affine';
 export { clusterTensorValues, type ClusteredValues } from './cluster';
@@ -126,12 +127,7 @@ export function quantizeFiles(prepared: PreparedModel, plan: WeightPlan, opts: E
 }
 
 function writeFiles(prepared: PreparedModel, specs: WeightSpec[], parts: Uint8Array[]): InputFile[] {
-  const shard = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    shard.set(p, offset);
-    offset += p.byteLength;
-  }
+  const shard = concatBytes(parts);
   const hasWeights = specs.length > 0;
   const modelJson = {
     ...prepared.modelJson,

@@ -6,6 +6,7 @@ import { BonsaiError } from '../../errors';
 import type { PreparedModel } from '../../model/loaded';
 import { elementCount, storedBytesPerElement, type WeightSpec } from '../../model/manifest';
 import { float16BitsToFloat32 } from './float16';
+import { concatBytes } from '../../runtime/bytes';
 
 export interface StoredWeightBytes {
   spec: WeightSpec;
@@ -18,14 +19,7 @@ export interface StoredWeightBytes {
 function weightData(prepared: PreparedModel): Uint8Array {
   const data = prepared.artifacts.weightData;
   if (data === undefined) return new Uint8Array(0);
-  if (!Array.isArray(data)) return new Uint8Array(data);
-  const out = new Uint8Array(data.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of data) {
-    out.set(new Uint8Array(p), offset);
-    offset += p.byteLength;
-  }
-  return out;
+  return Array.isArray(data) ? concatBytes(data) : new Uint8Array(data);
 }
 
 /** Layer of a weight: "dense_1/kernel" → "dense_1" in a LayersModel; GraphModels have none. */
