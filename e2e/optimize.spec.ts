@@ -84,14 +84,20 @@ test('bad technique settings are refused with the field named', async ({ page })
   await expect(page.getByTestId('job-optimize')).toHaveCount(0);
 });
 
-test('a sensitivity scan charts each layer, then gradual pruning shows the sparsity schedule', async ({ page }) => {
+test('a sensitivity scan is a report (no new model), then gradual pruning shows the sparsity schedule', async ({ page }) => {
   test.setTimeout(240_000);
   await openSample(page, 'lenet-300-100');
   await page.getByRole('tab', { name: 'Prune' }).click();
-  await page.getByText('Sensitivity scan', { exact: true }).click();
-  await page.getByRole('button', { name: 'Scan layers' }).click();
-  await expect(page.getByTestId('sensitivity-chart')).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Sensitivity scan', exact: true }).click();
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  const report = page.getByTestId('report-card');
+  await expect(report).toBeVisible({ timeout: 120_000 });
+  await expect(report.getByTestId('sensitivity-chart')).toBeVisible();
+  await expect(report).toContainText('validation');
   await expect(page.getByRole('alert')).toHaveCount(0);
+  // A report changes no model: the open model and the library are as they were.
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
+  await expect(page.getByTestId('library-entry')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Gradual 90%', exact: true }).click();
   await page.getByRole('button', { name: 'Run prune' }).click();

@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   DEVICE_LOST: 'The GPU device was lost.',
   STORAGE_FULL: 'Browser storage is full.',
   STORAGE_UNAVAILABLE: 'Browser storage is not available.',
+  RECORD_INVALID: 'A saved record is malformed or from an unknown version.',
   // Data
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
   NO_IMAGES: 'No images were found.',

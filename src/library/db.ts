@@ -5,6 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { BonsaiError } from '../engine/errors';
 import type { ModelFormat } from '../engine/model/types';
+import { parseAnalysisRecord, parseVariantRecord, type AnalysisRecord, type VariantRecord } from '../share/records';
 
 export interface LibraryEntry {
   /** SHA-256 fingerprint of the model files: importing the same model twice keeps one entry. */
@@ -29,10 +30,15 @@ export interface LibraryFiles {
 interface BonsaiDB extends DBSchema {
   models: { key: string; value: LibraryEntry; indexes: { createdAt: number } };
   files: { key: string; value: LibraryFiles };
+  /** What made each variant and how it measured (share/records.ts), keyed by its SHA-256. */
+  variants: { key: string; value: unknown };
+  /** Analyses of a model (sensitivity, int8 simulation), by record id; indexed by the model's SHA-256. */
+  reports: { key: string; value: unknown; indexes: { modelId: string } };
 }
 
 const DB_NAME = 'bonsai';
-const DB_VERSION = 1;
+/** 1: models + files. 2: variants + reports (the persisted variant model). */
+const DB_VERSION = 2;
 let dbPromise: Promise<IDBPDatabase<BonsaiDB>> | null = null;
 
 /** Map IndexedDB's failures to the catalogue: full and denied storage are different user problems. */
@@ -59,10 +65,16 @@ export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
       return Promise.reject(storageError(new Error('IndexedDB is not available in this browser context')));
     }
     dbPromise = openDB<BonsaiDB>(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        const models = db.createObjectStore('models', { keyPath: 'id' });
-        models.createIndex('createdAt', 'createdAt');
-        db.createObjectStore('files', { keyPath: 'id' });
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          const models = db.createObjectStore('models', { keyPath: 'id' });
+          models.createIndex('createdAt', 'createdAt');
+          db.createObjectStore('files', { keyPath: 'id' });
+        }
+        if (oldVersion < 2) {
+          db.createObjectStore('variants', { keyPath: 'id' });
+          db.createObjectStore('reports', { keyPath: 'id' }).createIndex('modelId', 'modelId');
+        }
       },
     }).catch((e: unknown) => {
       dbPromise = null;
@@ -89,6 +101,73 @@ export function saveToLibrary(entry: LibraryEntry, files: LibraryFiles['files'])
   });
 }
 
+/**
+ * A variant in one transaction: its entry, its files and its record are written together or not
+ * at all, so a reload never finds a variant without its report (or a report without its files).
+ */
+export function saveVariant(entry: LibraryEntry, files: LibraryFiles['files'], record: VariantRecord): Promise<void> {
+  if (record.id !== entry.id) return Promise.reject(new BonsaiError('INTERNAL', `Error in saveVariant: record ${record.id} does not belong to entry ${entry.id}.`));
+  return guarded(async (db) => {
+    const tx = db.transaction(['models', 'files', 'variants'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('files').put({ id: entry.id, files }),
+      tx.objectStore('models').put(entry),
+      tx.objectStore('variants').put(record),
+      tx.done,
+    ]);
+  });
+}
+
+/**
+ * A variant's record: the stored one, or — for an entry saved before records existed — one
+ * migrated from the entry (share/records.ts, version 0). undefined when the model has neither.
+ */
+export function getVariantRecord(id: string): Promise<VariantRecord | undefined> {
+  return guarded(async (db) => {
+    const raw = await db.get('variants', id);
+    if (raw !== undefined) return parseVariantRecord(raw);
+    const entry = await db.get('models', id);
+    return entry?.parent ? parseVariantRecord(entry) : undefined;
+  });
+}
+
+/** Every variant record (the variant tree); a damaged record is skipped and reported, not fatal. */
+export function listVariantRecords(): Promise<{ records: VariantRecord[]; damaged: string[] }> {
+  return guarded(async (db) => {
+    const records: VariantRecord[] = [];
+    const damaged: string[] = [];
+    for (const raw of await db.getAll('variants')) {
+      try {
+        records.push(parseVariantRecord(raw));
+      } catch (e) {
+        damaged.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    return { records, damaged };
+  });
+}
+
+export function saveAnalysis(record: AnalysisRecord): Promise<void> {
+  return guarded(async (db) => {
+    await db.put('reports', record);
+  });
+}
+
+/** The analyses of one model (by its SHA-256), newest first. */
+export function listAnalyses(modelId: string): Promise<AnalysisRecord[]> {
+  return guarded(async (db) => {
+    const out: AnalysisRecord[] = [];
+    for (const raw of await db.getAllFromIndex('reports', 'modelId', modelId)) {
+      try {
+        out.push(parseAnalysisRecord(raw));
+      } catch {
+        // A damaged analysis is dropped from the list; the model and its variant record are intact.
+      }
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  });
+}
+
 export function listLibrary(): Promise<LibraryEntry[]> {
   return guarded(async (db) => (await db.getAllFromIndex('models', 'createdAt')).reverse());
 }
@@ -101,9 +180,24 @@ export function getLibraryEntry(id: string): Promise<LibraryEntry | undefined> {
   return guarded((db) => db.get('models', id));
 }
 
+/** The entry, its files, its variant record and its analyses, in one transaction. */
 export function deleteFromLibrary(id: string): Promise<void> {
   return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files'], 'readwrite');
-    await Promise.all([tx.objectStore('models').delete(id), tx.objectStore('files').delete(id), tx.done]);
+    const tx = db.transaction(['models', 'files', 'variants', 'reports'], 'readwrite');
+    const reports = tx.objectStore('reports');
+    const reportKeys = await reports.index('modelId').getAllKeys(id);
+    await Promise.all([
+      tx.objectStore('models').delete(id),
+      tx.objectStore('files').delete(id),
+      tx.objectStore('variants').delete(id),
+      ...reportKeys.map((k) => reports.delete(k)),
+      tx.done,
+    ]);
   });
+}
+
+/** For tests: forget the open connection (the next call reopens). */
+export function closeLibrary(): void {
+  void dbPromise?.then((db) => db.close()).catch(() => undefined);
+  dbPromise = null;
 }

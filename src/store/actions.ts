@@ -48,6 +48,11 @@ export async function deleteLibraryModel(id: string): Promise<void> {
   await refreshLibrary();
 }
 
+/** Start a fresh engine: the open model and dataset are reopened, nothing saved is touched. */
+export function restartEngine(): void {
+  engine.restartNow();
+}
+
 export function setBackend(choice: BackendChoice): void {
   rememberBackend(choice);
   useStore.setState({ backendChoice: choice, engineStatus: 'starting' });

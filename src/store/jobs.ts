@@ -1,5 +1,5 @@
 /** Running one engine job from the UI: its progress in the store, errors reported, aborts silent. */
-import { listLibrary } from '../library/db';
+import { getVariantRecord, listAnalyses, listLibrary, listVariantRecords } from '../library/db';
 import type { JobResult, JobSpec, ModelInfo } from '../worker/protocol';
 import { engine } from './engine';
 import { errorInfoOf, reportError } from './errors';
@@ -40,9 +40,33 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
 
 export async function refreshLibrary(): Promise<void> {
   try {
-    useStore.setState({ library: await listLibrary(), libraryError: undefined });
+    const [library, { records, damaged }] = await Promise.all([listLibrary(), listVariantRecords()]);
+    useStore.setState({ library, libraryRecords: records, libraryError: undefined });
+    if (damaged.length) reportError({ code: 'RECORD_INVALID', message: `${damaged.length} saved variant record(s) could not be read: ${damaged[0]}`, hint: 'Their models still open from the Library; only their result cards are missing.' });
   } catch (e) {
     useStore.setState({ libraryError: errorInfoOf(e) });
+  }
+}
+
+/**
+ * The result card and analyses of a model, from IndexedDB (they outlive reloads and engine
+ * restarts). A storage failure is reported, never shown as "no results".
+ */
+export async function loadRecordsOf(model: ModelInfo): Promise<void> {
+  const sha = model.summary.sha256;
+  try {
+    const [record, analyses] = await Promise.all([
+      useStore.getState().variantRecords[sha] ? Promise.resolve(undefined) : getVariantRecord(sha),
+      listAnalyses(sha),
+    ]);
+    useStore.setState((s) => ({
+      variantRecords: record ? { ...s.variantRecords, [sha]: record } : s.variantRecords,
+      analyses: analyses.length || !s.analyses[sha] ? { ...s.analyses, [sha]: analyses } : s.analyses,
+    }));
+  } catch (e) {
+    const info = errorInfoOf(e);
+    // No IndexedDB at all is already shown by the Library; a damaged record is worth saying.
+    if (info.code !== 'STORAGE_UNAVAILABLE') reportError(e);
   }
 }
 
@@ -53,7 +77,7 @@ export async function adoptModel(model: ModelInfo): Promise<void> {
   if (previous && previous !== model.id) closeModel(previous);
   if (model.storageError) reportError(model.storageError);
   if (model.ref) rememberLastModel(model.ref);
-  await refreshLibrary();
+  await Promise.all([refreshLibrary(), loadRecordsOf(model)]);
 }
 
 function closeModel(id: string): void {
@@ -62,13 +86,10 @@ function closeModel(id: string): void {
     const models = { ...s.models };
     const benchmarks = { ...s.benchmarks };
     const evaluations = { ...s.evaluations };
-    const reports = { ...s.reports };
-    const sensitivity = { ...s.sensitivity };
-    delete sensitivity[id];
     delete models[id];
     delete benchmarks[id];
     delete evaluations[id];
-    delete reports[id];
-    return { models, benchmarks, evaluations, reports, sensitivity };
+    // Variant records and analyses are keyed by SHA-256 and stay: they describe files, not this session.
+    return { models, benchmarks, evaluations };
   });
 }

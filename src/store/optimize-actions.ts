@@ -1,15 +1,38 @@
-/** Techniques and export: the actions behind the Prune/Quantize tabs and the Export button. */
-import type { TechniqueStep } from '../worker/protocol';
-import { adoptModel, runJob } from './jobs';
+/** Techniques and export: the actions behind the technique tabs and the Export button. */
+import type { OptimizeOutput, TechniqueStep } from '../worker/protocol';
+import { reportError } from './errors';
+import { adoptModel, refreshLibrary, runJob } from './jobs';
 import { useStore } from './store';
 
+/** Keep each result's record in the store (by SHA-256), the way IndexedDB keeps it. */
+function keepRecords(outputs: OptimizeOutput[]): void {
+  useStore.setState((s) => {
+    const variantRecords = { ...s.variantRecords };
+    const analyses = { ...s.analyses };
+    for (const o of outputs) {
+      if (o.kind === 'variant') {
+        if (o.record) variantRecords[o.record.id] = o.record;
+      }
+      else analyses[o.record.modelId] = [o.record, ...(analyses[o.record.modelId] ?? []).filter((a) => a.id !== o.record.id)];
+    }
+    return { variantRecords, analyses };
+  });
+}
+
+/**
+ * Run steps (one technique, or a recipe) on the open model. The final variant becomes the open
+ * model; emitted variants (a scratch baseline) land in the library; reports attach to the model.
+ */
 export async function optimizeCurrent(steps: TechniqueStep[], name?: string): Promise<boolean> {
   const { currentModelId: modelId, currentDatasetId: datasetId } = useStore.getState();
   if (!modelId) return false;
   const result = await runJob('optimize', 'Optimizing', { kind: 'optimize', modelId, datasetId, steps, name });
   if (result?.kind !== 'optimize') return false;
-  useStore.setState((s) => ({ reports: { ...s.reports, [result.model.id]: result.report } }));
-  await adoptModel(result.model);
+  keepRecords(result.outputs);
+  for (const o of result.outputs) if (o.storageError) reportError(o.storageError);
+  const final = result.outputs.find((o) => o.kind === 'variant' && o.model);
+  if (final?.kind === 'variant' && final.model) await adoptModel(final.model);
+  else await refreshLibrary();
   return true;
 }
 
@@ -25,12 +48,4 @@ export async function exportCurrent(): Promise<void> {
   a.download = result.fileName;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** Per-layer sensitivity of the open model (no fine-tuning), for the Prune tab's chart. */
-export async function scanSensitivity(method: 'magnitude' | 'filters'): Promise<void> {
-  const { currentModelId: modelId, currentDatasetId: datasetId } = useStore.getState();
-  if (!modelId) return;
-  const result = await runJob('sensitivity', 'Sensitivity scan', { kind: 'sensitivity', modelId, datasetId, method });
-  if (result?.kind === 'sensitivity') useStore.setState((s) => ({ sensitivity: { ...s.sensitivity, [result.modelId]: result.rows } }));
 }

@@ -1,4 +1,5 @@
 /** The built-in samples (public/samples/index.json), fetched once on the main thread. */
+import { reportError } from './errors';
 export interface SampleEntry {
   id: string;
   name: string;
@@ -15,11 +16,23 @@ export const PREFERRED_SAMPLE = 'lenet-5';
 
 let cache: Promise<SampleEntry[]> | null = null;
 
+/** The sample list; a missing or broken index is reported (the app then opens empty, saying why). */
 export function loadSamples(): Promise<SampleEntry[]> {
   cache ??= fetch(`${import.meta.env.BASE_URL}samples/index.json`)
-    .then((r) => (r.ok ? (r.json() as Promise<SampleEntry[]>) : []))
-    .then((list) => (Array.isArray(list) ? list.filter((s) => !s.fixture) : []))
-    .catch(() => []);
+    .then(async (r) => {
+      if (!r.ok) throw new Error(`samples/index.json answered HTTP ${r.status}`);
+      const list = (await r.json()) as unknown;
+      if (!Array.isArray(list)) throw new Error('samples/index.json is not a list');
+      return (list as SampleEntry[]).filter((s) => !s.fixture);
+    })
+    .catch((e: unknown) => {
+      reportError({
+        code: 'URL_FETCH_FAILED',
+        message: `The built-in samples could not be listed: ${e instanceof Error ? e.message : String(e)}.`,
+        hint: 'Drop a model.json (with its .bin files) or a .zip to start; reload to try the samples again.',
+      });
+      return [];
+    });
   return cache;
 }
 

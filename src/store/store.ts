@@ -6,9 +6,10 @@ import { create } from 'zustand';
 import type { ErrorInfo, Warning } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { LibraryEntry } from '../library/db';
-import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint, SensitivityPoint, VariantReport } from '../worker/protocol';
+import type { AnalysisRecord, VariantRecord } from '../share/records';
+import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint } from '../worker/protocol';
 
-export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export' | 'sensitivity';
+export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export';
 
 export interface JobState {
   kind: JobKind;
@@ -32,9 +33,13 @@ export interface ModelsSlice {
   models: Record<ModelId, ModelInfo>;
   currentModelId?: ModelId;
   benchmarks: Record<ModelId, BenchmarkResult>;
-  /** Before/after reports of variants made in this session, by the variant's id. */
-  reports: Record<ModelId, VariantReport>;
-  sensitivity: Record<ModelId, SensitivityPoint[]>;
+  /**
+   * What made each variant and how it measured, by the variant's SHA-256 (never by the worker's
+   * ids, which a restarted engine hands out again): read from IndexedDB, so cards survive reloads.
+   */
+  variantRecords: Record<string, VariantRecord>;
+  /** Analyses (sensitivity, int8 simulation) by the analysed model's SHA-256, newest first. */
+  analyses: Record<string, AnalysisRecord[]>;
 }
 
 export interface DatasetsSlice {
@@ -49,6 +54,8 @@ export interface JobsSlice {
 
 export interface LibrarySlice {
   library: LibraryEntry[];
+  /** Every saved variant record: the library's variant tree. */
+  libraryRecords: VariantRecord[];
   libraryError?: ErrorInfo;
 }
 
@@ -65,12 +72,13 @@ export const initialState: AppState = {
   backendChoice: 'auto',
   models: {},
   benchmarks: {},
-  reports: {},
-  sensitivity: {},
+  variantRecords: {},
+  analyses: {},
   datasets: {},
   evaluations: {},
   jobs: {},
   library: [],
+  libraryRecords: [],
   errors: [],
   warnings: [],
 };
@@ -92,5 +100,13 @@ export const selectCurrentDataset = (s: AppState): DatasetInfo | undefined =>
 export const selectCurrentEvaluation = (s: AppState): Evaluation | undefined =>
   s.currentModelId ? s.evaluations[s.currentModelId] : undefined;
 export const selectJob = (kind: JobKind) => (s: AppState) => s.jobs[kind];
-export const selectCurrentReport = (s: AppState): VariantReport | undefined =>
-  s.currentModelId ? s.reports[s.currentModelId] : undefined;
+/** The record of the open model when it is a variant, found by its SHA-256. */
+export const selectCurrentRecord = (s: AppState): VariantRecord | undefined => {
+  const model = selectCurrentModel(s);
+  return model ? s.variantRecords[model.summary.sha256] : undefined;
+};
+const NO_ANALYSES: AnalysisRecord[] = [];
+export const selectCurrentAnalyses = (s: AppState): AnalysisRecord[] => {
+  const model = selectCurrentModel(s);
+  return (model && s.analyses[model.summary.sha256]) || NO_ANALYSES;
+};

@@ -12,24 +12,35 @@ import { ModelSummaryView } from './ModelSummaryView';
 import { DatasetCard } from './DatasetCard';
 import { EvaluatePanel } from './EvaluatePanel';
 import { TrainPanel } from './TrainPanel';
-import { PrunePanel, QuantizePanel } from './techniques/tabs';
+import { TechniquePanel } from './techniques/TechniquePanel';
+import { techniqueTabs, type TechniqueTab } from './techniques/registry';
 
-const TABS = [
-  { id: 'summary', label: 'Summary' },
-  { id: 'evaluate', label: 'Evaluate' },
-  { id: 'train', label: 'Train' },
-  { id: 'prune', label: 'Prune' },
-  { id: 'quantize', label: 'Quantize' },
-  { id: 'benchmark', label: 'Benchmark' },
-] as const;
-type TabId = (typeof TABS)[number]['id'];
+export interface ViewTab {
+  id: string;
+  label: string;
+  technique?: TechniqueTab;
+}
+
+/** The views: the fixed ones, then one tab per technique in the catalog, then Benchmark. */
+export function viewTabs(techniques: TechniqueTab[] = techniqueTabs()): ViewTab[] {
+  return [
+    { id: 'summary', label: 'Summary' },
+    { id: 'evaluate', label: 'Evaluate' },
+    { id: 'train', label: 'Train' },
+    ...techniques.map((t) => ({ id: t.id, label: t.label, technique: t })),
+    { id: 'benchmark', label: 'Benchmark' },
+  ];
+}
+
+const TABS = viewTabs();
 
 export function App() {
   const dragging = useWindowDrop();
   const model = useStore(selectCurrentModel);
   const importJob = useStore(selectImportJob);
   const datasetJob = useStore((s) => s.jobs.dataset);
-  const [tab, setTab] = useState<TabId>('summary');
+  const [tab, setTab] = useState<string>('summary');
+  const technique = TABS.find((t) => t.id === tab)?.technique;
   const busy = !!importJob;
 
   return (
@@ -86,10 +97,8 @@ export function App() {
               <EvaluatePanel />
             ) : tab === 'train' ? (
               <TrainPanel />
-            ) : tab === 'prune' ? (
-              <PrunePanel />
-            ) : tab === 'quantize' ? (
-              <QuantizePanel />
+            ) : technique ? (
+              <TechniquePanel key={technique.id} tab={technique} />
             ) : (
               <BenchmarkPanel />
             )}

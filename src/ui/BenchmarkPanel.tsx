@@ -111,7 +111,7 @@ const BenchmarkResultView = memo(function BenchmarkResultView({ result }: { resu
         </thead>
         <tbody>
           {result.runs.map((r) => (
-            <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row">
+            <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row" data-backend={r.backend} data-batch={r.batchSize} data-median-ms={r.medianMs}>
               <td>{r.backend}</td>
               <td className="num">{r.batchSize}</td>
               <td className="num">{formatMs(r.coldMs)}</td>
@@ -125,6 +125,11 @@ const BenchmarkResultView = memo(function BenchmarkResultView({ result }: { resu
           ))}
         </tbody>
       </table>
+      {result.restoreError ? (
+        <p className="warning" role="status" data-testid="restore-error">
+          {result.restoreError}
+        </p>
+      ) : null}
       <h3>Correctness</h3>
       <ul className="agreement" data-testid="agreement">
         {result.agreement.map((a) => (

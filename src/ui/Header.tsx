@@ -1,5 +1,5 @@
 import { useStore, selectDevice } from '../store/store';
-import { setBackend } from '../store/actions';
+import { restartEngine, setBackend } from '../store/actions';
 import type { BackendChoice } from '../worker/protocol';
 import { DeviceProfileView, backendBadge } from './DeviceProfileView';
 
@@ -27,7 +27,18 @@ export function Header() {
         <summary className="badge" data-testid="backend-badge" data-status={status}>
           {status === 'ready' ? backendBadge(device) : status === 'restarting' ? 'Restarting engine…' : 'Starting engine…'}
         </summary>
-        <div className="popover">{device ? <DeviceProfileView profile={device} /> : <p>Starting…</p>}</div>
+        <div className="popover">
+          {device ? <DeviceProfileView profile={device} /> : <p>Starting…</p>}
+          <button
+            type="button"
+            onClick={(e) => {
+              e.currentTarget.closest('details')?.removeAttribute('open');
+              restartEngine();
+            }}
+            title="Stops running jobs and starts a fresh engine; the open model and dataset are reopened, saved work is untouched.">
+            Restart engine
+          </button>
+        </div>
       </details>
     </header>
   );

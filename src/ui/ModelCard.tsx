@@ -42,7 +42,9 @@ export function ModelCard({ busy }: { busy: boolean }) {
           <dt>Download (gzip)</dt>
           <dd data-testid="model-gzip">{formatBytes(model.summary.gzipBytes)}</dd>
           <dt>FLOPs</dt>
-          <dd data-testid="model-flops">{formatFlops(model.summary.flops)}</dd>
+          <dd data-testid="model-flops" title={model.summary.flopsUnknown}>
+            {model.summary.flops === null ? <span className="muted">unknown (see Summary)</span> : formatFlops(model.summary.flops)}
+          </dd>
           {evaluation?.accuracy ? (
             <>
               <dt>Accuracy</dt>

@@ -13,12 +13,17 @@ export function ModelSummaryView({ model }: { model: ModelInfo }) {
         <Total label="float32 bytes" value={formatBytes(s.float32Bytes)} id="float32" />
         <Total label="Stored bytes" value={`${formatBytes(s.storedBytes)} (${formatCount(s.storedBytes)} B)`} id="stored" />
         <Total label="gzip bytes" value={`${formatBytes(s.gzipBytes)} (${formatCount(s.gzipBytes)} B)`} id="gzip" />
-        <Total label="FLOPs / inference (batch 1)" value={`${formatFlops(s.flops)} (${formatCount(s.flops)})`} id="flops" />
+        <Total label="FLOPs / inference (batch 1)" value={s.flops === null ? 'unknown' : `${formatFlops(s.flops)} (${formatCount(s.flops)})`} id="flops" />
         <Total label="Quantization" value={s.quantization.length ? s.quantization.join(', ') : 'none (float32)'} id="quantization" />
       </div>
       <p className="fingerprint">
         SHA-256 <code data-testid="summary-sha256">{s.sha256}</code>
       </p>
+      {s.flopsUnknown ? (
+        <p className="warning" data-testid="flops-unknown">
+          {s.flopsUnknown}
+        </p>
+      ) : null}
       {s.flopsNotCounted.length > 0 ? (
         <p className="muted" data-testid="flops-not-counted">
           Not counted in FLOPs: {s.flopsNotCounted.join(', ')}

@@ -204,6 +204,11 @@ export class EngineClient {
     }, this.watchdogMs);
   }
 
+  /** A fresh engine on request (the header's "Restart engine"): running jobs end, saved work stays. */
+  restartNow(): void {
+    this.restart({ code: 'JOB_FAILED', message: 'The engine was restarted on request.', hint: 'Start the job again.' }, undefined, true);
+  }
+
   private restart(reason: ErrorInfo, except?: JobId, expected = false): void {
     this.worker?.terminate();
     this.worker = null;

@@ -5,9 +5,14 @@ import type { DatasetId, DatasetInfo } from './protocol';
 /** The worker owns every dataset's tensors; the main thread holds DatasetIds. */
 const datasets = new Map<DatasetId, Dataset>();
 let nextId = 1;
+/**
+ * Ids are unique across engine restarts (a new worker starts counting again): a result kept by
+ * the UI for an old id can never attach to whatever the new worker loads first.
+ */
+const INSTANCE = Math.random().toString(36).slice(2, 8);
 
 export function registerDataset(dataset: Dataset, warnings: Warning[] = []): DatasetInfo {
-  const id = `d${nextId++}`;
+  const id = `d${INSTANCE}-${nextId++}`;
   datasets.set(id, dataset);
   return { id, summary: summarizeDataset(dataset), warnings };
 }

@@ -19,7 +19,6 @@ import { runEvaluate } from './jobs/evaluate';
 import { runTrain } from './jobs/train';
 import { runOptimize } from './jobs/optimize';
 import { runExport } from './jobs/export';
-import { runSensitivity } from './jobs/sensitivity';
 import { disposeModel } from './models';
 import { disposeDatasetById } from './datasets';
 
@@ -46,11 +45,9 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
     case 'train':
       return { kind: 'train', ...(await runTrain(spec.modelId, spec.datasetId, spec.config, spec.name, ctx)) };
     case 'optimize':
-      return { kind: 'optimize', ...(await runOptimize(spec, ctx)) };
+      return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
       return { kind: 'export', ...runExport(spec.modelId) };
-    case 'sensitivity':
-      return { kind: 'sensitivity', modelId: spec.modelId, rows: await runSensitivity(spec, ctx) };
     default: {
       const never: never = spec;
       throw new Error(`Unknown job ${JSON.stringify(never)}`);

@@ -6,9 +6,14 @@ import type { ModelId, ModelInfo } from './protocol';
 /** The worker owns every loaded model; the main thread only holds ModelIds. */
 const models = new Map<ModelId, { loaded: LoadedModel; info: ModelInfo }>();
 let nextId = 1;
+/**
+ * Ids are unique across engine restarts (a new worker starts counting again): a result kept by
+ * the UI for an old id can never attach to whatever the new worker loads first.
+ */
+const INSTANCE = Math.random().toString(36).slice(2, 8);
 
 export function registerModel(loaded: LoadedModel, info: Omit<ModelInfo, 'id'>): ModelInfo {
-  const id = `m${nextId++}`;
+  const id = `m${INSTANCE}-${nextId++}`;
   const full: ModelInfo = { ...info, id };
   models.set(id, { loaded, info: full });
   return full;

@@ -3,11 +3,12 @@
  * Types only: importable from both sides without pulling in TF.js.
  */
 import type { ErrorInfo, Warning } from '../engine/errors';
-import type { InputFile, ModelFormat, ModelSummary } from '../engine/model/types';
+import type { InputFile, ModelFormat, ModelRef, ModelSummary } from '../engine/model/types';
 import type { LatencyResult } from '../engine/metrics/latency-types';
 import type { DeviceProfile, BackendName } from '../backend/types';
 import type { DatasetSummary } from '../engine/data/types';
 import type { TrainConfig, TrainHistory } from '../engine/train/meta';
+import type { AnalysisRecord, VariantRecord } from '../share/records';
 
 export type JobId = string;
 export type ModelId = string;
@@ -20,8 +21,7 @@ export type ModelSource =
   | { kind: 'files'; files: InputFile[] }
   | { kind: 'library'; libraryId: string };
 
-/** A model that can be reopened after a reload or an engine restart. */
-export type ModelRef = { kind: 'sample'; sampleId: string } | { kind: 'library'; libraryId: string };
+export type { ModelRef };
 
 export type DatasetSource =
   | { kind: 'builtin'; id: 'mnist' }
@@ -57,48 +57,17 @@ export interface Evaluation {
   fidelity?: FidelityResult;
 }
 
-export type TechniqueId = 'prune' | 'quantize';
+export type { TechniqueId } from '../engine/techniques/catalog';
+export type { AnalysisRecord, VariantRecord };
 
-/** One probe of a sensitivity scan: a layer pruned alone to `ratio`, measured without fine-tuning. */
-export interface SensitivityPoint {
-  layer: string;
-  ratio: number;
-  metric: number;
-  metricName: 'accuracy' | 'fidelity';
-}
-
-export interface TechniqueStep {
-  technique: TechniqueId;
-  /** The technique's config (validated by its meta.ts in the worker). */
-  config: unknown;
-}
-
-/** The numbers a result card compares, measured the same way for the parent and the variant. */
-export interface VariantMetrics {
-  params: number;
-  nonZeroParams: number;
-  storedBytes: number;
-  gzipBytes: number;
-  flops: number;
-  /** Bytes TF.js holds after loading (tf.memory().numBytes growth): dequantized weights are float32. */
-  residentBytes: number | null;
-  /** Top-1 on the test split, when the dataset has labels and fits the model. */
-  accuracy: number | null;
-}
-
-export interface VariantReport {
-  steps: TechniqueStep[];
-  step: string;
-  perLayer: ({ layer: string } & Record<string, number | string | null>)[];
-  notes: string[];
-  before: VariantMetrics;
-  after: VariantMetrics;
-  /** The variant against its parent on the same inputs. */
-  fidelity: { agreement: number; meanKL: number; count: number; inputs: 'test split' | 'synthetic (weak: no dataset fits)' } | null;
-  /** Interleaved A/B latency on the backend that ran the job. */
-  latency: { backend: string; batchSize: number; beforeMs: number; afterMs: number; ratio: number }[];
-  history?: TrainHistory;
-}
+/** One result of an optimize job, in the order the run produced them. */
+export type OptimizeOutput =
+  /** `model` is set for the run's final variant, which stays open in the engine; emitted ones are in the library only. */
+  /** `record` is absent when the result is byte-identical to its parent (nothing new was saved). */
+  | { kind: 'variant'; record?: VariantRecord; model?: ModelInfo; storageError?: ErrorInfo }
+  | { kind: 'report'; record: AnalysisRecord; storageError?: ErrorInfo };
+export type { AnalysisReport, FidelityMeasure, LatencyComparison, TechniqueStep, VariantMetrics, VariantReport } from '../engine/pipeline/report-types';
+import type { TechniqueStep } from '../engine/pipeline/report-types';
 
 /** What the UI knows about a loaded model: plain data only, the tensors stay in the worker. */
 export interface ModelInfo {
@@ -136,6 +105,8 @@ export interface BenchmarkResult {
   profiles: DeviceProfile[];
   /** Each backend's output on a fixed input against the CPU backend's: max |difference|. */
   agreement: { backend: BackendName; maxAbsDiff: number }[];
+  /** Set when the engine could not return to the backend it ran on before the benchmark. */
+  restoreError?: string;
 }
 
 export type JobSpec =
@@ -145,8 +116,7 @@ export type JobSpec =
   | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
   | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string }
   | { kind: 'optimize'; modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] }
-  | { kind: 'export'; modelId: ModelId }
-  | { kind: 'sensitivity'; modelId: ModelId; datasetId?: DatasetId; method: 'magnitude' | 'filters' };
+  | { kind: 'export'; modelId: ModelId };
 
 export type JobResult =
   | { kind: 'import'; model: ModelInfo }
@@ -154,9 +124,8 @@ export type JobResult =
   | { kind: 'load-dataset'; dataset: DatasetInfo }
   | { kind: 'evaluate'; evaluation: Evaluation }
   | { kind: 'train'; model: ModelInfo; history: TrainHistory }
-  | { kind: 'optimize'; model: ModelInfo; report: VariantReport }
-  | { kind: 'export'; fileName: string; bytes: Uint8Array }
-  | { kind: 'sensitivity'; modelId: ModelId; rows: SensitivityPoint[] };
+  | { kind: 'optimize'; outputs: OptimizeOutput[] }
+  | { kind: 'export'; fileName: string; bytes: Uint8Array };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */

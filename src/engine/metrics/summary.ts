@@ -54,14 +54,14 @@ function completeOutputs(declared: TensorInfo[], ran: ProfiledFlops['outputs'], 
   });
 }
 
-async function graphFlops(loaded: LoadedModel): Promise<ProfiledFlops | null> {
+async function graphFlops(loaded: LoadedModel): Promise<ProfiledFlops | { failed: string }> {
   try {
     return await profileModelFlops(loaded);
-  } catch {
+  } catch (e) {
     // A graph that cannot run on a batch-1 zeros input (free non-batch dims, data-dependent ops)
-    // still gets its card: FLOPs are then 0 and every op type is listed as not counted.
+    // still gets its card: FLOPs are then unknown (null, with this reason), never 0.
     // Aborts cannot happen here (no signal), so nothing the user asked for is swallowed.
-    return null;
+    return { failed: `FLOPs not counted: one batch-1 inference on zeros failed (${e instanceof Error ? e.message : String(e)}).` };
   }
 }
 
@@ -95,14 +95,16 @@ export async function summarize(loaded: LoadedModel): Promise<ModelSummary> {
   }
 
   const freeBatch = inputs.length > 0 && inputs[0].shape[0] === -1;
-  const profiled = await graphFlops(loaded);
+  const ran = await graphFlops(loaded);
+  const profiled = 'failed' in ran ? null : ran;
   return {
     format: 'graph',
     className: 'GraphModel',
     inputs,
     outputs: completeOutputs(modelOutputs(loaded), profiled?.outputs ?? [], freeBatch),
     layers: graphOpRows(prepared.modelJson, weights, profiled?.counted ?? [], freeBatch),
-    flops: profiled?.flops ?? 0,
+    flops: profiled ? profiled.flops : null,
+    ...('failed' in ran ? { flopsUnknown: ran.failed } : {}),
     flopsNotCounted: notCountedOpTypes(prepared.modelJson, profiled !== null),
     ...sizes,
   };

@@ -9,6 +9,9 @@ export interface InputFile {
   bytes: Uint8Array;
 }
 
+/** A model that can be reopened after a reload or an engine restart: a built-in sample or a library entry. */
+export type ModelRef = { kind: 'sample'; sampleId: string } | { kind: 'library'; libraryId: string };
+
 export interface TensorInfo {
   name: string;
   /** -1 (or null in TF.js) for a free dimension such as the batch. */
@@ -41,7 +44,9 @@ export interface ModelSummary {
   float32Bytes: number;
   storedBytes: number;
   gzipBytes: number;
-  flops: number;
+  /** FLOPs at batch 1 (2 × multiply-adds); null when they could not be counted, with the reason in `flopsUnknown`. */
+  flops: number | null;
+  flopsUnknown?: string;
   /** Op types present but not counted in `flops` (GraphModels). */
   flopsNotCounted: string[];
   /** hex SHA-256 of model.json bytes followed by the weight bytes in manifest order. */

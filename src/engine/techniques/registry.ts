@@ -1,19 +1,15 @@
 /**
- * The techniques the worker can run, by id. Adding a technique touches its folder, this registry
- * and one Options component (DESIGN.md §2).
+ * The techniques the worker can run, by id (the UI-safe list is catalog.ts). Adding a technique
+ * = its folder + one line here + one line in catalog.ts.
  */
-import { PRUNE_META } from './prune/meta';
-import { runPrune } from './prune/run';
-import { QUANTIZE_META } from './quantize/meta';
-import { runQuantize } from './quantize/run';
-import type { TechniqueMeta, TechniqueRun } from './types';
+import type { TechniqueId } from './catalog';
+import { PRUNE } from './prune/technique';
+import { QUANTIZE } from './quantize/technique';
+import type { Technique } from './types';
 
-export interface RegisteredTechnique {
-  meta: TechniqueMeta<unknown>;
-  run: TechniqueRun<unknown>;
-}
+export type TechniqueRegistry = Record<string, Technique<unknown>>;
 
-export const TECHNIQUES: Record<'prune' | 'quantize', RegisteredTechnique> = {
-  prune: { meta: PRUNE_META as TechniqueMeta<unknown>, run: runPrune as TechniqueRun<unknown> },
-  quantize: { meta: QUANTIZE_META as TechniqueMeta<unknown>, run: runQuantize as TechniqueRun<unknown> },
-};
+export const TECHNIQUES = {
+  prune: PRUNE as Technique<unknown>,
+  quantize: QUANTIZE as Technique<unknown>,
+} satisfies Record<TechniqueId, Technique<unknown>>;

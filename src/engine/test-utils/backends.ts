@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
+import { registerWasmGradientKernels } from '../kernels/register';
 
 export const TEST_BACKENDS = ['cpu', 'wasm'] as const;
 export type TestBackend = (typeof TEST_BACKENDS)[number];
@@ -23,7 +24,11 @@ function ensureWasmPaths(): void {
 }
 
 export async function useBackend(name: TestBackend): Promise<void> {
-  if (name === 'wasm') ensureWasmPaths();
+  if (name === 'wasm') {
+    ensureWasmPaths();
+    // As the worker does at start-up: TF.js 4.22's wasm backend cannot train CNNs without them.
+    registerWasmGradientKernels();
+  }
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`Test setup: backend ${name} did not start.`);
 }

@@ -179,8 +179,7 @@ describeEachBackend('training hooks (Dense)', () => {
   });
 });
 
-// CNN training needs Conv2DBackpropFilter, which TF.js 4.22's WASM backend lacks (Bonsai's own
-// kernels are being added separately): a known gap, listed explicitly.
+// CNN training on wasm runs through Bonsai's own Conv2DBackpropFilter (kernels/register.ts).
 describeEachBackend('trainModel (CNN)', () => {
   it('trains a small convnet on MNIST images', async () => {
     const data = mnistSplit('train', 64);
@@ -199,4 +198,4 @@ describeEachBackend('trainModel (CNN)', () => {
       disposeSplit(data);
     }
   });
-}, { skipOn: ['wasm'] });
+});

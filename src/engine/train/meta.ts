@@ -72,3 +72,57 @@ export interface TrainHistory {
   /** true when onEpochEnd returned 'stop' before the last epoch. */
   stoppedEarly: boolean;
 }
+
+/**
+ * The training settings every technique that fine-tunes exposes (prune, quantize, distill, NAS):
+ * one type, one default, one validator — the same ranges `trainModel` enforces.
+ */
+export type TrainSettings = TrainConfig;
+
+/** Fine-tuning after a compression step: Adam at a small rate, two epochs. */
+export const DEFAULT_FINE_TUNE: TrainSettings = { epochs: 2, batchSize: 64, learningRate: 0.0005, optimizer: 'adam', seed: 1 };
+
+export const MAX_BATCH_SIZE = 4096;
+export const MAX_EPOCHS = 10_000;
+const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'rmsprop'];
+
+/** The one error shape of a setting out of range: names where, which field, what was expected. */
+export class TrainSettingsError extends Error {
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly got: unknown,
+    readonly hint: string,
+  ) {
+    super(`${field} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+  }
+}
+
+const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+
+/**
+ * Throws TrainSettingsError for the first field out of range (`prefix` names the field path,
+ * e.g. "fineTune."). Callers turn it into their BAD_CONFIG with their own "Error in …" prefix.
+ */
+export function checkTrainSettings(t: unknown, prefix = ''): asserts t is TrainSettings {
+  if (typeof t !== 'object' || t === null) throw new TrainSettingsError(prefix.replace(/\.$/, '') || 'settings', 'training settings (epochs, batchSize, learningRate, optimizer, seed)', t, 'Start from the defaults.');
+  const c = t as Partial<TrainSettings>;
+  if (!isWhole(c.epochs) || c.epochs < 1 || c.epochs > MAX_EPOCHS) {
+    throw new TrainSettingsError(`${prefix}epochs`, `a whole number from 1 to ${MAX_EPOCHS}`, c.epochs, 'Set epochs to 1 or more; one or two usually suffice for a fine-tune.');
+  }
+  if (!isWhole(c.batchSize) || c.batchSize < 1 || c.batchSize > MAX_BATCH_SIZE) {
+    throw new TrainSettingsError(`${prefix}batchSize`, `a whole number from 1 to ${MAX_BATCH_SIZE}`, c.batchSize, 'Typical batch sizes are 32 to 256.');
+  }
+  if (typeof c.learningRate !== 'number' || !Number.isFinite(c.learningRate) || c.learningRate <= 0) {
+    throw new TrainSettingsError(`${prefix}learningRate`, 'a finite number above 0', c.learningRate, 'Try 0.001 for Adam (0.0005 for a fine-tune) or 0.01 for SGD.');
+  }
+  if (!OPTIMIZERS.includes(c.optimizer as OptimizerName)) {
+    throw new TrainSettingsError(`${prefix}optimizer`, `one of ${OPTIMIZERS.join(', ')}`, c.optimizer, 'Adam is a good default.');
+  }
+  if (!isWhole(c.seed) || !Number.isSafeInteger(c.seed)) {
+    throw new TrainSettingsError(`${prefix}seed`, 'a whole number', c.seed, 'Any whole number works; the same seed reproduces a run.');
+  }
+  if (c.maxBatchesPerEpoch !== undefined && (!isWhole(c.maxBatchesPerEpoch) || c.maxBatchesPerEpoch < 1)) {
+    throw new TrainSettingsError(`${prefix}maxBatchesPerEpoch`, 'a whole number ≥ 1 when set', c.maxBatchesPerEpoch, 'Leave it unset to use every batch.');
+  }
+}

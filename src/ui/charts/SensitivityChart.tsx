@@ -1,5 +1,12 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { SensitivityPoint } from '../../worker/protocol';
+
+/** One probe of a sensitivity scan report (a prune 'sensitivity' analysis row). */
+export interface SensitivityPoint {
+  layer: string;
+  ratio: number;
+  metric: number;
+  metricName: string;
+}
 import { PALETTE } from './palette';
 
 /** One line per layer: the metric when that layer alone is pruned to each ratio (no fine-tuning). */

@@ -1,18 +1,12 @@
-import { DEFAULT_FINE_TUNE, type PruneConfig } from '../../engine/techniques/prune/meta';
-import type { OptionsProps } from './TechniquePanel';
+import { DEFAULT_FINE_TUNE, PRUNE_METHOD_DEFAULTS, type PruneConfig } from '../../engine/techniques/prune/meta';
+import type { OptionsProps } from './options';
 import { FineTuneFields, NumberInput, Select } from './fields';
 
-const METHOD_DEFAULTS: Record<PruneConfig['method'], PruneConfig> = {
-  magnitude: { method: 'magnitude', sparsity: 0.9, schedule: 'gradual', scope: 'global', fineTune: DEFAULT_FINE_TUNE },
-  nm: { method: 'nm', n: 2, m: 4, fineTune: DEFAULT_FINE_TUNE },
-  structured: { method: 'structured', ratio: 0.5, norm: 'l1', fineTune: DEFAULT_FINE_TUNE },
-  auto: { method: 'auto', target: { kind: 'accuracy-drop', points: 1 }, fineTune: DEFAULT_FINE_TUNE },
-};
-
 export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
-  const fine = (
-    <FineTuneFields value={config.fineTune} defaults={DEFAULT_FINE_TUNE} onChange={(fineTune) => onChange({ ...config, fineTune })} />
-  );
+  const fine =
+    config.method === 'sensitivity' ? null : (
+      <FineTuneFields value={config.fineTune} defaults={DEFAULT_FINE_TUNE} onChange={(fineTune) => onChange({ ...config, fineTune } as PruneConfig)} />
+    );
   return (
     <div className="options" data-testid="prune-options">
       <Select
@@ -23,9 +17,21 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
           { value: 'nm', label: 'N:M sparsity' },
           { value: 'structured', label: 'Structured (remove filters/units)' },
           { value: 'auto', label: 'Auto (sensitivity scan)' },
+          { value: 'sensitivity', label: 'Sensitivity scan only (a report)' },
         ]}
-        onChange={(m) => onChange(METHOD_DEFAULTS[m])}
+        onChange={(m) => onChange(PRUNE_METHOD_DEFAULTS[m])}
       />
+      {config.method === 'sensitivity' ? (
+        <Select
+          label="Prune"
+          value={config.scan}
+          options={[
+            { value: 'magnitude', label: 'weights (unstructured)' },
+            { value: 'filters', label: 'filters/units (structured)' },
+          ]}
+          onChange={(scan) => onChange({ ...config, scan })}
+        />
+      ) : null}
       {config.method === 'magnitude' ? (
         <>
           <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} onChange={(sparsity) => onChange({ ...config, sparsity })} />

@@ -1,6 +1,6 @@
-import { DEFAULT_FINE_TUNE } from '../../engine/techniques/prune/meta';
-import type { QuantizeConfig, WeightPrecision } from '../../engine/techniques/quantize/meta';
-import type { OptionsProps } from './TechniquePanel';
+import { DEFAULT_FINE_TUNE } from '../../engine/train/meta';
+import { QUANTIZE_METHOD_DEFAULTS, type QuantizeConfig, type WeightPrecision } from '../../engine/techniques/quantize/meta';
+import type { OptionsProps } from './options';
 import { FineTuneFields, NumberInput, Select } from './fields';
 
 const PRECISIONS: { value: WeightPrecision; label: string }[] = [
@@ -9,15 +9,6 @@ const PRECISIONS: { value: WeightPrecision; label: string }[] = [
   { value: 'uint8', label: 'uint8 (1 byte, affine)' },
   { value: 'float32', label: 'float32 (unchanged)' },
 ];
-
-const METHOD_DEFAULTS: Record<QuantizeConfig['method'], QuantizeConfig> = {
-  ptq: { method: 'ptq', default: 'uint8' },
-  cluster: { method: 'cluster', k: 16 },
-  auto: { method: 'auto', budget: { kind: 'accuracy-drop', points: 0.5 } },
-  equalize: { method: 'equalize', then: 'uint8', biasCorrection: true },
-  simulate: { method: 'simulate', calibration: 'percentile', percentile: 99.99, calibrationSize: 512 },
-  qat: { method: 'qat', bits: 8, fineTune: DEFAULT_FINE_TUNE },
-};
 
 export function QuantizeOptions({ config, onChange }: OptionsProps<QuantizeConfig>) {
   return (
@@ -33,7 +24,7 @@ export function QuantizeOptions({ config, onChange }: OptionsProps<QuantizeConfi
           { value: 'qat', label: 'Quantization-aware training' },
           { value: 'auto', label: 'Auto precision under a budget' },
         ]}
-        onChange={(m) => onChange(METHOD_DEFAULTS[m])}
+        onChange={(m) => onChange(QUANTIZE_METHOD_DEFAULTS[m])}
       />
       {config.method === 'ptq' ? <Select label="Precision" value={config.default} options={PRECISIONS} onChange={(d) => onChange({ ...config, default: d })} /> : null}
       {config.method === 'cluster' ? (

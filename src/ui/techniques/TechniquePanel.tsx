@@ -1,54 +1,45 @@
-import { Suspense, lazy, useDeferredValue, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { BonsaiError } from '../../engine/errors';
-import type { TechniqueMeta } from '../../engine/techniques/types';
 import { optimizeCurrent } from '../../store/optimize-actions';
-import { useStore, selectCurrentModel, selectCurrentReport, selectCurrentDataset, selectJob } from '../../store/store';
-import type { TechniqueId, TechniqueStep } from '../../worker/protocol';
+import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentDataset, selectCurrentAnalyses, selectJob } from '../../store/store';
+import type { TechniqueStep } from '../../worker/protocol';
 import { JobProgress } from '../JobProgress';
+import { ReportCard } from './ReportCard';
+import type { TechniqueTab } from './registry';
 import { VariantCard } from './VariantCard';
 
 const PerLayerChart = lazy(() => import('../charts/PerLayerChart').then((m) => ({ default: m.PerLayerChart })));
 const TrainingChart = lazy(() => import('../charts/TrainingChart').then((m) => ({ default: m.TrainingChart })));
 const selectOptimizeJob = selectJob('optimize');
 
-/** A preset that is a recipe of several steps (e.g. Deep Compression: prune → cluster). */
-export interface RecipePreset {
-  id: string;
-  label: string;
-  description: string;
-  steps: TechniqueStep[];
-}
-
-export interface OptionsProps<C> {
-  config: C;
-  onChange(config: C): void;
-}
-
-interface Props<C> {
-  technique: TechniqueId;
-  meta: TechniqueMeta<C>;
-  intro: ReactNode;
-  Options: (props: OptionsProps<C>) => ReactNode;
-  recipes?: RecipePreset[];
-  /** Numeric per-layer columns to chart, in order of preference. */
-  chartKeys: string[];
-  /** Extra tools shown under the options (e.g. the sensitivity scan). */
-  tools?: ReactNode;
-}
-
-/** One technique tab: presets first, options folded, Run, progress with Cancel, result card. */
-export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [], chartKeys, tools }: Props<C>) {
+/** One technique tab, generated from its meta: presets first, options folded, Run, progress with Cancel, results. */
+export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
+  const { id: technique, meta, Options } = tab;
   const model = useStore(selectCurrentModel);
   const dataset = useStore(selectCurrentDataset);
-  const report = useDeferredValue(useStore(selectCurrentReport));
+  const record = useDeferredValue(useStore(selectCurrentRecord));
+  const analyses = useStore(selectCurrentAnalyses);
   const job = useStore(selectOptimizeJob);
-  const [config, setConfig] = useState<C>(meta.presets[0]?.config ?? meta.defaults);
-  const [presetId, setPresetId] = useState<string>(meta.presets[0]?.id ?? '');
+  const format = model?.format ?? 'layers';
+  const why = (config: unknown) => meta.unavailable?.(config, { format }) ?? null;
+  // The default is the first preset that can run on the open model.
+  const firstRunnable = useMemo(() => meta.presets.find((p) => !meta.unavailable?.(p.config, { format })) ?? meta.presets[0], [meta, format]);
+  const [config, setConfig] = useState<unknown>(firstRunnable?.config ?? meta.defaults);
+  const [presetId, setPresetId] = useState<string>(firstRunnable?.id ?? '');
   const [problem, setProblem] = useState<string | null>(null);
   const [json, setJson] = useState(() => JSON.stringify(config, null, 2));
   useEffect(() => setJson(JSON.stringify(config, null, 2)), [config]);
+  useEffect(() => {
+    // A model of another format may not run the chosen preset: fall back to one that can.
+    if (firstRunnable && meta.presets.some((p) => p.id === presetId) && meta.unavailable?.(config, { format })) {
+      setPresetId(firstRunnable.id);
+      setConfig(firstRunnable.config);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [format]);
 
-  const recipe = recipes.find((r) => r.id === presetId);
+  const recipe = meta.recipes?.find((r) => r.id === presetId);
+  const blocked = recipe ? null : why(config);
   const run = () => {
     try {
       const steps: TechniqueStep[] = recipe ? recipe.steps : [{ technique, config: meta.validate(config) }];
@@ -58,30 +49,35 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
       setProblem(e instanceof BonsaiError ? `${e.message}${e.hint ? ` ${e.hint}` : ''}` : String(e));
     }
   };
-  const mine = report && report.steps.some((s) => s.technique === technique) ? report : undefined;
-  const chartKey = mine ? chartKeys.filter((k) => mine.perLayer.some((r) => typeof r[k] === 'number')) : [];
+  const mine = record?.report && record.steps.some((s) => s.technique === technique) ? record.report : undefined;
+  const chartKey = mine ? meta.chartKeys.filter((k) => mine.perLayer.some((r) => typeof r[k] === 'number')) : [];
+  const analysis = analyses.find((a) => a.technique === technique);
 
   return (
     <section aria-labelledby={`${technique}-title`} data-testid={`${technique}-panel`}>
       <h2 id={`${technique}-title`}>{meta.label}</h2>
-      <div className="muted">{intro}</div>
+      <p className="muted">{meta.intro}</p>
       <div className="presets" role="group" aria-label="Presets">
-        {meta.presets.map((p) => (
-          <button
-            key={p.id}
-            type="button"
-            aria-pressed={presetId === p.id}
-            title={p.description}
-            onClick={() => {
-              setPresetId(p.id);
-              setConfig(p.config);
-            }}
-          >
-            {p.label}
-          </button>
-        ))}
-        {recipes.map((r) => (
-          <button key={r.id} type="button" aria-pressed={presetId === r.id} title={r.description} onClick={() => setPresetId(r.id)}>
+        {meta.presets.map((p) => {
+          const reason = why(p.config);
+          return (
+            <button
+              key={p.id}
+              type="button"
+              aria-pressed={presetId === p.id}
+              title={reason ?? p.description}
+              disabled={!!reason}
+              onClick={() => {
+                setPresetId(p.id);
+                setConfig(p.config);
+              }}
+            >
+              {p.label}
+            </button>
+          );
+        })}
+        {(meta.recipes ?? []).map((r) => (
+          <button key={r.id} type="button" aria-pressed={presetId === r.id} title={r.description} disabled={format === 'graph'} onClick={() => setPresetId(r.id)}>
             {r.label}
           </button>
         ))}
@@ -107,7 +103,7 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
               onChange={(e) => setJson(e.target.value)}
               onBlur={() => {
                 try {
-                  setConfig(JSON.parse(json) as C);
+                  setConfig(JSON.parse(json) as unknown);
                   setPresetId('');
                   setProblem(null);
                 } catch {
@@ -118,18 +114,17 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
           </details>
         </details>
       ) : null}
-      {tools}
-      {problem ? (
+      {problem ?? blocked ? (
         <p className="warning" role="status" data-testid="config-problem">
-          {problem}
+          {problem ?? blocked}
         </p>
       ) : null}
       <div className="row">
-        <button type="button" className="primary" disabled={!model || !!job} onClick={run}>
+        <button type="button" className="primary" disabled={!model || !!job || !!blocked} onClick={run}>
           Run {meta.label.toLowerCase()}
         </button>
-        <span className="muted">
-          on {model?.name ?? '—'} with {dataset ? dataset.summary.name : 'no dataset'}
+        <span className="muted" data-testid="run-target">
+          on {model?.name ?? 'no model'} with {dataset ? dataset.summary.name : 'no dataset'}
         </span>
       </div>
       {job ? (
@@ -144,7 +139,7 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
       ) : null}
       {mine && model ? (
         <>
-          <VariantCard report={mine} parentName={model.parent?.name ?? 'parent'} name={model.name} />
+          <VariantCard report={mine} parentName={record?.parentName || model.parent?.name || 'parent'} name={model.name} />
           {chartKey.length ? (
             <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
               <PerLayerChart rows={mine.perLayer} keys={chartKey.slice(0, 2)} title={`Per layer: ${chartKey.slice(0, 2).join(', ')}`} />
@@ -152,6 +147,7 @@ export function TechniquePanel<C>({ technique, meta, intro, Options, recipes = [
           ) : null}
         </>
       ) : null}
+      {analysis ? <ReportCard record={analysis} chartKeys={meta.chartKeys} /> : null}
     </section>
   );
 }

@@ -1,81 +1,110 @@
 import type { VariantMetrics, VariantReport } from '../../worker/protocol';
 import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
-const ratio = (before: number, after: number) => (after > 0 ? `${(before / after).toFixed(2)}×` : '—');
+const pct = (v: number | null) => (v === null ? 'unknown' : `${(v * 100).toFixed(2)}%`);
+/** "4.00× smaller": how many times the parent's number the variant's fits in; null when either is unknown. */
+const shrink = (before: number | null, after: number | null) =>
+  before === null || after === null ? '' : after > 0 ? `${(before / after).toFixed(2)}× ${before >= after ? 'smaller' : 'larger'}` : '';
+/** Speed reads one way everywhere: above 1× faster, below 1× slower. */
+export function speedLabel(ratio: number): string {
+  const speed = 1 / ratio;
+  return `${speed.toFixed(2)}× — ${speed >= 1.005 ? 'faster' : speed <= 0.995 ? 'slower' : 'same'}`;
+}
+/** Accuracy change with its sign: "+0.40 pt" / "−0.60 pt". */
+export function pointsLabel(before: number, after: number): string {
+  const d = (after - before) * 100;
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)} pt`;
+}
 
-const ROWS: { label: string; get(m: VariantMetrics): string; change?(b: VariantMetrics, a: VariantMetrics): string }[] = [
-  { label: 'Parameters', get: (m) => formatCount(m.params), change: (b, a) => ratio(b.params, a.params) },
-  { label: 'Non-zero parameters', get: (m) => formatCount(m.nonZeroParams), change: (b, a) => ratio(b.nonZeroParams, a.nonZeroParams) },
-  { label: 'Stored bytes', get: (m) => formatBytes(m.storedBytes), change: (b, a) => ratio(b.storedBytes, a.storedBytes) },
-  { label: 'gzip bytes (download)', get: (m) => formatBytes(m.gzipBytes), change: (b, a) => ratio(b.gzipBytes, a.gzipBytes) },
+const ROWS: { label: string; get(m: VariantMetrics): string; why?(m: VariantMetrics): string | undefined; change?(b: VariantMetrics, a: VariantMetrics): string }[] = [
+  { label: 'Parameters', get: (m) => formatCount(m.params), change: (b, a) => shrink(b.params, a.params) },
+  { label: 'Non-zero parameters', get: (m) => formatCount(m.nonZeroParams), change: (b, a) => shrink(b.nonZeroParams, a.nonZeroParams) },
+  { label: 'Stored bytes', get: (m) => formatBytes(m.storedBytes), change: (b, a) => shrink(b.storedBytes, a.storedBytes) },
+  { label: 'gzip bytes (download)', get: (m) => formatBytes(m.gzipBytes), change: (b, a) => shrink(b.gzipBytes, a.gzipBytes) },
   { label: 'float32 bytes ÷ gzip bytes', get: (m) => `${((4 * m.params) / m.gzipBytes).toFixed(1)}×` },
-  { label: 'Resident bytes after load', get: (m) => (m.residentBytes === null ? '—' : formatBytes(m.residentBytes)) },
-  { label: 'FLOPs (batch 1)', get: (m) => formatFlops(m.flops), change: (b, a) => ratio(b.flops, a.flops) },
+  { label: 'Resident bytes after load', get: (m) => (m.residentBytes === null ? 'unknown' : formatBytes(m.residentBytes)) },
+  {
+    label: 'FLOPs (batch 1)',
+    get: (m) => (m.flops === null ? 'unknown' : formatFlops(m.flops)),
+    why: (m) => m.flopsUnknown,
+    change: (b, a) => shrink(b.flops, a.flops),
+  },
   {
     label: 'Accuracy (test split)',
     get: (m) => pct(m.accuracy),
-    change: (b, a) => (b.accuracy === null || a.accuracy === null ? '' : `${((a.accuracy - b.accuracy) * 100).toFixed(2)} pt`),
+    why: (m) => m.accuracyUnknown,
+    change: (b, a) => (b.accuracy === null || a.accuracy === null ? '' : pointsLabel(b.accuracy, a.accuracy)),
   },
 ];
 
 /** Before/after of one variant: every number measured the same way for both, latency interleaved. */
 export function VariantCard({ report, parentName, name }: { report: VariantReport; parentName: string; name: string }) {
+  const reasons = [...new Set(ROWS.flatMap((r) => [r.why?.(report.before), r.why?.(report.after)]).filter((x): x is string => !!x))];
   return (
     <div className="variant-card" data-testid="variant-card">
       <h3>Result: {report.step}</h3>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col" className="num">
-              Before ({parentName})
-            </th>
-            <th scope="col" className="num">
-              After ({name})
-            </th>
-            <th scope="col" className="num">
-              Change
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {ROWS.map((r) => (
-            <tr key={r.label} data-testid={`variant-row-${r.label}`}>
-              <th scope="row">{r.label}</th>
-              <td className="num">{r.get(report.before)}</td>
-              <td className="num" data-testid="after">
-                {r.get(report.after)}
-              </td>
-              <td className="num">{r.change?.(report.before, report.after) ?? ''}</td>
-            </tr>
-          ))}
-          {report.fidelity ? (
+      {report.data ? <p className="muted">Data: {report.data}. Settings are chosen on validation; accuracy is measured on test.</p> : null}
+      <div className="table-scroll">
+        <table className="table">
+          <thead>
             <tr>
-              <th scope="row">Fidelity to the parent ({report.fidelity.inputs})</th>
+              <th scope="col" />
+              <th scope="col" className="num">
+                Before ({parentName})
+              </th>
+              <th scope="col" className="num">
+                After ({name})
+              </th>
+              <th scope="col" className="num">
+                Change
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ROWS.map((r) => (
+              <tr key={r.label} data-testid={`variant-row-${r.label}`}>
+                <th scope="row">{r.label}</th>
+                <td className="num" title={r.why?.(report.before)}>
+                  {r.get(report.before)}
+                </td>
+                <td className="num" data-testid="after" title={r.why?.(report.after)}>
+                  {r.get(report.after)}
+                </td>
+                <td className="num">{r.change?.(report.before, report.after) ?? ''}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">Fidelity to the parent{report.fidelity ? ` (${report.fidelity.inputs})` : ''}</th>
               <td />
-              <td className="num" data-testid="variant-fidelity">
-                {pct(report.fidelity.agreement)} agree · KL {report.fidelity.meanKL.toExponential(1)}
+              <td className="num" data-testid="variant-fidelity" title={report.fidelityUnknown}>
+                {report.fidelity ? `${pct(report.fidelity.agreement)} agree · KL ${report.fidelity.meanKL.toExponential(1)}` : 'unknown'}
               </td>
               <td />
             </tr>
-          ) : null}
-          {report.latency.map((l) => (
-            <tr key={`${l.backend}-${l.batchSize}`} data-testid="variant-latency">
-              <th scope="row">
-                Latency, {l.backend}, batch {l.batchSize} (interleaved)
-              </th>
-              <td className="num">{formatMs(l.beforeMs)}</td>
-              <td className="num">{formatMs(l.afterMs)}</td>
-              <td className="num">{`${(1 / l.ratio).toFixed(2)}× speed`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {report.notes.length ? (
+            {report.latency.map((l) => (
+              <tr key={`${l.backend}-${l.batchSize}`} data-testid="variant-latency">
+                <th scope="row">
+                  Latency, {l.backend}, batch {l.batchSize} (interleaved)
+                </th>
+                <td className="num">{formatMs(l.beforeMs)}</td>
+                <td className="num">{formatMs(l.afterMs)}</td>
+                <td className="num" title={l.device ? `measured on ${l.device.userAgent}` : undefined}>
+                  {speedLabel(l.ratio)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {report.notes.length || reasons.length || report.fidelityUnknown ? (
         <ul className="notes" data-testid="variant-notes">
           {report.notes.map((n) => (
             <li key={n}>{n}</li>
+          ))}
+          {[...reasons, ...(report.fidelityUnknown ? [report.fidelityUnknown] : [])].map((n) => (
+            <li key={n} className="warning">
+              {n}
+            </li>
           ))}
         </ul>
       ) : null}

@@ -31,6 +31,17 @@ async function onBackend<T>(backend: BackendName, prepared: PreparedModel, work:
  * backend's output checked against the CPU backend's. The backend that was active before the job
  * is restored afterwards, whatever happens.
  */
+/** Back to the backend the session was on; a failure is returned (and shown), never ignored. */
+async function restoreBackend(before: string): Promise<string | undefined> {
+  if (tf.getBackend() === before) return undefined;
+  try {
+    await switchBackend(before as BackendName);
+    return undefined;
+  } catch (e) {
+    return `Switching back to ${before} after the benchmark failed (${e instanceof Error ? e.message : String(e)}): the engine now runs on ${tf.getBackend()}.`;
+  }
+}
+
 export async function runBenchmark(spec: BenchmarkSpec, ctx: JobContext): Promise<BenchmarkResult> {
   const { prepared } = getModel(spec.modelId).loaded;
   const before = tf.getBackend() as BackendName;
@@ -63,8 +74,10 @@ export async function runBenchmark(spec: BenchmarkSpec, ctx: JobContext): Promis
     ctx.progress('Checking outputs against the CPU backend', total - 1, total);
     const reference = await onBackend('cpu', prepared, (copy) => predictFixed(copy));
     const agreement = outputs.map((o) => ({ backend: o.backend, maxAbsDiff: maxAbsDiff(o.values, reference) }));
-    return { modelId: spec.modelId, runs, profiles, agreement };
-  } finally {
-    if (tf.getBackend() !== before) await switchBackend(before).catch(() => undefined);
+    const restoreError = await restoreBackend(before);
+    return { modelId: spec.modelId, runs, profiles, agreement, ...(restoreError ? { restoreError } : {}) };
+  } catch (e) {
+    await restoreBackend(before);
+    throw e;
   }
 }

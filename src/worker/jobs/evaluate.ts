@@ -1,9 +1,10 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { checkDatasetFits, reshapeForModel } from '../../engine/data/adapt';
+import { checkDatasetFits } from '../../engine/data/adapt';
 import { summarizeDataset } from '../../engine/data/types';
+import { disposeFitted, fitDataset } from '../../engine/pipeline/fit-data';
 import { evaluateAccuracy } from '../../engine/metrics/accuracy';
 import { evaluateFidelity } from '../../engine/metrics/fidelity';
 import { disposeLoaded } from '../../engine/model/load';
+import { BonsaiError } from '../../engine/errors';
 import type { Evaluation, ModelId, DatasetId, ModelRef } from '../protocol';
 import { getDataset } from '../datasets';
 import { getModel } from '../models';
@@ -19,10 +20,12 @@ export async function runEvaluate(modelId: ModelId, datasetId: DatasetId, refere
   const dataset = getDataset(datasetId);
   const summary = summarizeDataset(dataset);
   const labeled = summary.labeled;
-  const shape = checkDatasetFits(loaded, summary, false);
-  const split = dataset.test.count > 0 ? dataset.test : dataset.train;
-  const xs: tf.Tensor = reshapeForModel(split.xs, shape);
+  const fitted = await fitDataset(loaded, dataset, { strict: true, carve: false });
+  // The test split when there is one (an unlabeled set may have only a train split).
+  const split = fitted.test ?? fitted.data.train;
   try {
+    if (!split) throw new BonsaiError('NO_TRAINING_DATA', `"${dataset.name}" has no examples to evaluate on.`, 'Load a dataset with examples.');
+    const xs = split.xs;
     const evaluation: Evaluation = { modelId, datasetId, datasetName: dataset.name };
     if (labeled && split.ys) {
       checkDatasetFits(loaded, summary, true);
@@ -46,6 +49,6 @@ export async function runEvaluate(modelId: ModelId, datasetId: DatasetId, refere
     }
     return evaluation;
   } finally {
-    if (xs !== split.xs) xs.dispose();
+    disposeFitted(fitted);
   }
 }

@@ -1,191 +1,179 @@
+/**
+ * The optimize job: translate a message into the engine's recipe runner, and what it produces
+ * into the engine's tables and the library. Each variant is opened through the same validation
+ * as a user's files, measured against its parent (engine/pipeline/measure.ts), then saved with
+ * its record in one transaction; each report is saved as an analysis of the model it describes.
+ */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkDatasetFits, reshapeForModel } from '../../engine/data/adapt';
-import { summarizeDataset, type DatasetSplit } from '../../engine/data/types';
-import { BonsaiError } from '../../engine/errors';
-import { evaluateAccuracy } from '../../engine/metrics/accuracy';
-import { evaluateFidelity } from '../../engine/metrics/fidelity';
-import { makeInputs } from '../../engine/metrics/inputs';
-import { measureInterleaved } from '../../engine/metrics/interleaved';
-import { disposeLoaded, loadPrepared } from '../../engine/model/load';
-import type { LoadedModel } from '../../engine/model/loaded';
+import { deviceProfile } from '../../backend/profile';
+import { toErrorInfo } from '../../engine/errors';
+import { loadPrepared, disposeLoaded } from '../../engine/model/load';
 import { prepareModel } from '../../engine/model/validate';
-import type { InputFile } from '../../engine/model/types';
+import { summarize } from '../../engine/metrics/summary';
+import { disposeFitted, fitDataset, type FittedData } from '../../engine/pipeline/fit-data';
+import { measureVariant, type MeasuredModel } from '../../engine/pipeline/measure';
+import { runRecipe, type OutputInfo } from '../../engine/pipeline/recipe';
 import { TECHNIQUES } from '../../engine/techniques/registry';
-import type { TechniqueData, TechniqueResult } from '../../engine/techniques/types';
-import type { DatasetId, ModelId, ModelInfo, TechniqueStep, VariantMetrics, VariantReport } from '../protocol';
+import type { TechniqueOutput, VariantOutput } from '../../engine/techniques/types';
+import { saveAnalysis, saveVariant, type LibraryEntry } from '../../library/db';
+import { RECORD_SCHEMA_VERSION, type AnalysisRecord, type VariantRecord } from '../../share/records';
+import type { DatasetId, ModelId, ModelInfo, OptimizeOutput, TechniqueStep } from '../protocol';
 import { getDataset } from '../datasets';
-import { disposeModel, getModel } from '../models';
-import { deleteFromLibrary } from '../../library/db';
+import { disposeModel, getModel, registerModel } from '../models';
 import type { JobContext } from './context';
-import { openFromFiles } from './import';
+import { loadRef } from './import';
 
-/** The dataset's splits reshaped to the model input, or nothing when it does not fit. */
-export function techniqueData(loaded: LoadedModel, datasetId: DatasetId | undefined): { data: TechniqueData; owned: tf.Tensor[]; note?: string } {
-  if (!datasetId) return { data: {}, owned: [], note: 'No dataset: methods that need data were not available.' };
-  const dataset = getDataset(datasetId);
-  let shape: number[];
-  try {
-    shape = checkDatasetFits(loaded, summarizeDataset(dataset), false);
-  } catch (e) {
-    return { data: {}, owned: [], note: `${dataset.name} does not fit this model (${e instanceof Error ? e.message : String(e)}).` };
-  }
-  const owned: tf.Tensor[] = [];
-  const fit = (split: DatasetSplit): DatasetSplit => {
-    const xs = reshapeForModel(split.xs, shape);
-    if (xs !== split.xs) owned.push(xs);
-    return { xs, ys: split.ys, count: split.count };
-  };
-  return {
-    data: { train: dataset.train.count ? fit(dataset.train) : undefined, validation: dataset.test.count ? fit(dataset.test) : undefined },
-    owned,
-  };
+export interface OptimizeSpec {
+  modelId: ModelId;
+  datasetId?: DatasetId;
+  steps: TechniqueStep[];
+  name?: string;
+  latencyBatchSizes?: number[];
 }
 
-async function accuracyOf(loaded: LoadedModel, data: TechniqueData, ctx: JobContext, label: string): Promise<number | null> {
-  const v = data.validation;
-  if (!v?.ys) return null;
-  try {
-    const r = await evaluateAccuracy(loaded, v, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(`Accuracy of ${label}`, d, t) });
-    return r.accuracy;
-  } catch (e) {
-    if (ctx.signal.aborted) throw e;
-    return null; // e.g. the dataset's classes do not match the model's outputs
-  }
-}
+type Parent = { loaded: MeasuredModel['loaded']; info: ModelInfo };
 
-function metricsOf(info: ModelInfo, accuracy: number | null): VariantMetrics {
-  const s = info.summary;
-  return {
-    params: s.params,
-    nonZeroParams: s.nonZeroParams,
-    storedBytes: s.storedBytes,
-    gzipBytes: s.gzipBytes,
-    flops: s.flops,
-    residentBytes: info.residentBytes ?? null,
-    accuracy,
-  };
-}
+const measured = (p: Parent): MeasuredModel => ({ loaded: p.loaded, name: p.info.name, summary: p.info.summary, residentBytes: p.info.residentBytes ?? null });
 
-/** Run each step on the previous step's output; every intermediate model is disposed. */
-async function runSteps(input: LoadedModel, steps: TechniqueStep[], data: TechniqueData, ctx: JobContext): Promise<TechniqueResult & { descriptions: string[] }> {
-  let current = input;
-  let result: TechniqueResult | undefined;
-  const descriptions: string[] = [];
-  const notes: string[] = [];
+/** Open, measure and save one variant. The primary one stays open; emitted ones are closed after saving. */
+async function keepVariant(
+  parent: Parent,
+  output: VariantOutput,
+  info: OutputInfo,
+  fitted: FittedData,
+  spec: OptimizeSpec,
+  ctx: JobContext,
+): Promise<OptimizeOutput> {
+  ctx.progress('Validating the variant', 0, 1);
+  const prepared = prepareModel(output.files);
+  const bytesBefore = tf.memory().numBytes;
+  const loaded = await loadPrepared(prepared);
+  const residentBytes = tf.memory().numBytes - bytesBefore;
   try {
-    for (const [i, step] of steps.entries()) {
-      const technique = TECHNIQUES[step.technique];
-      if (!technique) throw new BonsaiError('BAD_CONFIG', `Unknown technique "${step.technique}".`);
-      const config = technique.meta.validate(step.config);
-      const prefix = steps.length > 1 ? `Step ${i + 1}/${steps.length} (${technique.meta.label}): ` : '';
-      result = await technique.run(current, config, data, {
-        signal: ctx.signal,
-        progress: (phase, done, total, point) => ctx.progress(prefix + phase, done, total, point),
-      });
-      descriptions.push(result.step);
-      notes.push(...result.notes);
-      if (i < steps.length - 1) {
-        const next = await loadPrepared(prepareModel(result.files));
-        if (current !== input) disposeLoaded(current);
-        current = next;
-      }
+    const summary = await summarize(loaded);
+    const name = info.final && spec.name ? spec.name : `${parent.info.name} · ${output.name}`;
+    const device = await deviceProfile(tf.getBackend()).catch(() => null);
+    const report = await measureVariant(measured(parent), { loaded, name, summary, residentBytes }, output, info.steps, info.step, {
+      test: fitted.test,
+      noTestReason: fitted.note,
+      latencyBatchSizes: spec.latencyBatchSizes,
+      device,
+      signal: ctx.signal,
+      progress: ctx.progress,
+    });
+    if (fitted.note) report.notes = [...report.notes, fitted.note];
+    if (fitted.description) report.data = fitted.description;
+    const record: VariantRecord = {
+      schema: RECORD_SCHEMA_VERSION,
+      id: summary.sha256,
+      parentId: parent.info.summary.sha256,
+      parentRef: parent.info.ref ?? null,
+      parentName: parent.info.name,
+      name,
+      format: prepared.format,
+      steps: info.steps,
+      createdAt: Date.now(),
+      report,
+    };
+    const parentLink = parent.info.ref ? { ref: parent.info.ref, name: parent.info.name, step: info.step } : undefined;
+    const entry: LibraryEntry = {
+      id: summary.sha256,
+      name,
+      format: prepared.format,
+      sourceLabel: `${parent.info.name}, ${info.step}`,
+      createdAt: record.createdAt,
+      storedBytes: summary.storedBytes,
+      gzipBytes: summary.gzipBytes,
+      params: summary.params,
+      parent: parentLink,
+    };
+    const files = [{ path: prepared.modelJsonPath, bytes: prepared.modelJsonBytes }, ...prepared.shards.map((s) => ({ path: s.path, bytes: s.bytes }))];
+    // Saved last, in one transaction: a cancel or failure before this point leaves nothing behind.
+    // Bytes identical to the parent's are the parent: nothing new to save (its record stays as it is).
+    const sameAsParent = summary.sha256 === parent.info.summary.sha256;
+    if (sameAsParent) report.notes = [...report.notes, 'The result is byte-identical to its parent (nothing changed), so no new variant was saved.'];
+    let storageError: ModelInfo['storageError'];
+    try {
+      if (!sameAsParent) await saveVariant(entry, files, record);
+    } catch (e) {
+      storageError = toErrorInfo(e, 'STORAGE_UNAVAILABLE');
     }
-  } finally {
-    if (current !== input) disposeLoaded(current);
+    const saved = !sameAsParent && !storageError;
+    const infoOut: Omit<ModelInfo, 'id'> = {
+      name,
+      format: prepared.format,
+      source: { kind: 'files', label: entry.sourceLabel },
+      summary,
+      warnings: prepared.warnings,
+      libraryId: saved ? entry.id : parent.info.libraryId,
+      residentBytes,
+      ref: saved ? { kind: 'library', libraryId: entry.id } : sameAsParent ? parent.info.ref : undefined,
+      parent: parentLink,
+      storageError,
+    };
+    // The store keeps records by SHA-256: a parent-identical result must not replace the parent's card.
+    const kept = sameAsParent ? undefined : record;
+    if (!info.final) {
+      disposeLoaded(loaded);
+      return { kind: 'variant', record: kept, storageError };
+    }
+    return { kind: 'variant', record: kept, model: registerModel(loaded, infoOut), storageError };
+  } catch (e) {
+    disposeLoaded(loaded);
+    throw e;
   }
-  if (!result) throw new BonsaiError('BAD_CONFIG', 'Nothing to run: the recipe has no steps.');
-  return { ...result, notes: [...new Set(notes)], descriptions };
+}
+
+async function keepReport(parent: Parent, output: Extract<TechniqueOutput, { kind: 'report' }>, info: OutputInfo, fitted: FittedData): Promise<OptimizeOutput> {
+  const device = await deviceProfile(tf.getBackend()).catch(() => null);
+  const { kind: _kind, ...report } = output;
+  const record: AnalysisRecord = {
+    schema: RECORD_SCHEMA_VERSION,
+    id: `${parent.info.summary.sha256}:${info.steps.map((s) => s.technique).join('+')}:${Date.now()}`,
+    modelId: parent.info.summary.sha256,
+    modelName: parent.info.name,
+    technique: info.steps[info.stepIndex].technique,
+    config: info.steps[info.stepIndex].config,
+    createdAt: Date.now(),
+    device,
+    report: { ...report, ...(fitted.description ? { data: fitted.description } : {}) },
+  };
+  let storageError: ModelInfo['storageError'];
+  try {
+    await saveAnalysis(record);
+  } catch (e) {
+    storageError = toErrorInfo(e, 'STORAGE_UNAVAILABLE');
+  }
+  return { kind: 'report', record, storageError };
 }
 
 /**
- * Apply a technique (or a recipe of several) to the open model, open the result as a new model in
- * the library, and measure parent and variant the same way: sizes, accuracy, fidelity and
- * interleaved latency on the backend in use.
+ * Run a technique (or a recipe of several) on the open model. Every result is measured and saved;
+ * the final variant is opened in the engine (the UI adopts it), emitted ones are saved to the library.
  */
-export async function runOptimize(
-  spec: { modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] },
-  ctx: JobContext,
-): Promise<{ model: ModelInfo; report: VariantReport }> {
+export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<OptimizeOutput[]> {
   const parent = getModel(spec.modelId);
-  const { data, owned, note } = techniqueData(parent.loaded, spec.datasetId);
+  const fitted = await fitDataset(parent.loaded, spec.datasetId ? getDataset(spec.datasetId) : undefined);
+  const outputs: OptimizeOutput[] = [];
   try {
-    const result = await runSteps(parent.loaded, spec.steps, data, ctx);
-    const step = result.descriptions.join(' → ');
-    const { model, createdLibraryEntry } = await openFromFiles(
-      result.files as InputFile[],
-      {
-        name: spec.name ?? `${parent.info.name} · ${result.name}`,
-        sourceKind: 'files',
-        label: `${parent.info.name}, ${step}`,
-        save: true,
-        parent: parent.info.ref ? { ref: parent.info.ref, name: parent.info.name, step } : undefined,
-      },
-      ctx,
-    );
-    try {
-      return { model, report: await measureVariant(parent, model, result, step, spec, data, note, ctx) };
-    } catch (e) {
-      // Cancelled or failed while measuring: no half-reported variant stays behind.
-      disposeModel(model.id);
-      // Only an entry this job created: identical bytes already in the library (int8 simulation
-      // returns its input unchanged) belong to that earlier model.
-      if (createdLibraryEntry && model.libraryId) await deleteFromLibrary(model.libraryId).catch(() => undefined);
-      throw e;
-    }
-  } finally {
-    tf.dispose(owned);
-  }
-}
-
-/** Parent and variant measured the same way: accuracy, fidelity and interleaved latency. */
-async function measureVariant(
-  parent: { loaded: LoadedModel; info: ModelInfo },
-  model: ModelInfo,
-  result: TechniqueResult,
-  step: string,
-  spec: { steps: TechniqueStep[]; latencyBatchSizes?: number[] },
-  data: TechniqueData,
-  note: string | undefined,
-  ctx: JobContext,
-): Promise<VariantReport> {
-    const child = getModel(model.id).loaded;
-    const [accBefore, accAfter] = [await accuracyOf(parent.loaded, data, ctx, parent.info.name), await accuracyOf(child, data, ctx, model.name)];
-    const report: VariantReport = {
+    await runRecipe({
+      input: parent.loaded,
       steps: spec.steps,
-      step,
-      perLayer: result.perLayer,
-      notes: note ? [...result.notes, note] : result.notes,
-      before: metricsOf(parent.info, accBefore),
-      after: metricsOf(model, accAfter),
-      fidelity: await fidelityOf(parent.loaded, child, data, ctx),
-      latency: [],
-      history: result.history,
-    };
-    for (const batchSize of spec.latencyBatchSizes ?? [1, 32]) {
-      const r = await measureInterleaved(parent.loaded, child, {
-        batchSize,
-        signal: ctx.signal,
-        onProgress: (d, t) => ctx.progress(`Latency, interleaved, batch ${batchSize}`, d, t),
-      });
-      report.latency.push({ backend: tf.getBackend(), batchSize, beforeMs: r.aMedianMs, afterMs: r.bMedianMs, ratio: r.ratio });
-    }
-    return report;
-}
-
-async function fidelityOf(parent: LoadedModel, child: LoadedModel, data: TechniqueData, ctx: JobContext): Promise<VariantReport['fidelity']> {
-  const onProgress = (d: number, t: number) => ctx.progress('Fidelity to the parent', d, t);
-  if (data.validation) {
-    const r = await evaluateFidelity(parent, child, data.validation.xs, { signal: ctx.signal, onProgress });
-    return { ...r, inputs: 'test split' };
-  }
-  const [xs] = makeInputs(parent, 256, 'random', 'fidelity on synthetic inputs');
-  try {
-    const r = await evaluateFidelity(parent, child, xs, { signal: ctx.signal, onProgress });
-    return { ...r, inputs: 'synthetic (weak: no dataset fits)' };
+      data: fitted.data,
+      registry: TECHNIQUES,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      openRef: async (ref) => (await loadRef(ref, ctx)).loaded,
+      onOutput: async (output, info) => {
+        outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, spec, ctx) : await keepReport(parent, output, info, fitted));
+      },
+    });
+    return outputs;
   } catch (e) {
-    if (ctx.signal.aborted) throw e;
-    return null;
+    // A failed or cancelled run keeps nothing open (saved emitted results stay: they are complete).
+    for (const o of outputs) if (o.kind === 'variant' && o.model) disposeModel(o.model.id);
+    throw e;
   } finally {
-    xs.dispose();
+    disposeFitted(fitted);
   }
 }

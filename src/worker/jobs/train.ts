@@ -1,7 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { checkDatasetFits, reshapeForModel } from '../../engine/data/adapt';
-import { summarizeDataset } from '../../engine/data/types';
 import { BonsaiError } from '../../engine/errors';
+import { disposeFitted, fitDataset } from '../../engine/pipeline/fit-data';
 import { cloneLayersModel, serializeLayersModel } from '../../engine/model/serialize';
 import { trainModel, type TrainConfig, type TrainHistory } from '../../engine/train/loop';
 import type { DatasetId, ModelId, ModelInfo } from '../protocol';
@@ -31,23 +29,17 @@ export async function runTrain(
     );
   }
   const dataset = getDataset(datasetId);
-  const shape = checkDatasetFits(loaded, summarizeDataset(dataset), true);
-  const student = await cloneLayersModel(loaded.model);
-  const owned: tf.Tensor[] = [];
-  const fit = (xs: tf.Tensor) => {
-    const r = reshapeForModel(xs, shape);
-    if (r !== xs) owned.push(r);
-    return r;
-  };
+  // Validation is carved from the train split: the test split is never what training watches.
+  const fitted = await fitDataset(loaded, dataset, { needLabels: true });
+  let student;
   let history: TrainHistory;
   let files;
   try {
+    student = await cloneLayersModel(loaded.model);
+    if (!fitted.data.train) throw new BonsaiError('NO_TRAINING_DATA', `"${dataset.name}" has no training examples.`, 'Load a dataset with a training split.');
     history = await trainModel(
       student,
-      {
-        train: { xs: fit(dataset.train.xs), ys: dataset.train.ys, count: dataset.train.count },
-        validation: dataset.test.count > 0 ? { xs: fit(dataset.test.xs), ys: dataset.test.ys, count: dataset.test.count } : undefined,
-      },
+      { train: fitted.data.train, validation: fitted.data.validation },
       config,
       {
         signal: ctx.signal,
@@ -56,8 +48,8 @@ export async function runTrain(
     );
     files = await serializeLayersModel(student);
   } finally {
-    student.dispose();
-    for (const t of owned) t.dispose();
+    student?.dispose();
+    disposeFitted(fitted);
   }
   const step = `trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} on ${dataset.name}`;
   const { model } = await openFromFiles(

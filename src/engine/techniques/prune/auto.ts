@@ -5,7 +5,7 @@
  */
 import { layersModelFlops } from '../../metrics/flops';
 import type { LoadedModel } from '../../model/loaded';
-import type { LayerReportRow, TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { LayerReportRow, TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { pruneMagnitude } from './layers';
 import { SENSITIVITY_RATIOS, type AutoPruneConfig } from './meta';
 import { percent } from './report';
@@ -26,7 +26,7 @@ function withScan(rows: LayerReportRow[], scan: SensitivityRow[], picked: Record
   return [...byLayer.values()];
 }
 
-export async function pruneAuto(input: LayersInput, cfg: AutoPruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function pruneAuto(input: LayersInput, cfg: AutoPruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   const structural = cfg.target.kind === 'flops-reduction';
   // The output layer's units are the classes: structured pruning never removes them, so a FLOPs
   // budget spent there would be spent on nothing.

@@ -16,7 +16,7 @@ import { basename, dirname } from '../../model/paths';
 import type { InputFile } from '../../model/types';
 import { prepareModel } from '../../model/validate';
 import { checkpoint } from '../../runtime/yield';
-import type { LayerReportRow, TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { LayerReportRow, TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { countZeros, magnitudeKeepMasks } from './masks';
 import { DEFAULT_MIN_LAYER_PARAMS, type MagnitudePruneConfig } from './meta';
 import { percent, SPARSE_LATENCY_NOTE } from './report';
@@ -51,7 +51,7 @@ function kernelNames(modelJson: Record<string, unknown>): Set<string> {
   return out;
 }
 
-export async function pruneGraph(input: GraphInput, cfg: MagnitudePruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function pruneGraph(input: GraphInput, cfg: MagnitudePruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   if (cfg.schedule === 'gradual') {
     throw new BonsaiError('NOT_TRAINABLE', 'Error in prune: a GraphModel is inference-only, so it cannot be pruned gradually during fine-tuning.',
       "Choose schedule 'one-shot' (weights zeroed directly, measured by fidelity), or load the LayersModel version of this model.");

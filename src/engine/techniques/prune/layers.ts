@@ -9,7 +9,7 @@ import type { LoadedModel } from '../../model/loaded';
 import { cloneLayersModel, serializeLayersModel } from '../../model/serialize';
 import { checkpoint } from '../../runtime/yield';
 import type { TrainHistory } from '../../train/meta';
-import type { TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { fineTune, requireTrainSplit, totalSteps } from './fine-tune';
 import { magnitudeMasks, nmMasks } from './magnitude';
 import { applyMasks, disposeMasks, isMaskUpdateStep, polynomialSparsity, prunableWeights, type MaskSet, type PrunableSelection, type PrunableWeight } from './masks';
@@ -31,7 +31,7 @@ interface PruneJob {
   notes: string[];
 }
 
-async function runJob(input: LayersInput, data: TechniqueData, ctx: TechniqueContext, job: PruneJob): Promise<TechniqueResult> {
+async function runJob(input: LayersInput, data: TechniqueData, ctx: TechniqueContext, job: PruneJob): Promise<VariantOutput> {
   const notes = [...job.notes];
   let settings = job.fineTune ?? null;
   if (settings && !(data.train && data.train.count > 0)) {
@@ -87,7 +87,7 @@ export function defaultGradualSchedule(steps: number): GradualSchedule {
   return { initialSparsity: 0, beginStep: 0, endStep: Math.max(1, Math.round(0.75 * steps)), frequency: Math.max(1, Math.round(steps / 20)), power: 3 };
 }
 
-export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   const perLayer = cfg.perLayer ?? {};
   checkLayerNames(input.model, 'perLayer', Object.keys(perLayer));
   checkLayerNames(input.model, 'skip', cfg.skip ?? []);
@@ -134,7 +134,7 @@ export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConf
   });
 }
 
-export async function pruneNM(input: LayersInput, cfg: NMPruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function pruneNM(input: LayersInput, cfg: NMPruneConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   checkLayerNames(input.model, 'skip', cfg.skip ?? []);
   return runJob(input, data, ctx, {
     select: (model) => prunableWeights(model, { skip: cfg.skip, minLayerParams: cfg.minLayerParams, requireInputAxis: true }),

@@ -5,13 +5,10 @@
  * structured.ts), and 'auto', which scans per-layer sensitivity and picks per-layer ratios.
  */
 import { BonsaiError } from '../../errors';
-import type { TrainConfig } from '../../train/meta';
+import { checkTrainSettings as checkSettings, DEFAULT_FINE_TUNE, TrainSettingsError, type TrainSettings } from '../../train/meta';
 import type { TechniqueMeta } from '../types';
 
-/** The fine-tuning part of a TrainConfig a prune run exposes. */
-export type TrainSettings = Pick<TrainConfig, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'> & {
-  maxBatchesPerEpoch?: number;
-};
+export { DEFAULT_FINE_TUNE, type TrainSettings };
 
 /**
  * Zhu & Gupta's polynomial schedule, in optimizer steps: sparsity rises from `initialSparsity` at
@@ -83,7 +80,18 @@ export interface AutoPruneConfig {
   fineTune?: TrainSettings;
 }
 
-export type PruneConfig = MagnitudePruneConfig | NMPruneConfig | StructuredPruneConfig | AutoPruneConfig;
+/** A report, not a variant: each layer pruned alone at several ratios, measured on validation. */
+export interface SensitivityConfig {
+  method: 'sensitivity';
+  /** 'magnitude': smallest weights zeroed; 'filters': lowest-norm output units zeroed. */
+  scan: 'magnitude' | 'filters';
+  /** Ratios probed per layer (default SENSITIVITY_RATIOS). */
+  ratios?: number[];
+  skip?: string[];
+  minLayerParams?: number;
+}
+
+export type PruneConfig = MagnitudePruneConfig | NMPruneConfig | StructuredPruneConfig | AutoPruneConfig | SensitivityConfig;
 export type PruneMethod = PruneConfig['method'];
 
 /** Ratios the sensitivity scan probes per layer by default. */
@@ -95,16 +103,34 @@ export const SENSITIVITY_RATIOS: readonly number[] = [0.25, 0.5, 0.7, 0.8, 0.9, 
  */
 export const DEFAULT_MIN_LAYER_PARAMS = 1000;
 
-export const DEFAULT_FINE_TUNE: TrainSettings = { epochs: 2, batchSize: 64, learningRate: 0.0005, optimizer: 'adam', seed: 1 };
-
 const magnitudeDefaults: MagnitudePruneConfig = {
   method: 'magnitude', sparsity: 0.9, schedule: 'gradual', scope: 'global', fineTune: DEFAULT_FINE_TUNE,
 };
 
+/** A starting config per method: what the Options form switches to when the method changes. */
+export const PRUNE_METHOD_DEFAULTS: Record<PruneMethod, PruneConfig> = {
+  magnitude: magnitudeDefaults,
+  nm: { method: 'nm', n: 2, m: 4, fineTune: DEFAULT_FINE_TUNE },
+  structured: { method: 'structured', ratio: 0.5, norm: 'l1', fineTune: DEFAULT_FINE_TUNE },
+  auto: { method: 'auto', target: { kind: 'accuracy-drop', points: 1 }, fineTune: DEFAULT_FINE_TUNE },
+  sensitivity: { method: 'sensitivity', scan: 'magnitude' },
+};
+
+/** Why a config cannot run on a GraphModel (inference-only: one-shot magnitude pruning only). */
+function unavailableOn(config: PruneConfig, model: { format: 'layers' | 'graph' }): string | null {
+  if (model.format !== 'graph') return null;
+  if (config.method === 'magnitude' && config.schedule === 'one-shot' && !config.fineTune) return null;
+  return 'A GraphModel is inference-only: it supports one-shot magnitude pruning without fine-tuning. Load the LayersModel version for the other methods.';
+}
+
 export const PRUNE_META: TechniqueMeta<PruneConfig> = {
   id: 'prune',
   label: 'Prune',
+  intro:
+    'Unstructured and N:M pruning make weights exactly zero: the exported file gzips smaller, but stock TF.js has no sparse kernels, so latency stays the same. Structured pruning removes whole filters and units and rebuilds a smaller model: it is faster.',
+  chartKeys: ['sparsity', 'removedFraction', 'after', 'metric'],
   defaults: magnitudeDefaults,
+  unavailable: unavailableOn,
   presets: [
     {
       id: 'gradual-90',
@@ -129,6 +155,18 @@ export const PRUNE_META: TechniqueMeta<PruneConfig> = {
       label: 'Auto: within 1 pt',
       description: 'Scan each layer’s sensitivity, pick per-layer sparsities that together cost at most 1 point of accuracy, then fine-tune.',
       config: { method: 'auto', target: { kind: 'accuracy-drop', points: 1 }, fineTune: DEFAULT_FINE_TUNE },
+    },
+    {
+      id: 'one-shot-50',
+      label: 'One-shot 50%',
+      description: 'Zero the 50% smallest weights at once, without fine-tuning: the one method a GraphModel (inference-only) supports.',
+      config: { method: 'magnitude', sparsity: 0.5, schedule: 'one-shot', scope: 'global' },
+    },
+    {
+      id: 'scan',
+      label: 'Sensitivity scan',
+      description: 'A report, not a new model: each layer pruned alone at 25–95%, measured on the validation split, so you can see which layers tolerate pruning.',
+      config: { method: 'sensitivity', scan: 'magnitude' },
     },
   ],
   validate: validatePruneConfig,
@@ -160,17 +198,14 @@ function checkMinLayerParams(x: unknown): void {
   if (x !== undefined && (!isWhole(x) || x < 0)) throw bad('minLayerParams', 'a whole number ≥ 0', x);
 }
 
-/** Fine-tune settings: the same ranges trainModel enforces, named as prune fields. */
+/** Fine-tune settings: the one validator (train/meta.ts), errors named as prune fields. */
 export function checkTrainSettings(field: string, t: TrainSettings | undefined): void {
   if (t === undefined) return;
-  if (typeof t !== 'object' || t === null) throw bad(field, 'training settings', t);
-  if (!isWhole(t.epochs) || t.epochs < 1 || t.epochs > 10_000) throw bad(`${field}.epochs`, 'a whole number from 1 to 10000', t.epochs);
-  if (!isWhole(t.batchSize) || t.batchSize < 1 || t.batchSize > 4096) throw bad(`${field}.batchSize`, 'a whole number from 1 to 4096', t.batchSize);
-  if (!isNum(t.learningRate) || t.learningRate <= 0 || t.learningRate > 10) throw bad(`${field}.learningRate`, 'a number in (0, 10]', t.learningRate, 'Fine-tuning after pruning usually wants a small rate, e.g. 0.0005 for Adam.');
-  if (!['adam', 'sgd', 'rmsprop'].includes(t.optimizer)) throw bad(`${field}.optimizer`, "'adam', 'sgd' or 'rmsprop'", t.optimizer);
-  if (!isWhole(t.seed) || !Number.isSafeInteger(t.seed)) throw bad(`${field}.seed`, 'a whole number', t.seed);
-  if (t.maxBatchesPerEpoch !== undefined && (!isWhole(t.maxBatchesPerEpoch) || t.maxBatchesPerEpoch < 1)) {
-    throw bad(`${field}.maxBatchesPerEpoch`, 'a whole number ≥ 1 when set', t.maxBatchesPerEpoch);
+  try {
+    checkSettings(t, `${field}.`);
+  } catch (e) {
+    if (e instanceof TrainSettingsError) throw bad(e.field, e.expected, e.got, e.hint);
+    throw e;
   }
 }
 
@@ -239,7 +274,17 @@ export function validatePruneConfig(config: PruneConfig): PruneConfig {
       checkTrainSettings('fineTune', config.fineTune);
       return config;
     }
+    case 'sensitivity': {
+      if (config.scan !== 'magnitude' && config.scan !== 'filters') throw bad('scan', "'magnitude' or 'filters'", config.scan);
+      if (config.ratios !== undefined) {
+        if (!Array.isArray(config.ratios) || config.ratios.length === 0) throw bad('ratios', 'a non-empty list of ratios', config.ratios);
+        config.ratios.forEach((r, i) => checkRatio(`ratios[${i}]`, r));
+      }
+      checkNames('skip', config.skip);
+      checkMinLayerParams(config.minLayerParams);
+      return config;
+    }
     default:
-      throw bad('method', "'magnitude', 'nm', 'structured' or 'auto'", (config as { method: unknown }).method);
+      throw bad('method', "'magnitude', 'nm', 'structured', 'auto' or 'sensitivity'", (config as { method: unknown }).method);
   }
 }

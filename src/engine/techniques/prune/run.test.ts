@@ -11,7 +11,7 @@ import { denseClassifier, disposeSplit, mnistSplit, weightValues } from '../../t
 import type { TechniqueContext, TechniquePoint } from '../types';
 import { polynomialSparsity } from './masks';
 import type { PruneConfig, TrainSettings } from './meta';
-import { runPrune } from './run';
+import { runPrune, type VariantPruneConfig } from './run';
 import { stockLoad, storedFloats, zeros } from './test-utils/prune-fixtures';
 
 const FT: TrainSettings = { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', seed: 1, maxBatchesPerEpoch: 6 };
@@ -170,7 +170,7 @@ describeEachBackend('runPrune (Dense)', () => {
       [{ method: 'nm', n: 2, m: 4, fineTune: FT }, 'NO_TRAINING_DATA', /2:4 pruning/],
     ];
     try {
-      for (const [config, code, message] of cases) await expectCode(runPrune(input, config, {}, quiet), code, message);
+      for (const [config, code, message] of cases) await expectCode(runPrune(input, config as VariantPruneConfig, {}, quiet), code, message);
       const oneShot = await runPrune(input, { method: 'magnitude', sparsity: 0.5, schedule: 'one-shot', scope: 'global', fineTune: FT }, {}, quiet);
       expect(oneShot.notes.join(' ')).toMatch(/No training data: pruned one-shot, without fine-tuning/);
       expect(oneShot.history).toBeUndefined();
@@ -205,7 +205,7 @@ function smallCnn(): tfl.LayersModel {
   });
 }
 
-// CNN training on wasm waits for Bonsai's conv gradient kernels (DESIGN.md §5).
+// CNN fine-tuning on wasm runs through Bonsai's own gradient kernels (DESIGN.md §5).
 describeEachBackend('runPrune (CNN fine-tuning)', () => {
   let train: DatasetSplit;
   beforeAll(() => {
@@ -237,4 +237,4 @@ describeEachBackend('runPrune (CNN fine-tuning)', () => {
       model.dispose();
     }
   });
-}, { skipOn: ['wasm'] });
+});

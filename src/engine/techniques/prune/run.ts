@@ -4,15 +4,21 @@
  */
 import { BonsaiError } from '../../errors';
 import { throwIfAborted } from '../../runtime/yield';
-import type { TechniqueRun } from '../types';
+import type { MethodRun } from '../types';
 import { pruneAuto } from './auto';
 import { pruneGraph } from './graph';
 import { pruneMagnitude, pruneNM } from './layers';
-import { validatePruneConfig, type PruneConfig } from './meta';
+import { validatePruneConfig, type PruneConfig, type SensitivityConfig } from './meta';
 import { pruneStructured } from './structured';
 
-export const runPrune: TechniqueRun<PruneConfig> = async (input, config, data, ctx) => {
+/** The methods that make a variant (the sensitivity scan is a report: technique.ts). */
+export type VariantPruneConfig = Exclude<PruneConfig, SensitivityConfig>;
+
+export const runPrune: MethodRun<VariantPruneConfig> = async (input, config, data, ctx) => {
   const cfg = validatePruneConfig(config);
+  if (cfg.method === 'sensitivity') {
+    throw new BonsaiError('BAD_CONFIG', "Error in prune: 'sensitivity' makes a report, not a model.", 'Run it through the Prune technique (its scan preset).');
+  }
   throwIfAborted(ctx.signal);
   if (cfg.method === 'structured') return pruneStructured(input, cfg, data, ctx);
   if (input.format === 'graph') {

@@ -12,7 +12,7 @@ import type { LoadedModel } from '../../model/loaded';
 import { serializeLayersModel } from '../../model/serialize';
 import { throwIfAborted } from '../../runtime/yield';
 import type { TrainHistory } from '../../train/types';
-import type { LayerReportRow, TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { LayerReportRow, TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { fineTune } from './fine-tune';
 import { analyzeChannels, PRODUCERS } from './structured-graph';
 import { planStructured } from './structured-plan';
@@ -76,7 +76,7 @@ export async function pruneStructured(
   config: StructuredPruneConfig,
   data: TechniqueData,
   ctx: TechniqueContext,
-): Promise<TechniqueResult> {
+): Promise<VariantOutput> {
   if (input.format !== 'layers') {
     throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: structured pruning needs a LayersModel (model.json format 'layers-model'), but this is a GraphModel.`,
       'Load the Keras/Layers export of the model (tensorflowjs_converter --output_format tfjs_layers_model), or use magnitude pruning.');

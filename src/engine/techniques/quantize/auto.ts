@@ -20,7 +20,7 @@ import { disposeLoaded, loadPrepared } from '../../model/load';
 import type { InputFile } from '../../model/types';
 import { prepareModel } from '../../model/validate';
 import { throwIfAborted } from '../../runtime/yield';
-import type { TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { encodeWeightValues, quantizeFiles } from './encode';
 import { AUTO_DEFAULT_CANDIDATES, choiceLabel, DEQUANTIZE_ON_LOAD_NOTE, validateQuantizeConfig, type AutoConfig, type WeightChoice } from './meta';
 import { decodeFloatWeight, readStoredWeights, type StoredWeightBytes } from './weights';
@@ -132,7 +132,7 @@ function chooseGreedy(units: Unit[], start: number[], budget: number): { choice:
   }
 }
 
-export async function runAuto(input: LoadedModel, config: AutoConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function runAuto(input: LoadedModel, config: AutoConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   validateQuantizeConfig(config);
   const budget = config.budget.points;
   const candidates = dedupe(config.candidates ?? AUTO_DEFAULT_CANDIDATES);

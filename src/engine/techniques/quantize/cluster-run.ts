@@ -1,6 +1,6 @@
 /** Weight clustering (k-means on the uint8 grid), optionally with centroid fine-tuning. */
 import type { LoadedModel } from '../../model/loaded';
-import type { TechniqueContext, TechniqueData, TechniqueResult } from '../types';
+import type { TechniqueContext, TechniqueData, VariantOutput } from '../types';
 import { fineTuneClusters } from './cluster-finetune';
 import { quantizeFiles, type WeightPlan } from './encode';
 import { matchOverride } from './match';
@@ -12,7 +12,7 @@ export function clusterPlan(format: LoadedModel['format'], config: ClusterConfig
   return (name) => ({ clusters: matchOverride(config.perLayer, name, layerOfWeight(format, name)) ?? config.k });
 }
 
-export async function runCluster(input: LoadedModel, config: ClusterConfig, data: TechniqueData, ctx: TechniqueContext): Promise<TechniqueResult> {
+export async function runCluster(input: LoadedModel, config: ClusterConfig, data: TechniqueData, ctx: TechniqueContext): Promise<VariantOutput> {
   validateQuantizeConfig(config);
   const plan = clusterPlan(input.format, config);
   const tuned = config.fineTune ? await fineTuneClusters(input, plan, config.fineTune, data, ctx) : null;

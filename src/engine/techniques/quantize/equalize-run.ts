@@ -7,7 +7,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
 import { disposeLoaded, loadPrepared } from '../../model/load';
 import { prepareModel } from '../../model/validate';
-import type { LayerReportRow, TechniqueRun } from '../types';
+import type { LayerReportRow, MethodRun } from '../types';
 import { biasCorrection, type BiasCorrectionRow } from './bias-correction';
 import { calibrationInputs } from './calibration-set';
 import { equalizeModel } from './equalize';
@@ -29,7 +29,7 @@ function kernelRanges(model: LayersModel): Map<string, [number, number]> {
   return out;
 }
 
-export const runEqualize: TechniqueRun<EqualizeConfig> = async (input, config, data, ctx) => {
+export const runEqualize: MethodRun<EqualizeConfig> = async (input, config, data, ctx) => {
   if (input.format !== 'layers') {
     throw new BonsaiError('BAD_CONFIG', 'Error in cross-layer equalization: it rescales layer weights, so it needs a LayersModel; this is a GraphModel.',
       'Use weight quantization (per-tensor uint8/float16) for GraphModels.');

@@ -19,7 +19,7 @@ const BAD: [string, unknown][] = [
 describe('quantize meta', () => {
   it('presets validate', () => {
     for (const p of QUANTIZE_META.presets) expect(QUANTIZE_META.validate(p.config)).toBe(p.config);
-    expect(QUANTIZE_META.presets.map((p) => p.label)).toEqual(['float16 — safe', 'uint8 — 4× smaller', 'Cluster 16 — smallest', 'Auto within 0.5 pt']);
+    expect(QUANTIZE_META.presets.map((p) => p.label)).toEqual(['float16 — safe', 'uint8 — 4× smaller', 'Cluster 16 — smallest', 'Auto within 0.5 pt', 'int8 runtime accuracy']);
   });
   it.each(BAD)('refuses %s with BAD_CONFIG', (_, config) => {
     expect(() => QUANTIZE_META.validate(config as QuantizeConfig)).toThrow(BonsaiError);

@@ -8,7 +8,7 @@
  * and the worker see one union.
  */
 import { BonsaiError } from '../../errors';
-import type { TrainConfig } from '../../train/meta';
+import { checkTrainSettings as checkSettings, DEFAULT_FINE_TUNE, TrainSettingsError, type TrainSettings } from '../../train/meta';
 import type { TechniqueMeta } from '../types';
 
 /** How a float32 weight is stored. float32 = unchanged (or decoded, for an already-quantized weight). */
@@ -18,9 +18,7 @@ export const WEIGHT_PRECISIONS: readonly WeightPrecision[] = ['float32', 'float1
 /** One weight's storage choice: a precision, or k-means clusters on the uint8 grid. */
 export type WeightChoice = WeightPrecision | { clusters: number };
 
-export type TrainSettings = Pick<TrainConfig, 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'> & {
-  maxBatchesPerEpoch?: number;
-};
+export { DEFAULT_FINE_TUNE, type TrainSettings };
 
 export const MIN_CLUSTERS = 2;
 export const MAX_CLUSTERS = 256;
@@ -105,15 +103,13 @@ function checkClusters(k: unknown, field: string): void {
   }
 }
 
+/** Fine-tune settings: the one validator (train/meta.ts), errors named as quantize fields. */
 function checkTrainSettings(t: TrainSettings, field: string): void {
-  const whole = (x: unknown, lo: number) => typeof x === 'number' && Number.isInteger(x) && x >= lo;
-  if (!whole(t.epochs, 1)) throw bad(`${field}.epochs`, `must be a whole number ≥ 1, got ${t.epochs}`, 'One or two epochs usually suffice.');
-  if (!whole(t.batchSize, 1)) throw bad(`${field}.batchSize`, `must be a whole number ≥ 1, got ${t.batchSize}`, 'Typical batch sizes are 32 to 256.');
-  if (typeof t.learningRate !== 'number' || !(t.learningRate > 0) || !Number.isFinite(t.learningRate)) {
-    throw bad(`${field}.learningRate`, `must be a finite number above 0, got ${t.learningRate}`, 'Fine-tuning uses a small rate, e.g. 0.0001.');
-  }
-  if (t.maxBatchesPerEpoch !== undefined && !whole(t.maxBatchesPerEpoch, 1)) {
-    throw bad(`${field}.maxBatchesPerEpoch`, `must be a whole number ≥ 1 when set, got ${t.maxBatchesPerEpoch}`, 'Leave it unset to use every batch.');
+  try {
+    checkSettings(t, `${field}.`);
+  } catch (e) {
+    if (e instanceof TrainSettingsError) throw bad(e.field, `must be ${e.expected}, got ${JSON.stringify(e.got) ?? String(e.got)}`, e.hint);
+    throw e;
   }
 }
 
@@ -160,10 +156,42 @@ export function validateQuantizeConfig(config: QuantizeConfig): QuantizeConfig {
   }
 }
 
+/** A starting config per method: what the Options form switches to when the method changes. */
+export const QUANTIZE_METHOD_DEFAULTS: Record<QuantizeConfig['method'], QuantizeConfig> = {
+  ptq: { method: 'ptq', default: 'uint8' },
+  cluster: { method: 'cluster', k: 16 },
+  auto: { method: 'auto', budget: { kind: 'accuracy-drop', points: 0.5 } },
+  equalize: { method: 'equalize', then: 'uint8', biasCorrection: true },
+  simulate: { method: 'simulate', calibration: 'percentile', percentile: 99.99, calibrationSize: 512 },
+  qat: { method: 'qat', bits: 8, fineTune: DEFAULT_FINE_TUNE },
+};
+
+/** Methods that need the Layers topology (they train, or run layer by layer). */
+const LAYERS_ONLY: readonly QuantizeConfig['method'][] = ['equalize', 'simulate', 'qat'];
+
 export const QUANTIZE_META: TechniqueMeta<QuantizeConfig> = {
   id: 'quantize',
   label: 'Quantize',
+  intro:
+    "Weights are written in TF.js's own quantized format, so the file loads with stock tf.loadLayersModel / tf.loadGraphModel. TF.js dequantizes to float32 on load: the download shrinks, memory and latency do not.",
+  chartKeys: ['bytesAfter', 'bytesBefore', 'sqnrDb', 'maxError'],
   defaults: { method: 'ptq', default: 'uint8' },
+  unavailable: (config, model) =>
+    model.format === 'graph' && LAYERS_ONLY.includes(config.method)
+      ? `${config.method === 'qat' ? 'Quantization-aware training' : config.method === 'simulate' ? 'int8 simulation' : 'Equalization'} needs a LayersModel; this is a GraphModel.`
+      : null,
+  recipes: [
+    {
+      id: 'deep-compression',
+      label: 'Deep Compression',
+      description:
+        'Gradual magnitude pruning to 90% with fine-tuning, then 16-cluster weight sharing stored as plain uint8: a file stock TF.js loads, that gzips to a fraction of float32.',
+      steps: [
+        { technique: 'prune', config: { method: 'magnitude', sparsity: 0.9, schedule: 'gradual', scope: 'global', fineTune: { ...DEFAULT_FINE_TUNE, epochs: 3 } } },
+        { technique: 'quantize', config: { method: 'cluster', k: 16 } },
+      ],
+    },
+  ],
   presets: [
     {
       id: 'float16',
@@ -188,6 +216,12 @@ export const QUANTIZE_META: TechniqueMeta<QuantizeConfig> = {
       label: 'Auto within 0.5 pt',
       description: 'Measures each layer\'s sensitivity and picks per layer the smallest storage that keeps accuracy within 0.5 points.',
       config: { method: 'auto', budget: { kind: 'accuracy-drop', points: 0.5 } },
+    },
+    {
+      id: 'int8-sim',
+      label: 'int8 runtime accuracy',
+      description: 'A report, not a new model: what a full-integer (int8) runtime would score, with activation ranges calibrated on training examples and per-layer SQNR.',
+      config: QUANTIZE_METHOD_DEFAULTS.simulate,
     },
   ],
   validate: validateQuantizeConfig,

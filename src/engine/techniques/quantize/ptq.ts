@@ -1,6 +1,6 @@
 /** Post-training weight quantization: float16 / uint16 / uint8 per tensor, chosen per layer. */
 import type { LoadedModel } from '../../model/loaded';
-import type { TechniqueResult } from '../types';
+import type { VariantOutput } from '../types';
 import { quantizeFiles, type WeightPlan } from './encode';
 import { matchOverride } from './match';
 import { validateQuantizeConfig, type PtqConfig } from './meta';
@@ -11,7 +11,7 @@ export function ptqPlan(format: LoadedModel['format'], config: PtqConfig): Weigh
   return (name) => matchOverride(config.perLayer, name, layerOfWeight(format, name)) ?? config.default;
 }
 
-export async function runPTQ(input: LoadedModel, config: PtqConfig): Promise<TechniqueResult> {
+export async function runPTQ(input: LoadedModel, config: PtqConfig): Promise<VariantOutput> {
   validateQuantizeConfig(config);
   const q = quantizeFiles(input.prepared, ptqPlan(input.format, config));
   const overrides = Object.keys(config.perLayer ?? {}).length;

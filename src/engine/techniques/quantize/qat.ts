@@ -18,7 +18,7 @@ import { BonsaiError } from '../../errors';
 import { cloneLayersModel } from '../../model/serialize';
 import { trainModel } from '../../train/loop';
 import type { TrainConfig, TrainHistory } from '../../train/types';
-import type { TechniqueContext, TechniqueData, TechniqueRun } from '../types';
+import type { TechniqueContext, TechniqueData, MethodRun } from '../types';
 import { exportKernelsAt } from './export-kernels';
 import { fakeQuantAffine, isQuantizedKernel } from './fake-quant';
 import { DEQUANTIZE_ON_LOAD_NOTE, type QatConfig, type TrainSettings } from './meta';
@@ -52,7 +52,7 @@ export async function trainQuantAware(model: LayersModel, bits: number, data: Te
   });
 }
 
-export const runQAT: TechniqueRun<QatConfig> = async (input, config, data, ctx) => {
+export const runQAT: MethodRun<QatConfig> = async (input, config, data, ctx) => {
   if (input.format !== 'layers') {
     throw new BonsaiError('NOT_TRAINABLE', `Error in ${OP}: only a LayersModel can be trained; this is a GraphModel.`,
       'Use post-training quantization (ptq) for GraphModels.');

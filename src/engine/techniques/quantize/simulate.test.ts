@@ -48,10 +48,10 @@ describeEachBackend('full-integer simulation', () => {
     });
   }
 
-  it('runSimulate returns the input files unchanged and the accuracy note', async () => {
+  it('runSimulate makes a report (no files) with the accuracy note and headline values', async () => {
     const result = await runSimulate(input, { method: 'simulate', calibration: 'minmax' }, { train, validation }, { progress: () => {} });
-    expect(result.files[0].bytes).toBe(input.prepared.modelJsonBytes);
-    expect(result.files.slice(1).map((f) => f.bytes)).toEqual(input.prepared.shards.map((s) => s.bytes));
+    expect(result).not.toHaveProperty('files');
+    expect(result.values?.int8Accuracy).toEqual(expect.any(Number));
     console.info(result.notes[0], result.perLayer.map((l) => `${l.layer}: ${Number(l.sqnrDb).toFixed(1)} dB`).join(', '));
     expect(result.notes[0]).toMatch(/^int8 runtime accuracy \d+\.\d% vs float \d+\.\d%/);
     expect(result.perLayer[1]).toEqual({ layer: expect.any(String), min: expect.any(Number), max: expect.any(Number), sqnrDb: expect.any(Number) });

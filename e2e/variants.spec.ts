@@ -1,0 +1,56 @@
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './helpers';
+
+async function runPreset(page: Page, tab: 'Prune' | 'Quantize', preset: string) {
+  await page.getByRole('tab', { name: tab }).click();
+  await page.getByRole('button', { name: preset, exact: true }).click();
+  await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+}
+
+async function expectCardAndTree(page: Page, variantName: string) {
+  await expect(page.getByTestId('model-name')).toHaveText(variantName);
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  const card = page.getByTestId('variant-card');
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('float16');
+  await expect(card.getByTestId('variant-latency').first()).toContainText('×');
+  // The card says where settings were chosen and where accuracy was measured.
+  await expect(card).toContainText('validation (seed 7)');
+  // The scan made on the variant is kept with it.
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await expect(page.getByTestId('report-card')).toContainText('Sensitivity scan');
+  // The tree: the variant under the model it was made from (the second variant is its child).
+  const entries = page.getByTestId('library-entry');
+  await expect(entries).toHaveCount(2);
+  await expect(page.locator('[data-testid="library-entry"][data-depth="1"]')).toHaveCount(1);
+  await expect(page.getByTestId('library-step').first()).toContainText('from lenet-300-100');
+}
+
+test('result cards, reports and the variant tree come back after a reload and after an engine restart', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await page.getByLabel('Built-in sample').selectOption('lenet-300-100');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+
+  await runPreset(page, 'Prune', 'One-shot 50%');
+  const first = (await page.getByTestId('model-name').textContent())!.trim();
+  expect(first).toMatch(/^lenet-300-100 · /);
+  await runPreset(page, 'Quantize', 'float16 — safe');
+  const second = (await page.getByTestId('model-name').textContent())!.trim();
+  expect(second).toMatch(/^lenet-300-100 · .* · /);
+  await runPreset(page, 'Prune', 'Sensitivity scan');
+  await expect(page.getByTestId('model-name')).toHaveText(second);
+  await expectCardAndTree(page, second);
+
+  await page.reload();
+  await expectCardAndTree(page, second);
+
+  await page.getByTestId('backend-badge').click();
+  await page.getByRole('button', { name: 'Restart engine' }).click();
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expectCardAndTree(page, second);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

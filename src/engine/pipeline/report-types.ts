@@ -1,0 +1,78 @@
+/**
+ * What a variant's result card shows, as plain data (no tf import): the UI, the worker protocol,
+ * the IndexedDB records and (later) share links all carry these. Unknown is `null` with the
+ * reason beside it, never 0.
+ */
+import type { DeviceProfile } from '../../backend/types';
+import type { LayerReportRow } from '../techniques/types';
+import type { TrainHistory } from '../train/meta';
+
+export interface TechniqueStep {
+  /** A technique id from the catalog (engine/techniques/catalog.ts). */
+  technique: string;
+  /** The technique's config (validated by its meta in the worker). */
+  config: unknown;
+}
+
+/** The numbers a result card compares, measured the same way for the parent and the variant. */
+export interface VariantMetrics {
+  params: number;
+  nonZeroParams: number;
+  storedBytes: number;
+  gzipBytes: number;
+  /** null when they could not be counted (`flopsUnknown` says why). */
+  flops: number | null;
+  flopsUnknown?: string;
+  /** Bytes TF.js holds after loading (tf.memory().numBytes growth): dequantized weights are float32. */
+  residentBytes: number | null;
+  /** Top-1 on the test split; null with `accuracyUnknown` saying why. */
+  accuracy: number | null;
+  accuracyUnknown?: string;
+}
+
+export interface FidelityMeasure {
+  agreement: number;
+  meanKL: number;
+  count: number;
+  inputs: 'test split' | 'synthetic (weak: no dataset fits)';
+}
+
+export interface LatencyComparison {
+  backend: string;
+  batchSize: number;
+  beforeMs: number;
+  afterMs: number;
+  /** median over interleaved pairs of (after ÷ before): below 1 means the variant is faster. */
+  ratio: number;
+  /** The device the two were timed on (null only where the engine runs outside a browser worker). */
+  device: DeviceProfile | null;
+}
+
+export interface VariantReport {
+  steps: TechniqueStep[];
+  step: string;
+  perLayer: LayerReportRow[];
+  notes: string[];
+  before: VariantMetrics;
+  after: VariantMetrics;
+  /** The variant against its parent on the same inputs; null with `fidelityUnknown` saying why. */
+  fidelity: FidelityMeasure | null;
+  fidelityUnknown?: string;
+  /** Interleaved A/B latency on the backend that ran the job. */
+  latency: LatencyComparison[];
+  history?: TrainHistory;
+  /** How the data was split for this run, e.g. "7,000 train / 1,000 validation (seed 7) / 2,000 test". */
+  data?: string;
+  /** The variant's role in a run that made several (e.g. 'student', 'scratch baseline'). */
+  role?: string;
+}
+
+/** An analysis of one model (a sensitivity scan, an int8 simulation): no new model. */
+export interface AnalysisReport {
+  title: string;
+  step: string;
+  perLayer: LayerReportRow[];
+  notes: string[];
+  values?: Record<string, number | null>;
+  data?: string;
+}

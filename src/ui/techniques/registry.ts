@@ -1,0 +1,32 @@
+/**
+ * The UI side of the technique plug-ins: each catalog entry (engine/techniques/catalog.ts) is a
+ * tab; a technique with its own Options form names it here (one line), any other gets
+ * GenericOptions. Nothing else in the UI lists techniques.
+ */
+import { TECHNIQUE_CATALOG, type AnyTechniqueMeta } from '../../engine/techniques/catalog';
+import { GenericOptions } from './GenericOptions';
+import type { OptionsComponent } from './options';
+import { PruneOptions } from './PruneOptions';
+import { QuantizeOptions } from './QuantizeOptions';
+
+const OPTIONS: Record<string, OptionsComponent<never>> = {
+  prune: PruneOptions,
+  quantize: QuantizeOptions,
+};
+
+export interface TechniqueTab {
+  id: string;
+  label: string;
+  meta: AnyTechniqueMeta;
+  Options: OptionsComponent;
+}
+
+/** The technique tabs, in catalog order. A catalog can be passed in (tests add a throwaway one). */
+export function techniqueTabs(catalog: Record<string, AnyTechniqueMeta> = TECHNIQUE_CATALOG): TechniqueTab[] {
+  return Object.entries(catalog).map(([id, meta]) => ({
+    id,
+    label: meta.label,
+    meta,
+    Options: (OPTIONS[id] as OptionsComponent | undefined) ?? GenericOptions,
+  }));
+}
