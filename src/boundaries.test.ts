@@ -28,7 +28,10 @@ describe('the page never imports TF.js and takes only UI-safe engine modules', (
       ['/src/ui/Foo.tsx', "import { summarize } from '../engine/metrics/summary';\nimport type { X } from '../engine/model/loaded';"],
       ['/src/engine/metrics/summary.ts', "import * as tf from '@tensorflow/tfjs-core';"],
       ['/src/ui/Ok.tsx', "import { PRUNE_META } from '../engine/techniques/prune/meta';\nimport { type A, type B } from '../engine/model/loaded';"],
-      ['/src/engine/techniques/prune/meta.ts', "import { BonsaiError } from '../../errors';"],
+      ['/src/engine/techniques/prune/meta.ts', "import { BonsaiError } from '../../errors';\nimport { estimate } from './size';"],
+      ['/src/engine/techniques/prune/size.ts', "export const estimate = 1;"],
+      ['/src/ui/Sneaky.tsx', "import { PRUNE_META } from '../engine/techniques/prune/meta';"],
+      ['/src/engine/techniques/prune/leaky-meta.ts', ''],
       ['/src/engine/errors.ts', ''],
     ]);
     expect(boundaryViolations(files, ['/src/ui/Bad.tsx'])).toEqual([
@@ -36,6 +39,9 @@ describe('the page never imports TF.js and takes only UI-safe engine modules', (
       '/src/ui/Foo.tsx imports /src/engine/metrics/summary.ts: the page may import only the engine\'s meta, types, errors and catalog',
     ]);
     expect(boundaryViolations(files, ['/src/ui/Ok.tsx'])).toEqual([]);
+    // A meta module that pulls in TF.js through a helper is caught too.
+    files.set('/src/engine/techniques/prune/size.ts', "import * as tf from '@tensorflow/tfjs-core';");
+    expect(boundaryViolations(files, ['/src/ui/Sneaky.tsx'])).toEqual(['/src/engine/techniques/prune/size.ts imports @tensorflow/tfjs-core: TF.js belongs in the worker']);
   });
 
   it('reads import, export-from, side-effect and dynamic imports', () => {

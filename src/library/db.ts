@@ -19,7 +19,7 @@ export interface LibraryEntry {
   params: number;
   /** The model this one was made from, and how (training, pruning, …): a tree of variants. */
   parent?: { ref: { kind: 'sample'; sampleId: string } | { kind: 'library'; libraryId: string }; name: string; step: string };
-  step?: { technique: string; config: unknown };
+  // The steps and configs that made a variant live in its record (store 'variants', share/records.ts).
 }
 
 export interface LibraryFiles {

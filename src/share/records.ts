@@ -11,6 +11,10 @@ import { BonsaiError } from '../engine/errors';
 import type { DeviceProfile } from '../backend/types';
 import type { AnalysisReport, VariantReport } from '../engine/pipeline/report-types';
 
+// Bonsai runs under a CSP without 'unsafe-eval': zod's JIT probe (`new Function`) would be
+// reported as a violation even though zod catches it. Plain interpretation is fast enough here.
+z.config({ jitless: true });
+
 export const RECORD_SCHEMA_VERSION = 1;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
@@ -65,6 +69,8 @@ export const variantRecordSchema = z.object({
   format: z.enum(['layers', 'graph']),
   steps: z.array(step),
   createdAt: z.number(),
+  /** Shared by every variant one run made (a distilled student and its scratch baseline). */
+  runId: z.string().max(200).optional(),
   /** null for a model that was made before reports were kept (migrated from version 0). */
   report: variantReport.nullable(),
 });

@@ -47,6 +47,8 @@ export async function trainCurrent(config: TrainConfig, name?: string): Promise<
   if (!modelId || !datasetId) return false;
   const result = await runJob('train', 'Training', { kind: 'train', modelId, datasetId, config, name });
   if (result?.kind !== 'train') return false;
+  const record = result.record;
+  if (record) useStore.setState((s) => ({ variantRecords: { ...s.variantRecords, [record.id]: record } }));
   await adoptModel(result.model);
   return true;
 }

@@ -1,7 +1,8 @@
 import { Suspense, lazy, useState } from 'react';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../engine/train/meta';
 import { trainCurrent } from '../store/data-actions';
-import { useStore, selectCurrentDataset, selectCurrentModel, selectJob } from '../store/store';
+import { useStore, selectCurrentDataset, selectCurrentModel, selectCurrentRecord, selectJob } from '../store/store';
+import { VariantCard } from './techniques/VariantCard';
 import { JobProgress } from './JobProgress';
 
 const TrainingChart = lazy(() => import('./charts/TrainingChart').then((m) => ({ default: m.TrainingChart })));
@@ -19,6 +20,7 @@ function NumberField({ label, value, onChange, min, max, step }: { label: string
 /** Train or fine-tune the open LayersModel; the result is a new model in the library. */
 export function TrainPanel() {
   const model = useStore(selectCurrentModel);
+  const record = useStore(selectCurrentRecord);
   const dataset = useStore(selectCurrentDataset);
   const job = useStore(selectTrainJob);
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
@@ -70,6 +72,9 @@ export function TrainPanel() {
         <p data-testid="model-parent">
           This model was made from <strong>{model.parent.name}</strong>: {model.parent.step}.
         </p>
+      ) : null}
+      {model && record?.report && record.steps.some((st) => st.technique === 'train') ? (
+        <VariantCard report={record.report} parentName={record.parentName} name={model.name} />
       ) : null}
     </section>
   );

@@ -47,6 +47,17 @@ describe('EngineClient', () => {
     expect(workers[0].sent[0]).toEqual({ type: 'init', backend: 'wasm' });
   });
 
+  it('a restart the user asks for ends running jobs like a Cancel and starts a fresh worker', async () => {
+    const restarted = vi.fn();
+    client.on('restarted', restarted);
+    const p = client.run(importSpec);
+    client.restartNow();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(restarted).toHaveBeenCalledWith(expect.objectContaining({ message: 'The engine was restarted on request.' }), true);
+  });
+
   it('routes progress and result to the right job', async () => {
     const progress = vi.fn();
     const p = client.run(importSpec, { onProgress: progress });

@@ -206,16 +206,18 @@ export class EngineClient {
 
   /** A fresh engine on request (the header's "Restart engine"): running jobs end, saved work stays. */
   restartNow(): void {
-    this.restart({ code: 'JOB_FAILED', message: 'The engine was restarted on request.', hint: 'Start the job again.' }, undefined, true);
+    this.restart({ code: 'JOB_FAILED', message: 'The engine was restarted on request.', hint: 'Start the job again.' }, undefined, true, true);
   }
 
-  private restart(reason: ErrorInfo, except?: JobId, expected = false): void {
+  /** `requested`: the user asked for it, so the jobs it ends are ended like a Cancel (no error). */
+  private restart(reason: ErrorInfo, except?: JobId, expected = false, requested = false): void {
     this.worker?.terminate();
     this.worker = null;
     for (const [id, entry] of [...this.pending]) {
       if (id === except) continue;
       entry.cleanup();
-      entry.reject(new EngineError(reason));
+      // A restart the user asked for ends running jobs the way Cancel does: silently.
+      entry.reject(requested ? new DOMException(reason.message, 'AbortError') : new EngineError(reason));
     }
     this.emit('restarted', reason, expected);
     this.start(this.backend);

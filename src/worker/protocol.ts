@@ -123,7 +123,7 @@ export type JobResult =
   | { kind: 'benchmark'; result: BenchmarkResult }
   | { kind: 'load-dataset'; dataset: DatasetInfo }
   | { kind: 'evaluate'; evaluation: Evaluation }
-  | { kind: 'train'; model: ModelInfo; history: TrainHistory }
+  | { kind: 'train'; model: ModelInfo; history: TrainHistory; record?: VariantRecord }
   | { kind: 'optimize'; outputs: OptimizeOutput[] }
   | { kind: 'export'; fileName: string; bytes: Uint8Array };
 

@@ -140,6 +140,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
       {mine && model ? (
         <>
           <VariantCard report={mine} parentName={record?.parentName || model.parent?.name || 'parent'} name={model.name} />
+          {tab.Result && record ? <tab.Result record={record} /> : null}
           {chartKey.length ? (
             <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
               <PerLayerChart rows={mine.perLayer} keys={chartKey.slice(0, 2)} title={`Per layer: ${chartKey.slice(0, 2).join(', ')}`} />

@@ -3,15 +3,25 @@
  * tab; a technique with its own Options form names it here (one line), any other gets
  * GenericOptions. Nothing else in the UI lists techniques.
  */
+import type { ReactNode } from 'react';
 import { TECHNIQUE_CATALOG, type AnyTechniqueMeta } from '../../engine/techniques/catalog';
+import type { VariantRecord } from '../../share/records';
 import { GenericOptions } from './GenericOptions';
 import type { OptionsComponent } from './options';
+import { DistillOptions } from './DistillOptions';
+import { DistillResult } from './DistillResult';
 import { PruneOptions } from './PruneOptions';
 import { QuantizeOptions } from './QuantizeOptions';
 
 const OPTIONS: Record<string, OptionsComponent<never>> = {
   prune: PruneOptions,
   quantize: QuantizeOptions,
+  distill: DistillOptions,
+};
+
+/** What a technique adds under its result card (e.g. distillation's scratch baseline and gap closed). */
+const RESULTS: Record<string, (props: { record: VariantRecord }) => ReactNode> = {
+  distill: DistillResult,
 };
 
 export interface TechniqueTab {
@@ -19,6 +29,7 @@ export interface TechniqueTab {
   label: string;
   meta: AnyTechniqueMeta;
   Options: OptionsComponent;
+  Result?: (props: { record: VariantRecord }) => ReactNode;
 }
 
 /** The technique tabs, in catalog order. A catalog can be passed in (tests add a throwaway one). */
@@ -28,5 +39,6 @@ export function techniqueTabs(catalog: Record<string, AnyTechniqueMeta> = TECHNI
     label: meta.label,
     meta,
     Options: (OPTIONS[id] as OptionsComponent | undefined) ?? GenericOptions,
+    Result: RESULTS[id],
   }));
 }

@@ -9,7 +9,7 @@ import type { Evaluation, ModelId, DatasetId, ModelRef } from '../protocol';
 import { getDataset } from '../datasets';
 import { getModel } from '../models';
 import type { JobContext } from './context';
-import { loadRef } from './import';
+import { loadRef } from '../resolve-model';
 
 /**
  * Accuracy on the test split when the dataset has labels, and fidelity (top-1 agreement and

@@ -1,60 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../../engine/errors';
-import { collectFiles } from '../../engine/model/collect';
-import { fetchModelFiles, loadPrepared, disposeLoaded } from '../../engine/model/load';
+import { loadPrepared, disposeLoaded } from '../../engine/model/load';
 import { prepareModel } from '../../engine/model/validate';
 import type { InputFile } from '../../engine/model/types';
 import { summarize } from '../../engine/metrics/summary';
 import { throwIfAborted } from '../../engine/runtime/yield';
-import { readLibraryFiles, getLibraryEntry, saveToLibrary, type LibraryEntry } from '../../library/db';
+import { getLibraryEntry, saveToLibrary, type LibraryEntry } from '../../library/db';
+import { resolveFiles } from '../resolve-model';
 import type { ModelInfo, ModelRef, ModelSource } from '../protocol';
-import type { LoadedModel, PreparedModel } from '../../engine/model/loaded';
+import type { PreparedModel } from '../../engine/model/loaded';
 import type { ModelSummary } from '../../engine/model/types';
 import { registerModel } from '../models';
 import type { JobContext } from './context';
-
-function sampleUrl(sampleId: string): string {
-  if (!/^[a-z0-9-]+$/.test(sampleId)) {
-    throw new BonsaiError('URL_INVALID', `"${sampleId}" is not a built-in sample.`, 'Pick a sample from the list.');
-  }
-  return new URL(`${import.meta.env.BASE_URL}samples/${sampleId}/model.json`, self.location.origin).href;
-}
-
-async function resolveFiles(source: ModelSource): Promise<{ files: InputFile[]; label: string; libraryEntry?: LibraryEntry }> {
-  switch (source.kind) {
-    case 'sample':
-      return { files: await fetchModelFiles(sampleUrl(source.sampleId), fetch), label: `Sample: ${source.sampleId}` };
-    case 'url':
-      return { files: await fetchModelFiles(source.url, fetch), label: source.url };
-    case 'files':
-      return { files: collectFiles(source.files), label: `${source.files.length} dropped file(s)` };
-    case 'library': {
-      const [entry, stored] = await Promise.all([getLibraryEntry(source.libraryId), readLibraryFiles(source.libraryId)]);
-      if (!entry || !stored) {
-        throw new BonsaiError('MODEL_NOT_FOUND', 'That model is no longer in the library.', 'Import it again.');
-      }
-      return { files: stored.files, label: entry.sourceLabel, libraryEntry: entry };
-    }
-    default: {
-      const never: never = source;
-      throw new Error(`Unknown model source ${JSON.stringify(never)}`);
-    }
-  }
-}
 
 function defaultName(source: ModelSource, modelJsonPath: string): string {
   if (source.kind === 'sample') return source.sampleId;
   if (source.kind === 'url') return decodeURIComponent(new URL(source.url).pathname.split('/').slice(-2, -1)[0] || 'model');
   const parts = modelJsonPath.replace(/^zip:/, '').split('/');
   return parts.length > 1 ? parts[parts.length - 2].replace(/\.zip$/i, '') : 'model';
-}
-
-/** Load a model the user can name again (a sample or a library entry) without registering it. */
-export async function loadRef(ref: ModelRef, ctx: JobContext): Promise<{ loaded: LoadedModel; name: string }> {
-  const { files, libraryEntry } = await resolveFiles(ref);
-  throwIfAborted(ctx.signal);
-  const loaded = await loadPrepared(prepareModel(files));
-  return { loaded, name: libraryEntry?.name ?? (ref.kind === 'sample' ? ref.sampleId : ref.libraryId) };
 }
 
 export interface OpenOptions {

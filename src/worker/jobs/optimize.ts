@@ -1,27 +1,16 @@
 /**
  * The optimize job: translate a message into the engine's recipe runner, and what it produces
- * into the engine's tables and the library. Each variant is opened through the same validation
- * as a user's files, measured against its parent (engine/pipeline/measure.ts), then saved with
- * its record in one transaction; each report is saved as an analysis of the model it describes.
+ * into the engine's tables and the library (keep-results.ts).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { deviceProfile } from '../../backend/profile';
-import { toErrorInfo } from '../../engine/errors';
-import { loadPrepared, disposeLoaded } from '../../engine/model/load';
-import { prepareModel } from '../../engine/model/validate';
-import { summarize } from '../../engine/metrics/summary';
-import { disposeFitted, fitDataset, type FittedData } from '../../engine/pipeline/fit-data';
-import { measureVariant, type MeasuredModel } from '../../engine/pipeline/measure';
-import { runRecipe, type OutputInfo } from '../../engine/pipeline/recipe';
+import { disposeFitted, fitDataset } from '../../engine/pipeline/fit-data';
+import { runRecipe } from '../../engine/pipeline/recipe';
 import { TECHNIQUES } from '../../engine/techniques/registry';
-import type { TechniqueOutput, VariantOutput } from '../../engine/techniques/types';
-import { saveAnalysis, saveVariant, type LibraryEntry } from '../../library/db';
-import { RECORD_SCHEMA_VERSION, type AnalysisRecord, type VariantRecord } from '../../share/records';
-import type { DatasetId, ModelId, ModelInfo, OptimizeOutput, TechniqueStep } from '../protocol';
+import type { DatasetId, ModelId, OptimizeOutput, TechniqueStep } from '../protocol';
 import { getDataset } from '../datasets';
-import { disposeModel, getModel, registerModel } from '../models';
+import { disposeModel, getModel } from '../models';
+import { loadRef } from '../resolve-model';
 import type { JobContext } from './context';
-import { loadRef } from './import';
+import { keepReport, keepVariant } from './keep-results';
 
 export interface OptimizeSpec {
   modelId: ModelId;
@@ -29,122 +18,6 @@ export interface OptimizeSpec {
   steps: TechniqueStep[];
   name?: string;
   latencyBatchSizes?: number[];
-}
-
-type Parent = { loaded: MeasuredModel['loaded']; info: ModelInfo };
-
-const measured = (p: Parent): MeasuredModel => ({ loaded: p.loaded, name: p.info.name, summary: p.info.summary, residentBytes: p.info.residentBytes ?? null });
-
-/** Open, measure and save one variant. The primary one stays open; emitted ones are closed after saving. */
-async function keepVariant(
-  parent: Parent,
-  output: VariantOutput,
-  info: OutputInfo,
-  fitted: FittedData,
-  spec: OptimizeSpec,
-  ctx: JobContext,
-): Promise<OptimizeOutput> {
-  ctx.progress('Validating the variant', 0, 1);
-  const prepared = prepareModel(output.files);
-  const bytesBefore = tf.memory().numBytes;
-  const loaded = await loadPrepared(prepared);
-  const residentBytes = tf.memory().numBytes - bytesBefore;
-  try {
-    const summary = await summarize(loaded);
-    const name = info.final && spec.name ? spec.name : `${parent.info.name} · ${output.name}`;
-    const device = await deviceProfile(tf.getBackend()).catch(() => null);
-    const report = await measureVariant(measured(parent), { loaded, name, summary, residentBytes }, output, info.steps, info.step, {
-      test: fitted.test,
-      noTestReason: fitted.note,
-      latencyBatchSizes: spec.latencyBatchSizes,
-      device,
-      signal: ctx.signal,
-      progress: ctx.progress,
-    });
-    if (fitted.note) report.notes = [...report.notes, fitted.note];
-    if (fitted.description) report.data = fitted.description;
-    const record: VariantRecord = {
-      schema: RECORD_SCHEMA_VERSION,
-      id: summary.sha256,
-      parentId: parent.info.summary.sha256,
-      parentRef: parent.info.ref ?? null,
-      parentName: parent.info.name,
-      name,
-      format: prepared.format,
-      steps: info.steps,
-      createdAt: Date.now(),
-      report,
-    };
-    const parentLink = parent.info.ref ? { ref: parent.info.ref, name: parent.info.name, step: info.step } : undefined;
-    const entry: LibraryEntry = {
-      id: summary.sha256,
-      name,
-      format: prepared.format,
-      sourceLabel: `${parent.info.name}, ${info.step}`,
-      createdAt: record.createdAt,
-      storedBytes: summary.storedBytes,
-      gzipBytes: summary.gzipBytes,
-      params: summary.params,
-      parent: parentLink,
-    };
-    const files = [{ path: prepared.modelJsonPath, bytes: prepared.modelJsonBytes }, ...prepared.shards.map((s) => ({ path: s.path, bytes: s.bytes }))];
-    // Saved last, in one transaction: a cancel or failure before this point leaves nothing behind.
-    // Bytes identical to the parent's are the parent: nothing new to save (its record stays as it is).
-    const sameAsParent = summary.sha256 === parent.info.summary.sha256;
-    if (sameAsParent) report.notes = [...report.notes, 'The result is byte-identical to its parent (nothing changed), so no new variant was saved.'];
-    let storageError: ModelInfo['storageError'];
-    try {
-      if (!sameAsParent) await saveVariant(entry, files, record);
-    } catch (e) {
-      storageError = toErrorInfo(e, 'STORAGE_UNAVAILABLE');
-    }
-    const saved = !sameAsParent && !storageError;
-    const infoOut: Omit<ModelInfo, 'id'> = {
-      name,
-      format: prepared.format,
-      source: { kind: 'files', label: entry.sourceLabel },
-      summary,
-      warnings: prepared.warnings,
-      libraryId: saved ? entry.id : parent.info.libraryId,
-      residentBytes,
-      ref: saved ? { kind: 'library', libraryId: entry.id } : sameAsParent ? parent.info.ref : undefined,
-      parent: parentLink,
-      storageError,
-    };
-    // The store keeps records by SHA-256: a parent-identical result must not replace the parent's card.
-    const kept = sameAsParent ? undefined : record;
-    if (!info.final) {
-      disposeLoaded(loaded);
-      return { kind: 'variant', record: kept, storageError };
-    }
-    return { kind: 'variant', record: kept, model: registerModel(loaded, infoOut), storageError };
-  } catch (e) {
-    disposeLoaded(loaded);
-    throw e;
-  }
-}
-
-async function keepReport(parent: Parent, output: Extract<TechniqueOutput, { kind: 'report' }>, info: OutputInfo, fitted: FittedData): Promise<OptimizeOutput> {
-  const device = await deviceProfile(tf.getBackend()).catch(() => null);
-  const { kind: _kind, ...report } = output;
-  const record: AnalysisRecord = {
-    schema: RECORD_SCHEMA_VERSION,
-    id: `${parent.info.summary.sha256}:${info.steps.map((s) => s.technique).join('+')}:${Date.now()}`,
-    modelId: parent.info.summary.sha256,
-    modelName: parent.info.name,
-    technique: info.steps[info.stepIndex].technique,
-    config: info.steps[info.stepIndex].config,
-    createdAt: Date.now(),
-    device,
-    report: { ...report, ...(fitted.description ? { data: fitted.description } : {}) },
-  };
-  let storageError: ModelInfo['storageError'];
-  try {
-    await saveAnalysis(record);
-  } catch (e) {
-    storageError = toErrorInfo(e, 'STORAGE_UNAVAILABLE');
-  }
-  return { kind: 'report', record, storageError };
 }
 
 /**
@@ -155,6 +28,7 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
   const parent = getModel(spec.modelId);
   const fitted = await fitDataset(parent.loaded, spec.datasetId ? getDataset(spec.datasetId) : undefined);
   const outputs: OptimizeOutput[] = [];
+  const runId = `${Date.now()}-${ctx.jobId}`;
   try {
     await runRecipe({
       input: parent.loaded,
@@ -165,7 +39,7 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
       progress: ctx.progress,
       openRef: async (ref) => (await loadRef(ref, ctx)).loaded,
       onOutput: async (output, info) => {
-        outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, spec, ctx) : await keepReport(parent, output, info, fitted));
+        outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, { ...spec, runId }, ctx) : await keepReport(parent, output, info, fitted));
       },
     });
     return outputs;

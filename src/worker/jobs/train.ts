@@ -7,7 +7,8 @@ import { getDataset } from '../datasets';
 import { getModel } from '../models';
 import type { JobContext } from './context';
 import { reportTrainProgress } from '../../engine/train/progress';
-import { openFromFiles } from './import';
+import { keepVariant } from './keep-results';
+import type { VariantRecord } from '../../share/records';
 
 /**
  * Train (or fine-tune) a copy of a LayersModel on a dataset with the one training loop. The result
@@ -19,8 +20,9 @@ export async function runTrain(
   config: TrainConfig,
   name: string | undefined,
   ctx: JobContext,
-): Promise<{ model: ModelInfo; history: TrainHistory }> {
-  const { loaded, info } = getModel(modelId);
+): Promise<{ model: ModelInfo; history: TrainHistory; record?: VariantRecord }> {
+  const parent = getModel(modelId);
+  const { loaded, info } = parent;
   if (loaded.format !== 'layers') {
     throw new BonsaiError(
       'JOB_FAILED',
@@ -47,21 +49,23 @@ export async function runTrain(
       },
     );
     files = await serializeLayersModel(student);
+    student.dispose();
+    student = undefined;
+    const step = `trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} on ${dataset.name}`;
+    // Measured and saved like any variant: its card (test accuracy, latency) survives a reload.
+    const kept = await keepVariant(
+      parent,
+      { files, name: 'trained', step, perLayer: [], notes: [], history },
+      { stepIndex: 0, final: true, steps: [{ technique: 'train', config }], step },
+      fitted,
+      { name: name ?? `${info.name} · trained` },
+      ctx,
+    );
+    if (kept.kind !== 'variant' || !kept.model) throw new BonsaiError('INTERNAL', 'Error in train: the trained model was not opened.');
+    if (kept.storageError) kept.model.storageError = kept.storageError;
+    return { model: kept.model, history, record: kept.record };
   } finally {
     student?.dispose();
     disposeFitted(fitted);
   }
-  const step = `trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} on ${dataset.name}`;
-  const { model } = await openFromFiles(
-    files,
-    {
-      name: name ?? `${info.name} · trained`,
-      sourceKind: 'files',
-      label: `${info.name}, ${step}`,
-      save: true,
-      parent: info.ref ? { ref: info.ref, name: info.name, step } : undefined,
-    },
-    ctx,
-  );
-  return { model, history };
 }
