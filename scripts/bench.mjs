@@ -4,6 +4,8 @@
  * one table and writes bench/results.json. Timings are never asserted in tests; they live here.
  *   --quick     smaller runs (under 5 minutes)
  *   --no-build  reuse dist/
+ * Exits non-zero — after every figure is written and the table printed — when a figure misses its
+ * target, or when a figure that should be produced is absent (it errored or could not be produced).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,15 +16,32 @@ import { withPreviewServer, withBrowser } from './bench/browser.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const started = Date.now();
+
+/** The figures this command produces; any of them absent at the end is a failure. */
+const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F8', 'F9', 'F10', 'F11', 'F12'];
+const ENGINE_IDS = ['F1', 'F2', 'F3', 'F4', 'F8', 'F12'];
 
 if (!args.has('--no-build')) {
   execFileSync('node_modules/.bin/vite', ['build', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
 const figures = [];
+/** Why an expected figure is absent: {id, reason}. */
+const missing = [];
 let device = {};
 let deviceNode = null;
-figures.push(figureF11('dist'));
+
+const attempt = async (ids, fn) => {
+  try {
+    await fn();
+  } catch (e) {
+    console.error(`[bench] ${ids.join(', ')} failed:`, e);
+    for (const id of ids) if (!figures.some((f) => f.id === id) && !missing.some((m) => m.id === id)) missing.push({ id, reason: `error: ${e instanceof Error ? e.message : String(e)}` });
+  }
+};
+
+await attempt(['F11'], async () => figures.push(figureF11('dist')));
 
 // F1–F4, F8, F12: Bonsai's engine in Node on the WASM backend (scripts/bench/engine-figures.ts).
 const ENGINE_OUT = 'bench/engine-figures.json';
@@ -40,28 +59,64 @@ if (engineCode === 0 && existsSync(ENGINE_OUT)) {
   const engine = JSON.parse(readFileSync(ENGINE_OUT, 'utf8'));
   deviceNode = engine.device;
   figures.push(...engine.figures);
-  for (const e of engine.errors ?? []) console.error(`engine figure ${e.id} not produced: ${e.error}`);
-  for (const e of engine.notProduced ?? []) console.error(`engine figure ${e.id} not produced: ${e.reason} (see bench/engine-figures.json)`);
+  for (const e of engine.errors ?? []) {
+    console.error(`engine figure ${e.id} not produced: ${e.error}`);
+    missing.push({ id: e.id, reason: `error: ${e.error}` });
+  }
+  for (const e of engine.notProduced ?? []) {
+    console.error(`engine figure ${e.id} not produced: ${e.reason} (see ${ENGINE_OUT})`);
+    missing.push({ id: e.id, reason: `not produced: ${e.reason}` });
+  }
 } else {
-  console.error(`engine figures failed (exit ${engineCode}): F1–F4, F8, F12 are absent from this run`);
+  console.error(`engine figures failed (exit ${engineCode}): ${ENGINE_IDS.join(', ')} are absent from this run`);
+  for (const id of ENGINE_IDS) missing.push({ id, reason: `the engine-figures process failed (exit ${engineCode})` });
 }
 
-await withPreviewServer(async (baseURL) => {
-  await withBrowser(async (browser) => {
-    const f10 = await figureF10(browser, baseURL, { quick });
-    device = f10.device;
-    figures.push(f10.figure);
-    figures.push((await figureF9(browser, baseURL, { quick })).figure);
-  });
-});
+await attempt(['F10', 'F9'], () =>
+  withPreviewServer(async (baseURL) => {
+    await withBrowser(async (browser) => {
+      await attempt(['F10'], async () => {
+        const f10 = await figureF10(browser, baseURL, { quick });
+        device = f10.device;
+        figures.push(f10.figure);
+      });
+      await attempt(['F9'], async () => {
+        const f9 = await figureF9(browser, baseURL, { quick });
+        if (!device.backend) device = f9.device;
+        figures.push(f9.figure);
+      });
+    });
+  }),
+);
 
+for (const id of EXPECTED) {
+  if (!figures.some((f) => f.id === id) && !missing.some((m) => m.id === id)) missing.push({ id, reason: 'absent (no figure and no error recorded)' });
+}
 figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+missing.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+const seconds = Math.round((Date.now() - started) / 1000);
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', JSON.stringify({ device: deviceNode ? { ...device, node: deviceNode } : device, quick, measuredAt: new Date().toISOString(), figures }, null, 2) + '\n');
+writeFileSync(
+  'bench/results.json',
+  JSON.stringify({ device: deviceNode ? { ...device, node: deviceNode } : device, quick, measuredAt: new Date().toISOString(), seconds, figures, ...(missing.length ? { missing } : {}) }, null, 2) + '\n',
+);
 
-const rows = figures.map((f) => [f.id, f.name, `${f.value} ${f.unit}`, f.target, f.pass ? 'pass' : 'FAIL']);
+const rows = [
+  ...figures.map((f) => [f.id, f.name.length > 90 ? `${f.name.slice(0, 89)}…` : f.name, `${f.value} ${f.unit}`, f.target, f.pass ? 'pass' : 'FAIL']),
+  ...missing.map((m) => [m.id, `(absent: ${m.reason.length > 80 ? `${m.reason.slice(0, 79)}…` : m.reason})`, '—', '', 'FAIL']),
+];
 const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => String(r[i]).length), 4));
 console.log('\nBonsai bench' + (quick ? ' (quick)' : '') + ` — ${device.backend ?? '?'} · ${device.userAgent ?? ''}`);
 for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 if (deviceNode) console.log(`Engine figures: ${deviceNode.backend} in Node ${deviceNode.node} · SIMD ${deviceNode.simd} · threads ${deviceNode.threads}`);
-console.log('\nWrote bench/results.json');
+console.log(`\nWrote bench/results.json (${Math.floor(seconds / 60)} min ${seconds % 60} s)`);
+
+const failed = figures.filter((f) => !f.pass).map((f) => f.id);
+if (failed.length || missing.length) {
+  const parts = [];
+  if (failed.length) parts.push(`missed target: ${failed.join(', ')}`);
+  if (missing.length) parts.push(`absent: ${missing.map((m) => m.id).join(', ')}`);
+  console.error(`\nbench: ${parts.join('; ')}`);
+  process.exitCode = 1;
+}
+process.exit(process.exitCode ?? 0);

@@ -3,28 +3,27 @@
  * The BENCHMARKS.md figures that need no browser, computed by Bonsai's engine in Node on the WASM
  * backend (the same TF.js WASM build and gradient kernels the worker uses):
  *   F1  LeNet-300-100 Deep Compression (gradual pruning + fine-tune → k-means clustering), gzip ratio
- *   F2  the same recipe on LeNet-5
- *   F3  structured pruning of LeNet-5: WASM latency speed-up ÷ MAC reduction at batch 256
+ *   F2  the same recipe on the LeNet-5 sample (61,706 params, not the anchor's Caffe LeNet-5)
+ *   F3  structured pruning of LeNet-5: WASM latency speed-up, the smaller of batch 1 and 256
  *   F4  PTQ uint8 of LeNet-5: stored-size ratio and accuracy loss
  *   F8  LeNet-5 training samples/s, WASM (Bonsai's gradient kernels) ÷ CPU backend
  *   F12 LeNet-300-100 pruning only, gzip ratio (plus the honest ≈1.0 latency ratio of sparse weights)
  *
  *   npx tsx scripts/bench/engine-figures.ts [--quick] [--only F4,F8] --out bench/engine-figures.json
  *
- * Data: the built-in MNIST (public/data/mnist-10k.bin): fine-tuning only ever sees the 8,000 train
- * images; accuracy is reported on the 2,000 test images, always from the exported files reopened
- * through Bonsai's validator (prepareModel + loadPrepared); final compressed variants are also
- * loaded with stock `tf.loadLayersModel(tf.io.fromMemory(...))` and must reproduce the accuracy.
- * Baselines are the committed samples in public/samples/, measured here the same way.
+ * Data: the built-in MNIST (public/data/mnist-10k.bin). The 8,000 train images are split by a
+ * seeded shuffle into 7,000 fine-tune and 1,000 validation images (engine/common.ts, VALIDATION);
+ * fine-tuning only ever sees the 7,000. Every setting a figure depends on (sparsity rung, cluster
+ * count, structured ratio) is chosen on validation accuracy, mean over the seeds, against the
+ * committed sample's validation accuracy; the chosen setting is then measured ONCE on the 2,000
+ * test images (mean of the seeds) against the sample's test accuracy, always from the exported
+ * files reopened through Bonsai's validator (prepareModel + loadPrepared), and again with stock
+ * `tf.loadLayersModel(tf.io.fromMemory(...))`, which must reproduce the accuracy.
  *
- * Recipe choices (fixed before the test split was looked at; see RECIPES in engine/common.ts):
- * fine-tuning with Adam at a small rate, the Zhu & Gupta cubic schedule over the first 75% of the
- * fine-tune, one global magnitude threshold; sparsity rungs tried from the highest down, the first
- * rung whose mean loss over the seeds holds the bound wins (a rung whose first seed already loses > 1 pt is not
- * given the other seeds: it cannot pass).
+ * Every technique run goes through one adapter, `runTechnique` in engine/common.ts.
  *
  * This file is the entry: device profile, the selected figures each in its own try/catch, the JSON.
- * The flags, seeds and recipes live in engine/common.ts; model files and accuracy in
+ * The flags, seeds, splits and recipes live in engine/common.ts; model files and accuracy in
  * engine/models.ts; the pruning ladder in engine/prune-ladder.ts; one module per figure family.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useNodeBackend } from '../node-engine';
-import { HOLDOUT, OUT, QUICK, loadMnistContext, log, notProduced, round, t0, wanted, type Ctx, type Figure } from './engine/common';
+import { OUT, QUICK, loadMnistContext, log, notProduced, round, t0, wanted, type Ctx, type Figure } from './engine/common';
 import { figureF1, figureF12, figureF2 } from './engine/f12-f1-f2-compression';
 import { figureF3 } from './engine/f3-structured';
 import { figureF4 } from './engine/f4-uint8';
@@ -63,7 +62,7 @@ async function main(): Promise<void> {
   await useNodeBackend('wasm');
   const device = await deviceProfile();
   log(`device: ${JSON.stringify(device)}${QUICK ? ' (quick)' : ''}`);
-  const { c, dispose } = loadMnistContext();
+  const { c, dispose } = await loadMnistContext();
   const figures: Figure[] = [];
   const errors: { id: string; error: string }[] = [];
   const run = async (id: string, f: (c: Ctx) => Promise<Figure | null>) => {
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
 
   figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
   mkdirSync(path.dirname(path.resolve(OUT)), { recursive: true });
-  writeFileSync(OUT, JSON.stringify({ device, quick: QUICK, ...(HOLDOUT ? { holdout: true } : {}), seconds: round((performance.now() - t0) / 1000, 1), figures, notProduced, errors }, null, 2) + '\n');
+  writeFileSync(OUT, JSON.stringify({ device, quick: QUICK, seconds: round((performance.now() - t0) / 1000, 1), figures, notProduced, errors }, null, 2) + '\n');
   log(`wrote ${OUT}: ${figures.map((f) => `${f.id} ${f.value}${f.unit} ${f.pass ? 'pass' : 'FAIL'}`).join(', ')}`);
 }
 

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { readDeviceProfile } from './browser.mjs';
+import { captureEngineResults, engineResults, findDeep, readDeviceProfile } from './browser.mjs';
 
 /**
  * F9: LeNet-5 inference at batch 256 on the WASM backend, in GFLOP/s and as a share of the SIMD128
  * multiply-add peak measured in the same browser.
  *
- * Inference: through the real app (sample picker → Backend: WASM → Summary's FLOPs at batch 1 →
- * Benchmark tab at batch 256, WASM only → the warm median per batch-256 inference, read-back included).
+ * Inference: through the real app (sample picker → Backend: WASM → Benchmark tab at batch 256, WASM
+ * only). The numbers are the engine's own, not the UI's rounded text: the worker's job results are
+ * captured as they reach the page (captureEngineResults in browser.mjs), the latency is the
+ * benchmark result's exact warm median per batch-256 inference (read-back included) and the FLOPs the
+ * LeNet-5 summary's exact count at batch 1 (the page's text is only cross-checked against them).
  * GFLOP/s = FLOPs(batch 1) × 256 / median.
  *
  * Peak: src/engine/metrics/simd-peak.ts itself (single source: the hand-assembled module and its
@@ -56,18 +59,20 @@ export async function measureSimdPeakInPage(page, options = {}) {
   return reply.result;
 }
 
-/** "21.33 ms" / "840 µs" / "1.2 s" → ms. */
-function parseMs(text) {
-  const m = /([\d.,]+)\s*(µs|ms|s)\b/.exec(text ?? '');
-  if (!m) throw new Error(`cannot read a duration from "${text}"`);
-  const v = Number(m[1].replace(/,/g, ''));
-  return m[2] === 'µs' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+/** The UI's own duration format (src/ui/format.ts formatMs), to check the page shows the captured number. */
+function formatMs(ms) {
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(0)} µs`;
 }
+
+const NEED = 'the engine job results could not be read from the page; a data attribute with the exact number (e.g. data-median-ms on the latency-median cell and data-flops on total-flops) would replace this capture';
 
 export async function figureF9(browser, baseURL, { quick }) {
   const page = await browser.newPage();
   const peakRuns = quick ? 3 : 7;
   try {
+    await captureEngineResults(page);
     await page.goto(baseURL);
     await page.getByTestId('model-name').waitFor();
     await page.getByLabel('Built-in sample').selectOption('lenet-5');
@@ -75,11 +80,14 @@ export async function figureF9(browser, baseURL, { quick }) {
     await page.getByLabel('Backend').selectOption('wasm');
     await page.getByTestId('backend-badge').filter({ hasText: 'WASM' }).waitFor({ timeout: 60_000 });
 
+    // FLOPs at batch 1: the engine's summary of the LeNet-5 sample (import result), exact.
+    const imported = findDeep(await engineResults(page), (o) => o.summary && typeof o.summary.flops === 'number' && (o.ref?.sampleId === 'lenet-5' || o.name === 'LeNet-5'));
+    if (!imported.length) throw new Error(`F9: no LeNet-5 import result with summary.flops captured: ${NEED}`);
+    const flopsPerImage = imported[imported.length - 1].summary.flops;
     await page.getByRole('tab', { name: 'Summary' }).click();
     const flopsText = (await page.getByTestId('total-flops').textContent()) ?? '';
-    const flopsMatch = /\(([\d,]+)\)/.exec(flopsText);
-    if (!flopsMatch) throw new Error(`cannot read FLOPs from "${flopsText}"`);
-    const flopsPerImage = Number(flopsMatch[1].replace(/,/g, ''));
+    const flopsShown = /\(([\d,]+)\)/.exec(flopsText);
+    const flopsPageText = flopsShown ? Number(flopsShown[1].replace(/,/g, '')) : null;
 
     // Peak #1, with the engine idle (model loaded, nothing running).
     const peakBefore = await measureSimdPeakInPage(page, { runs: peakRuns });
@@ -96,19 +104,26 @@ export async function figureF9(browser, baseURL, { quick }) {
     await page.getByRole('button', { name: 'Run benchmark' }).click();
     const result = page.getByTestId('benchmark-result');
     await result.waitFor({ timeout: 600_000 });
+    // Latency: the benchmark job's own result (exact per-inference times), not the table's text;
+    // the row's data-median-ms attribute (exact too, where the app has it) is the fallback and a cross-check.
+    const captured = await engineResults(page);
+    const runs = findDeep(captured, (o) => o.backend === 'wasm' && o.batchSize === BATCH && typeof o.medianMs === 'number' && Array.isArray(o.samplesMs));
+    const run = runs.length ? runs[runs.length - 1] : null;
+    const benchResults = run ? findDeep(captured, (o) => Array.isArray(o.runs) && Array.isArray(o.profiles) && o.runs.includes(run)) : [];
+    const wasmRunProfile = benchResults.length ? benchResults[benchResults.length - 1].profiles.find((p) => p.backend === 'wasm') : undefined;
     const row = page.getByTestId('latency-row').filter({ has: page.locator('td', { hasText: /^wasm$/ }) }).first();
-    const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
-    if (Number(cells[1]) !== BATCH) throw new Error(`expected a wasm row at batch ${BATCH}, got ${cells.join(' | ')}`);
-    const medianMsBatch256 = parseMs(await row.getByTestId('latency-median').textContent());
-    const coldMs = parseMs(cells[2]);
-    const p90Ms = parseMs(cells[4]);
+    const attr = await row.getAttribute('data-median-ms');
+    const medianAttr = attr === null || attr === '' ? null : Number(attr);
+    if (!run && !(medianAttr > 0)) throw new Error(`F9: no wasm batch-${BATCH} latency result captured and no data-median-ms on its row: ${NEED}`);
+    const medianPageText = (await row.getByTestId('latency-median').textContent())?.trim() ?? '';
 
     // Peak #2, engine idle again.
     const peakAfter = await measureSimdPeakInPage(page, { runs: peakRuns });
 
     const device = await readDeviceProfile(page);
     const wasmProfile = (await result.getByTestId('profile-wasm').first().textContent())?.trim() ?? '';
-    const threads = Number(/(\d+) threads?\b/.exec(wasmProfile)?.[1] ?? 1);
+    const threads = Number(wasmRunProfile?.wasm?.threadCount ?? /(\d+) threads?\b/.exec(wasmProfile)?.[1] ?? 1);
+    const medianMsBatch256 = run ? run.medianMs : medianAttr;
     const best = peakAfter.gflops >= peakBefore.gflops ? peakAfter : peakBefore;
     const gflopsPeak = best.gflops * Math.max(1, threads);
     const gflopsInference = (flopsPerImage * BATCH) / (medianMsBatch256 * 1e6);
@@ -130,12 +145,26 @@ export async function figureF9(browser, baseURL, { quick }) {
           gflopsPeak: round(gflopsPeak, 3),
           gflopsPeakSingleThread: round(best.gflops, 3),
           medianMsBatch256,
-          p90MsBatch256: p90Ms,
-          coldMsBatch256: coldMs,
-          samplesTimesK: cells[6],
+          p90MsBatch256: run?.p90Ms ?? null,
+          coldMsBatch256: run?.coldMs ?? null,
+          samples: run?.samplesMs.length ?? null,
+          k: run?.k ?? null,
+          warmupRuns: run?.warmupRuns ?? null,
           flopsPerImage,
+          source: run
+            ? "the engine's own numbers: latency from the benchmark job's result (LatencyResult, exact ms) and FLOPs from the LeNet-5 summary (exact count), both captured from the worker's messages to the page"
+            : "latency from the latency row's data-median-ms attribute (exact ms; the worker's result was not captured), FLOPs from the LeNet-5 summary captured from the worker's messages",
+          crossCheck: {
+            medianText: medianPageText,
+            medianTextMatches: medianPageText === formatMs(medianMsBatch256),
+            medianAttribute: medianAttr,
+            medianAttributeMatchesEngine: medianAttr === null || !run ? null : medianAttr === run.medianMs,
+            flopsText: flopsText.trim(),
+            flopsTextMatches: flopsPageText === flopsPerImage,
+          },
           batch: BATCH,
           threads,
+          threadsFrom: wasmRunProfile?.wasm?.threadCount != null ? 'benchmark result profile (wasm.threadCount)' : 'page text',
           wasmProfile,
           backend: device.backend,
           peak: {

@@ -13,14 +13,8 @@ import { disposeLoaded, loadPrepared } from '../../../src/engine/model/load';
 import type { LoadedModel } from '../../../src/engine/model/loaded';
 import type { InputFile } from '../../../src/engine/model/types';
 import { prepareModel } from '../../../src/engine/model/validate';
-import type { PruneConfig } from '../../../src/engine/techniques/prune/meta';
-import { runPrune } from '../../../src/engine/techniques/prune/run';
-import type { QuantizeConfig } from '../../../src/engine/techniques/quantize/meta';
-import { runQuantize } from '../../../src/engine/techniques/quantize/run';
-import type { TechniqueContext, TechniqueData } from '../../../src/engine/techniques/types';
-import { ROOT } from './common';
-
-const quietCtx: TechniqueContext = { progress: () => {} };
+import type { TechniqueData } from '../../../src/engine/techniques/types';
+import { ROOT, runTechnique, type Ctx, type PruneRunConfig, type QuantizeRunConfig } from './common';
 
 // ---------------------------------------------------------------- files, sizes
 
@@ -63,10 +57,10 @@ export async function accuracyOfFiles(files: InputFile[], test: DatasetSplit): P
   }
 }
 
-/** A committed sample's files and its accuracy on `test`. */
-export async function baseline(sample: string, test: DatasetSplit): Promise<{ base: InputFile[]; baseAcc: number }> {
+/** A committed sample's files and its accuracy on the validation and the test split. */
+export async function baseline(sample: string, c: Ctx): Promise<{ base: InputFile[]; baseVal: number; baseTest: number }> {
   const base = sampleFiles(sample);
-  return { base, baseAcc: await accuracyOfFiles(base, test) };
+  return { base, baseVal: await accuracyOfFiles(base, c.validation), baseTest: await accuracyOfFiles(base, c.test) };
 }
 
 /** Accuracy with stock TF.js: tf.loadLayersModel(tf.io.fromMemory(model.json + shards)). */
@@ -101,24 +95,26 @@ export async function stockAccuracy(files: InputFile[], test: DatasetSplit): Pro
   }
 }
 
-// ---------------------------------------------------------------- technique runs
+// ---------------------------------------------------------------- technique runs (through runTechnique)
 
-export async function prune(baseFiles: InputFile[], config: PruneConfig, train: DatasetSplit): Promise<InputFile[]> {
+/** Prune `baseFiles` (fine-tuning on `data.train`; `data.validation` is the only other split it may see). */
+export async function prune(baseFiles: InputFile[], config: PruneRunConfig, data: TechniqueData): Promise<InputFile[]> {
   const input = await open(baseFiles);
   try {
-    // No validation split: the test images are for reporting only, never seen during fine-tuning.
-    const data: TechniqueData = { train };
-    return (await runPrune(input, config, data, quietCtx)).files;
+    return await runTechnique('prune', input, config, data);
   } finally {
     disposeLoaded(input);
   }
 }
 
-export async function quantize(files: InputFile[], config: QuantizeConfig, data: TechniqueData = {}): Promise<InputFile[]> {
+export async function quantize(files: InputFile[], config: QuantizeRunConfig, data: TechniqueData = {}): Promise<InputFile[]> {
   const input = await open(files);
   try {
-    return (await runQuantize(input, config, data, quietCtx)).files;
+    return await runTechnique('quantize', input, config, data);
   } finally {
     disposeLoaded(input);
   }
 }
+
+/** The splits a technique may use: fine-tune on train, choose on validation; never the test split. */
+export const fitData = (c: Ctx): TechniqueData => ({ train: c.train, validation: c.validation });

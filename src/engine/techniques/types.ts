@@ -127,8 +127,3 @@ export interface TechniqueMeta<Config> {
    */
   unavailable?(config: Config, model: { format: 'layers' | 'graph' }): string | null;
 }
-
-/** @deprecated transitional names for scripts/bench while it moves to the names above. */
-export type TechniqueResult = VariantOutput;
-/** @deprecated transitional names for scripts/bench while it moves to the names above. */
-export type TechniqueRun<Config> = MethodRun<Config>;
