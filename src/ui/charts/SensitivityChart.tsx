@@ -35,7 +35,7 @@ export function SensitivityChart({ rows }: { rows: SensitivityPoint[] }) {
         </LineChart>
       </ResponsiveContainer>
       <figcaption className="muted">
-        {metricName === 'accuracy' ? 'Test accuracy' : 'Agreement with the unpruned model'} with one layer pruned at a time, no fine-tuning.
+        {metricName === 'accuracy' ? 'Validation accuracy' : 'Agreement with the unpruned model'} with one layer pruned at a time, no fine-tuning.
       </figcaption>
     </figure>
   );

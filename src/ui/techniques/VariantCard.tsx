@@ -2,12 +2,18 @@ import type { VariantMetrics, VariantReport } from '../../worker/protocol';
 import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
 
 const pct = (v: number | null) => (v === null ? 'unknown' : `${(v * 100).toFixed(2)}%`);
-/** "4.00× smaller": how many times the parent's number the variant's fits in; null when either is unknown. */
-const shrink = (before: number | null, after: number | null) =>
-  before === null || after === null ? '' : after > 0 ? `${(before / after).toFixed(2)}× ${before >= after ? 'smaller' : 'larger'}` : '';
-/** Speed reads one way everywhere: above 1× faster, below 1× slower. */
-export function speedLabel(ratio: number): string {
-  const speed = 1 / ratio;
+/** "4.00× smaller": how many times the parent's number the variant's fits in; '' when either is unknown. */
+const shrink = (before: number | null, after: number | null) => {
+  if (before === null || after === null || after <= 0) return '';
+  const r = before / after;
+  return Math.abs(r - 1) < 0.005 ? 'same' : `${r.toFixed(2)}× ${r > 1 ? 'smaller' : 'larger'}`;
+};
+/**
+ * Speed reads one way everywhere: above 1× faster, below 1× slower — computed from the two
+ * medians shown beside it (one interleaved run), so the words never contradict the numbers.
+ */
+export function speedLabel(beforeMs: number, afterMs: number): string {
+  const speed = beforeMs / afterMs;
   return `${speed.toFixed(2)}× — ${speed >= 1.005 ? 'faster' : speed <= 0.995 ? 'slower' : 'same'}`;
 }
 /** Accuracy change with its sign: "+0.40 pt" / "−0.60 pt". */
@@ -89,7 +95,7 @@ export function VariantCard({ report, parentName, name }: { report: VariantRepor
                 <td className="num">{formatMs(l.beforeMs)}</td>
                 <td className="num">{formatMs(l.afterMs)}</td>
                 <td className="num" title={l.device ? `measured on ${l.device.userAgent}` : undefined}>
-                  {speedLabel(l.ratio)}
+                  {speedLabel(l.beforeMs, l.afterMs)}
                 </td>
               </tr>
             ))}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { gapClosed } from './DistillResult';
+import { pointsLabel, speedLabel } from './VariantCard';
+
+describe('numbers read the same direction everywhere', () => {
+  it('a slower variant says slower, from the medians it is shown beside', () => {
+    expect(speedLabel(193, 199)).toBe('0.97× — slower');
+    expect(speedLabel(404, 418)).toBe('0.97× — slower');
+    expect(speedLabel(15.38, 7.2)).toBe('2.14× — faster');
+    expect(speedLabel(100, 100.2)).toBe('1.00× — same');
+  });
+  it('accuracy changes carry their sign', () => {
+    expect(pointsLabel(0.9675, 0.9715)).toBe('+0.40 pt');
+    expect(pointsLabel(0.9675, 0.961)).toBe('−0.65 pt');
+  });
+  it('gap closed is (distilled − scratch) ÷ (teacher − scratch), unknown when there is no gap', () => {
+    expect(gapClosed(0.99, 0.98, 0.97)).toBeCloseTo(0.5);
+    expect(gapClosed(0.97, 0.98, 0.97)).toBeNull();
+    expect(gapClosed(null, 0.98, 0.97)).toBeNull();
+  });
+});
