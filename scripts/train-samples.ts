@@ -4,7 +4,8 @@
  * WASM backend in Node, and write them as stock TF.js LayersModels to public/samples/<id>/ with
  * their entries in public/samples/index.json. A one-off: the outputs are committed.
  *
- *   npm run train-samples [-- id ...]      (default: every sample)
+ *   npm run train-samples                  (every sample, then the GraphModel fixture)
+ *   npx tsx scripts/train-samples.ts [id ...] | --only teacher-cnn    (some samples only)
  *
  * Only the 8,000 train images are trained on; accuracy is measured once, after the last epoch, on
  * the 2,000 test images, from the written files reopened through Bonsai's validator (what the app
@@ -15,6 +16,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { randomShift } from '../src/engine/data/augment';
+import { mulberry32 } from '../src/engine/runtime/random';
 import { parseMnistBinary, mnistTensors } from '../src/engine/data/mnist';
 import { evaluateAccuracy } from '../src/engine/metrics/accuracy';
 import { disposeLoaded, loadPrepared } from '../src/engine/model/load';
@@ -55,17 +57,28 @@ function lenet5(seed: number): tfl.LayersModel {
   });
 }
 
-/** ≈10× LeNet-5's parameters: the teacher for distillation. */
+/**
+ * The teacher for distillation (≈13× LeNet-5's parameters): two 3×3 conv blocks with batch norm,
+ * dropout before and after a 256-unit dense layer. Batch-norm momentum 0.9 (not Keras's 0.99), so
+ * a scaled copy trained for a few epochs in the browser has settled moving statistics.
+ */
 function teacherCnn(seed: number): tfl.LayersModel {
+  const bn = (name: string) => tfl.layers.batchNormalization({ name, momentum: 0.9 });
   return tfl.sequential({
     name: 'teacher_cnn',
     layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv1', ...init(seed + 1) }),
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: 'same', useBias: false, name: 'conv1', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 1 }) }),
+      bn('bn1'),
+      tfl.layers.activation({ activation: 'relu', name: 'relu1' }),
       tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool1' }),
-      tfl.layers.conv2d({ filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', name: 'conv2', ...init(seed + 2) }),
+      tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false, name: 'conv2', kernelInitializer: tfl.initializers.heNormal({ seed: seed + 2 }) }),
+      bn('bn2'),
+      tfl.layers.activation({ activation: 'relu', name: 'relu2' }),
       tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: 'pool2' }),
       tfl.layers.flatten({ name: 'flatten' }),
-      tfl.layers.dense({ units: 384, activation: 'relu', name: 'fc1', ...init(seed + 3) }),
+      tfl.layers.dropout({ rate: 0.3, name: 'drop1' }),
+      tfl.layers.dense({ units: 256, activation: 'relu', name: 'fc1', ...init(seed + 3) }),
+      tfl.layers.dropout({ rate: 0.4, name: 'drop2' }),
       tfl.layers.dense({ units: 10, activation: 'softmax', name: 'fc2', ...init(seed + 4) }),
     ],
   });
@@ -78,6 +91,11 @@ interface Sample {
   architecture: string;
   build: (seed: number) => tfl.LayersModel;
   config: TrainConfig;
+  /**
+   * Learning-rate decay as consecutive phases (each a trainModel run with a fresh optimizer);
+   * `config.epochs` must equal their sum. Absent: one phase at `config.learningRate`.
+   */
+  schedule?: { epochs: number; learningRate: number }[];
   shift: number;
 }
 
@@ -105,10 +123,18 @@ const SAMPLES: Sample[] = [
   {
     id: 'teacher-cnn',
     name: 'Teacher CNN',
-    description: 'A larger CNN (≈10× the parameters of LeNet-5) to distill from: two 5×5 convolutions (16, 32 filters) and a 384-unit dense layer.',
-    architecture: 'Conv2D 16@5×5 same ReLU → MaxPool 2 → Conv2D 32@5×5 same ReLU → MaxPool 2 → Flatten → Dense 384 ReLU → Dense 10 softmax',
+    description: 'A larger CNN to distill from (≈13× the parameters of LeNet-5): two 3×3 convolutions (32, 64 filters) with batch norm, dropout and a 256-unit dense layer.',
+    architecture: 'Conv2D 32@3×3 same → BatchNorm → ReLU → MaxPool 2 → Conv2D 64@3×3 same → BatchNorm → ReLU → MaxPool 2 → Flatten → Dropout 0.3 → Dense 256 ReLU → Dropout 0.4 → Dense 10 softmax',
     build: teacherCnn,
-    config: { epochs: 12, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed: 1 },
+    // The first teacher (16/32 5×5 convs, no batch norm or dropout, 12 epochs at a constant rate)
+    // reached 98.40%, only 0.05 pt above LeNet-5. Chosen a priori (one run, no test-set tuning):
+    // batch norm, dropout, the ±2 px shifts and a step-decayed rate.
+    config: { epochs: 15, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed: 1 },
+    schedule: [
+      { epochs: 7, learningRate: 1e-3 },
+      { epochs: 4, learningRate: 3e-4 },
+      { epochs: 4, learningRate: 1e-4 },
+    ],
     shift: 2,
   },
 ];
@@ -120,13 +146,34 @@ async function trainSample(sample: Sample, data: ReturnType<typeof parseMnistBin
   const params = model.countParams();
   console.log(`\n${sample.id}: ${params} parameters, ${sample.config.epochs} epochs on ${tf.getBackend()}, shift ±${sample.shift}px`);
   const t0 = performance.now();
-  const history = await trainModel(model, { train: { xs: train.xs, ys: train.ys, count: data.trainCount } }, sample.config, {
-    hooks: {
-      augment: (xs, step) => randomShift(xs, sample.shift, sample.config.seed * 1_000_003 + step),
-      onEpochEnd: (epoch, log) =>
-        void console.log(`  epoch ${epoch}/${sample.config.epochs}: loss ${log.loss.toFixed(4)}, train acc ${(log.accuracy ?? 0).toFixed(4)}, ${log.seconds.toFixed(1)} s`),
-    },
-  });
+  const phases = sample.schedule ?? [{ epochs: sample.config.epochs, learningRate: sample.config.learningRate }];
+  if (phases.reduce((n, p) => n + p.epochs, 0) !== sample.config.epochs) throw new Error(`${sample.id}: the schedule's epochs do not add up to config.epochs`);
+  // Dropout draws its masks from Math.random (TF.js seeds unseeded random ops with it): seed it,
+  // so a rerun reproduces the same masks.
+  const mathRandom = Math.random;
+  Math.random = mulberry32(sample.config.seed * 7919);
+  let epochsDone = 0;
+  let stepsDone = 0;
+  let samplesPerSec = 0;
+  try {
+    for (const [i, phase] of phases.entries()) {
+      const offset = stepsDone;
+      // Phase 0 keeps the sample's own seed (so a one-phase sample trains exactly as before).
+      const config: TrainConfig = { ...sample.config, epochs: phase.epochs, learningRate: phase.learningRate, seed: sample.config.seed + 1000 * i };
+      const history = await trainModel(model, { train: { xs: train.xs, ys: train.ys, count: data.trainCount } }, config, {
+        hooks: {
+          augment: (xs, step) => randomShift(xs, sample.shift, sample.config.seed * 1_000_003 + offset + step),
+          afterStep: (step) => void (stepsDone = offset + step),
+          onEpochEnd: (epoch, log) =>
+            void console.log(`  epoch ${epochsDone + epoch}/${sample.config.epochs} (lr ${phase.learningRate}): loss ${log.loss.toFixed(4)}, train acc ${(log.accuracy ?? 0).toFixed(4)}, ${log.seconds.toFixed(1)} s`),
+        },
+      });
+      epochsDone += phase.epochs;
+      samplesPerSec = history.samplesPerSec;
+    }
+  } finally {
+    Math.random = mathRandom;
+  }
   const trainSeconds = (performance.now() - t0) / 1000;
   const files = await serializeLayersModel(model);
   model.dispose();
@@ -135,7 +182,7 @@ async function trainSample(sample: Sample, data: ReturnType<typeof parseMnistBin
   const { accuracy } = await evaluateAccuracy(loaded, { xs: test.xs, ys: test.ys, count: data.count - data.trainCount });
   disposeLoaded(loaded);
   tf.dispose([train.xs, train.ys, test.xs, test.ys]);
-  console.log(`  test accuracy ${(accuracy * 100).toFixed(2)}% (2,000 images), ${Math.round(history.samplesPerSec)} samples/s, ${trainSeconds.toFixed(1)} s`);
+  console.log(`  test accuracy ${(accuracy * 100).toFixed(2)}% (2,000 images), ${Math.round(samplesPerSec)} samples/s, ${trainSeconds.toFixed(1)} s`);
   const dir = path.join(SAMPLES_DIR, sample.id);
   mkdirSync(dir, { recursive: true });
   for (const f of files) writeFileSync(path.join(dir, f.path), f.bytes);
@@ -153,7 +200,7 @@ async function trainSample(sample: Sample, data: ReturnType<typeof parseMnistBin
       seed: sample.config.seed,
       epochs: sample.config.epochs,
       batchSize: sample.config.batchSize,
-      optimizer: `${sample.config.optimizer}(${sample.config.learningRate})`,
+      optimizer: `${sample.config.optimizer}(${phases.map((p) => (phases.length > 1 ? `${p.learningRate} ×${p.epochs}` : `${p.learningRate}`)).join(', ')})`,
       augmentation: sample.shift ? `random shift ±${sample.shift}px` : 'none',
       trainSeconds: Number(trainSeconds.toFixed(1)),
       trainedOn: 'wasm (Node), Bonsai training loop + gradient kernels',
@@ -164,7 +211,10 @@ async function trainSample(sample: Sample, data: ReturnType<typeof parseMnistBin
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  // Ids as arguments, or `--only id[,id]` (e.g. `--only teacher-cnn` retrains only the teacher).
+  const args = process.argv.slice(2);
+  const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : [];
+  const wanted = [...only, ...args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only')].filter(Boolean);
   const unknown = wanted.filter((id) => !SAMPLES.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown sample id(s): ${unknown.join(', ')}`);
   await useNodeBackend('wasm');

@@ -35,6 +35,7 @@ import { OUT, QUICK, loadMnistContext, log, notProduced, round, t0, wanted, type
 import { figureF1, figureF12, figureF2 } from './engine/f12-f1-f2-compression';
 import { figureF3 } from './engine/f3-structured';
 import { figureF4 } from './engine/f4-uint8';
+import { figureF5 } from './engine/f5-distill';
 import { figureF8 } from './engine/f8-training';
 
 async function deviceProfile(): Promise<Record<string, unknown>> {
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   await run('F12', figureF12);
   await run('F1', figureF1);
   await run('F2', figureF2);
+  await run('F5', figureF5);
   dispose();
 
   figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));

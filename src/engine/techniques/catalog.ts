@@ -3,6 +3,7 @@
  * `TechniqueId` derives from this list; the worker registry (registry.ts) must list the same ids
  * (a test checks). Adding a technique = its folder + one line here + one line in registry.ts.
  */
+import { DISTILL_META } from './distill/meta';
 import { PRUNE_META } from './prune/meta';
 import { QUANTIZE_META } from './quantize/meta';
 import type { TechniqueMeta } from './types';
@@ -13,6 +14,7 @@ export type AnyTechniqueMeta = TechniqueMeta<unknown>;
 export const TECHNIQUE_CATALOG = {
   prune: PRUNE_META as AnyTechniqueMeta,
   quantize: QUANTIZE_META as AnyTechniqueMeta,
+  distill: DISTILL_META as AnyTechniqueMeta,
 };
 
 export type TechniqueId = keyof typeof TECHNIQUE_CATALOG;

@@ -3,6 +3,7 @@
  * = its folder + one line here + one line in catalog.ts.
  */
 import type { TechniqueId } from './catalog';
+import { DISTILL } from './distill/technique';
 import { PRUNE } from './prune/technique';
 import { QUANTIZE } from './quantize/technique';
 import type { Technique } from './types';
@@ -12,4 +13,5 @@ export type TechniqueRegistry = Record<string, Technique<unknown>>;
 export const TECHNIQUES = {
   prune: PRUNE as Technique<unknown>,
   quantize: QUANTIZE as Technique<unknown>,
+  distill: DISTILL as Technique<unknown>,
 } satisfies Record<TechniqueId, Technique<unknown>>;

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import type * as TF from '@tensorflow/tfjs-core';
+import { unzipSync } from 'fflate';
+import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+
+/** Replace the tab's settings through its "All settings (JSON)" box (the short budgets tests need). */
+async function setSettings(page: Page, edit: (config: Record<string, unknown>) => Record<string, unknown>) {
+  const panel = page.getByTestId('distill-panel');
+  await panel.getByText('Options', { exact: true }).click();
+  await panel.getByText('All settings (JSON)', { exact: true }).click();
+  const box = panel.getByLabel('All settings as JSON');
+  const config = JSON.parse(await box.inputValue()) as Record<string, unknown>;
+  await box.fill(JSON.stringify(edit(config)));
+  await box.blur();
+  await expect(page.getByTestId('preset-description')).toHaveText('Custom settings.');
+}
+
+/** Load exported files the way a stranger would: stock TF.js, nothing of Bonsai's. */
+async function stockLoad(files: Record<string, Uint8Array>) {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  await tf.setBackend('cpu');
+  const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: object; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => files[p]));
+  const total = shards.reduce((n, s) => n + s.length, 0);
+  const data = new Uint8Array(total);
+  let o = 0;
+  for (const s of shards) {
+    data.set(s, o);
+    o += s.length;
+  }
+  const model = await tfl.loadLayersModel(tf.io.fromMemory(json.modelTopology, json.weightsManifest.flatMap((g) => g.weights), data.buffer));
+  const params = model.countParams();
+  const out = tf.tidy(() => model.predict(tf.zeros([1, 28, 28, 1])) as TF.Tensor);
+  const shape = out.shape;
+  out.dispose();
+  model.dispose();
+  return { params, shape };
+}
+
+test('the teacher sample distils into a ≥10× smaller student, against its scratch baseline; the export loads with stock TF.js', async ({ page }) => {
+  test.setTimeout(420_000);
+  await openApp(page);
+  await page.getByLabel('Built-in sample').selectOption('teacher-cnn');
+  await expect(page.getByTestId('model-name')).toHaveText('teacher-cnn');
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  const teacherParams = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+
+  await page.getByRole('tab', { name: 'Distill' }).click();
+  await page.getByRole('button', { name: 'Width ÷4 student', exact: true }).click();
+  await page.getByTestId('distill-panel').getByText('Options', { exact: true }).click();
+  // The student builder says how big the student is before anything trains.
+  await expect(page.getByTestId('student-size')).toContainText('fewer than the teacher');
+  const ratio = Number(/\(([\d.]+)× fewer/.exec((await page.getByTestId('student-size').textContent())!)![1]);
+  expect(ratio).toBeGreaterThanOrEqual(10);
+  await page.getByTestId('distill-panel').getByText('Options', { exact: true }).click();
+  await setSettings(page, (c) => ({ ...c, augment: false, train: { ...(c.train as object), epochs: 2, maxBatchesPerEpoch: 25 } }));
+
+  await page.getByRole('button', { name: 'Run distill' }).click();
+  // One live chart shows both runs and the teacher's line.
+  const chart = page.getByTestId('training-chart');
+  await expect(chart).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 360_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await expect(page.getByTestId('model-name')).toHaveText(/student · distilled from/);
+  const result = page.getByTestId('distill-result');
+  await expect(result).toBeVisible();
+  await expect(result.getByTestId('gap-closed')).toContainText('Gap closed');
+  await expect(result.getByTestId('scratch-accuracy')).toHaveText(/%$/);
+  await expect(result.getByTestId('distilled-accuracy')).toHaveText(/%$/);
+  await expect(page.getByTestId('variant-card').getByTestId('variant-latency').first()).toContainText('×');
+  // Both students are in the library, under the teacher.
+  await expect(page.getByTestId('library-entry')).toHaveCount(2);
+  await expect(page.getByTestId('library-step').filter({ hasText: 'scratch baseline' })).toHaveCount(1);
+
+  const studentParams = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  expect(teacherParams / studentParams).toBeGreaterThanOrEqual(10);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
+  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
+  const loaded = await stockLoad(files);
+  expect(loaded.params).toBe(studentParams);
+  expect(loaded.shape).toEqual([1, 10]);
+});
+
+test('a dropped GraphModel teaches a student from unlabeled images (α = 0, no baseline)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { IMAGE_FIXTURES } = await import('../src/engine/data/image-fixtures');
+  await openApp(page);
+  const graph = 'public/samples/mlp-graph';
+  await pickFiles(page, [
+    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
+    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
+  ]);
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
+  const images = IMAGE_FIXTURES.unlabeled();
+  await page.getByTestId('unlabeled-images-input').setInputFiles(
+    images.map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'image/png', buffer: Buffer.from(f.bytes) })),
+  );
+  await expect(page.getByTestId('dataset-labels')).toHaveText(/none/);
+
+  await page.getByRole('tab', { name: 'Distill' }).click();
+  // A GraphModel cannot be narrowed into a student: those presets say why and are disabled.
+  await expect(page.getByRole('button', { name: 'Width ÷4 student', exact: true })).toBeDisabled();
+  await page.getByRole('button', { name: 'MLP student', exact: true }).click();
+  await setSettings(page, (c) => ({ ...c, alpha: 0, baseline: false, augment: false, train: { ...(c.train as object), epochs: 2 } }));
+  await page.getByRole('button', { name: 'Run distill' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 200_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-name')).toHaveText(/student · distilled from/);
+  await expect(page.getByTestId('model-format')).toHaveText('LayersModel');
+  const card = page.getByTestId('variant-card');
+  await expect(card.getByTestId('variant-notes')).toContainText(/baseline/i);
+  await expect(card.getByTestId('variant-fidelity')).toContainText('agree');
+  await expect(page.getByTestId('gap-closed')).toContainText('not measurable here');
+});
