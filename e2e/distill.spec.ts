@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type * as TF from '@tensorflow/tfjs-core';
 import { unzipSync } from 'fflate';
-import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+import { loadUnlabeledImages, openApp, openGraphFixture } from './helpers';
 
 /** Replace the tab's settings through its "All settings (JSON)" box (the short budgets tests need). */
 async function setSettings(page: Page, edit: (config: Record<string, unknown>) => Record<string, unknown>) {
@@ -90,20 +90,9 @@ test('the teacher sample distils into a ≥10× smaller student, against its scr
 
 test('a dropped GraphModel teaches a student from unlabeled images (α = 0, no baseline)', async ({ page }) => {
   test.setTimeout(240_000);
-  const { IMAGE_FIXTURES } = await import('../src/engine/data/image-fixtures');
   await openApp(page);
-  const graph = 'public/samples/mlp-graph';
-  await pickFiles(page, [
-    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
-    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
-  ]);
-  await waitForImportToFinish(page);
-  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
-  const images = IMAGE_FIXTURES.unlabeled();
-  await page.getByTestId('unlabeled-images-input').setInputFiles(
-    images.map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'image/png', buffer: Buffer.from(f.bytes) })),
-  );
-  await expect(page.getByTestId('dataset-labels')).toHaveText(/none/);
+  await openGraphFixture(page);
+  await loadUnlabeledImages(page);
 
   await page.getByRole('tab', { name: 'Distill' }).click();
   // A GraphModel cannot be narrowed into a student: those presets say why and are disabled.

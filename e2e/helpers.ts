@@ -55,3 +55,33 @@ export async function dropFiles(page: Page, files: InputFile[]): Promise<void> {
 export async function waitForImportToFinish(page: Page): Promise<void> {
   await expect(page.getByTestId('job-import')).toHaveCount(0, { timeout: 60_000 });
 }
+
+/** Open the GraphModel fixture (LeNet-300-100's weights as a converted graph) through the file picker. */
+export async function openGraphFixture(page: Page): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const graph = 'public/samples/mlp-graph';
+  await pickFiles(page, [
+    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
+    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
+  ]);
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
+}
+
+/** Load the unlabeled image fixture as the dataset. */
+export async function loadUnlabeledImages(page: Page): Promise<void> {
+  const { IMAGE_FIXTURES } = await import('../src/engine/data/image-fixtures');
+  await page.getByTestId('unlabeled-images-input').setInputFiles(
+    IMAGE_FIXTURES.unlabeled().map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'image/png', buffer: Buffer.from(f.bytes) })),
+  );
+  await expect(page.getByTestId('dataset-labels')).toHaveText(/none/);
+}
+
+/** Pick a preset on a technique tab, run it, and wait for the job to end without an error. */
+export async function runPreset(page: Page, tab: string, preset: string, timeout = 170_000): Promise<void> {
+  await page.getByRole('tab', { name: tab }).click();
+  await page.getByRole('button', { name: preset, exact: true }).click();
+  await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+}

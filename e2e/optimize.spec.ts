@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+import { openApp, openGraphFixture, pickFiles, runPreset as runTabPreset, waitForImportToFinish } from './helpers';
 
 async function openSample(page: Page, sampleId: string) {
   await openApp(page);
@@ -10,11 +10,7 @@ async function openSample(page: Page, sampleId: string) {
 }
 
 async function runPreset(page: Page, tab: 'Prune' | 'Quantize', preset: string) {
-  await page.getByRole('tab', { name: tab }).click();
-  await page.getByRole('button', { name: preset, exact: true }).click();
-  await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
-  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  await runTabPreset(page, tab, preset);
   return page.getByTestId('variant-card');
 }
 
@@ -60,12 +56,7 @@ test('quantize LeNet-5 to uint8: 4× smaller file, honest note, export, re-impor
 test('quantize a dropped GraphModel to float16 and re-import it', async ({ page }) => {
   test.setTimeout(240_000);
   await openApp(page);
-  const graph = 'public/samples/mlp-graph';
-  await pickFiles(page, [
-    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
-    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
-  ]);
-  await waitForImportToFinish(page);
+  await openGraphFixture(page);
   const card = await runPreset(page, 'Quantize', 'float16 — safe');
   await expect(card.getByTestId('variant-fidelity')).toContainText('agree');
   await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+import { loadUnlabeledImages, openApp, openGraphFixture } from './helpers';
 
 interface SampleIndexEntry {
   id: string;
@@ -54,20 +54,9 @@ test('training makes a new model in the library, with a live chart; cancel leave
 });
 
 test('fidelity of a dropped GraphModel on dropped unlabeled images', async ({ page }) => {
-  const { IMAGE_FIXTURES } = await import('../src/engine/data/image-fixtures');
   await openWithMnist(page);
-  const graph = 'public/samples/mlp-graph';
-  await pickFiles(page, [
-    { path: 'model.json', bytes: new Uint8Array(readFileSync(`${graph}/model.json`)) },
-    { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${graph}/group1-shard1of1.bin`)) },
-  ]);
-  await waitForImportToFinish(page);
-  await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
-  const images = IMAGE_FIXTURES.unlabeled();
-  await page.getByTestId('unlabeled-images-input').setInputFiles(
-    images.map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'image/png', buffer: Buffer.from(f.bytes) })),
-  );
-  await expect(page.getByTestId('dataset-labels')).toHaveText(/none/);
+  await openGraphFixture(page);
+  await loadUnlabeledImages(page);
   await page.getByRole('tab', { name: 'Evaluate' }).click();
   await page.getByLabel('Fidelity reference').selectOption('sample:lenet-300-100');
   await page.getByRole('button', { name: 'Evaluate' }).click();

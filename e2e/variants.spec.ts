@@ -1,13 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers';
-
-async function runPreset(page: Page, tab: 'Prune' | 'Quantize', preset: string) {
-  await page.getByRole('tab', { name: tab }).click();
-  await page.getByRole('button', { name: preset, exact: true }).click();
-  await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
-  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
-  await expect(page.getByRole('alert')).toHaveCount(0);
-}
+import { openApp, runPreset } from './helpers';
 
 async function expectCardAndTree(page: Page, variantName: string) {
   await expect(page.getByTestId('model-name')).toHaveText(variantName);

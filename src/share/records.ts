@@ -6,7 +6,8 @@
  * Versions: 0 = a library entry from before records existed (its `parent`/`step` fields only);
  * 1 = this file's schemas. Add a version by adding a schema and one migration step.
  */
-import { z } from 'zod';
+// zod/mini: the same schemas as zod's, tree-shakable — a fraction of the page's bundle.
+import * as z from 'zod/mini';
 import { BonsaiError } from '../engine/errors';
 import type { DeviceProfile } from '../backend/types';
 import type { AnalysisReport, VariantReport } from '../engine/pipeline/report-types';
@@ -17,15 +18,15 @@ z.config({ jitless: true });
 
 export const RECORD_SCHEMA_VERSION = 1;
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a hex SHA-256');
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 const modelRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sample'), sampleId: z.string().min(1).max(200) }),
-  z.object({ kind: z.literal('library'), libraryId: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('sample'), sampleId: z.string().check(z.minLength(1), z.maxLength(200)) }),
+  z.object({ kind: z.literal('library'), libraryId: z.string().check(z.minLength(1), z.maxLength(200)) }),
 ]);
-const step = z.object({ technique: z.string().min(1).max(100), config: z.unknown() });
-const row = z.record(z.string(), z.union([z.number(), z.string(), z.null()])).and(z.object({ layer: z.string() }));
-const nullableNumber = z.number().nullable();
-const device = z.looseObject({ backend: z.string(), userAgent: z.string() }).nullable();
+const step = z.object({ technique: z.string().check(z.minLength(1), z.maxLength(100)), config: z.unknown() });
+const row = z.intersection(z.record(z.string(), z.union([z.number(), z.string(), z.null()])), z.object({ layer: z.string() }));
+const nullableNumber = z.nullable(z.number());
+const device = z.nullable(z.looseObject({ backend: z.string(), userAgent: z.string() }));
 
 const metrics = z.object({
   params: z.number(),
@@ -33,10 +34,10 @@ const metrics = z.object({
   storedBytes: z.number(),
   gzipBytes: z.number(),
   flops: nullableNumber,
-  flopsUnknown: z.string().optional(),
+  flopsUnknown: z.optional(z.string()),
   residentBytes: nullableNumber,
   accuracy: nullableNumber,
-  accuracyUnknown: z.string().optional(),
+  accuracyUnknown: z.optional(z.string()),
 });
 
 const epochLog = z.looseObject({ epoch: z.number(), loss: z.number() });
@@ -48,12 +49,12 @@ const variantReport = z.object({
   notes: z.array(z.string()),
   before: metrics,
   after: metrics,
-  fidelity: z.object({ agreement: z.number(), meanKL: z.number(), count: z.number(), inputs: z.enum(['test split', 'synthetic (weak: no dataset fits)']) }).nullable(),
-  fidelityUnknown: z.string().optional(),
+  fidelity: z.nullable(z.object({ agreement: z.number(), meanKL: z.number(), count: z.number(), inputs: z.enum(['test split', 'synthetic (weak: no dataset fits)']) })),
+  fidelityUnknown: z.optional(z.string()),
   latency: z.array(z.object({ backend: z.string(), batchSize: z.number(), beforeMs: z.number(), afterMs: z.number(), ratio: z.number(), device })),
-  history: z.object({ epochs: z.array(epochLog), samplesPerSec: z.number(), stoppedEarly: z.boolean() }).optional(),
-  data: z.string().optional(),
-  role: z.string().optional(),
+  history: z.optional(z.object({ epochs: z.array(epochLog), samplesPerSec: z.number(), stoppedEarly: z.boolean() })),
+  data: z.optional(z.string()),
+  role: z.optional(z.string()),
 });
 
 export const variantRecordSchema = z.object({
@@ -61,23 +62,23 @@ export const variantRecordSchema = z.object({
   /** SHA-256 of the variant's files: the same bytes are the same variant. */
   id: sha256,
   /** SHA-256 of the parent's files. */
-  parentId: sha256.nullable(),
+  parentId: z.nullable(sha256),
   /** How to reopen the parent (a sample, or a library entry). */
-  parentRef: modelRef.nullable(),
+  parentRef: z.nullable(modelRef),
   parentName: z.string(),
   name: z.string(),
   format: z.enum(['layers', 'graph']),
   steps: z.array(step),
   createdAt: z.number(),
   /** Shared by every variant one run made (a distilled student and its scratch baseline). */
-  runId: z.string().max(200).optional(),
+  runId: z.optional(z.string().check(z.maxLength(200))),
   /** null for a model that was made before reports were kept (migrated from version 0). */
-  report: variantReport.nullable(),
+  report: z.nullable(variantReport),
 });
 
 export const analysisRecordSchema = z.object({
   schema: z.literal(1),
-  id: z.string().min(1).max(400),
+  id: z.string().check(z.minLength(1), z.maxLength(400)),
   /** SHA-256 of the analysed model's files. */
   modelId: sha256,
   modelName: z.string(),
@@ -90,8 +91,8 @@ export const analysisRecordSchema = z.object({
     step: z.string(),
     perLayer: z.array(row),
     notes: z.array(z.string()),
-    values: z.record(z.string(), nullableNumber).optional(),
-    data: z.string().optional(),
+    values: z.optional(z.record(z.string(), nullableNumber)),
+    data: z.optional(z.string()),
   }),
 });
 
@@ -104,8 +105,8 @@ const legacyEntry = z.object({
   name: z.string(),
   format: z.enum(['layers', 'graph']),
   createdAt: z.number(),
-  parent: z.object({ ref: modelRef, name: z.string(), step: z.string() }).optional(),
-  step: step.optional(),
+  parent: z.optional(z.object({ ref: modelRef, name: z.string(), step: z.string() })),
+  step: z.optional(step),
 });
 
 function invalid(what: string, detail: string): BonsaiError {
@@ -113,8 +114,8 @@ function invalid(what: string, detail: string): BonsaiError {
     'It may come from a newer version of Bonsai or be damaged. The model files themselves are unaffected.');
 }
 
-function issues(e: z.ZodError): string {
-  return e.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+function issues(e: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
+  return e.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`).join('; ');
 }
 
 /** Any stored variant record (any known version) → the current version, or RECORD_INVALID. */
