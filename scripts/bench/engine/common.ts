@@ -61,6 +61,8 @@ export async function runTechnique(
 /** Fine-tuning seeds (shuffle order of the fine-tune; the starting model is the committed sample). */
 export const SEEDS = QUICK ? [1] : [1, 2, 3];
 export const BOUND_PTS = 0.3;
+/** loss ≤ 0.3 pt, allowing for float rounding (99.2 − 98.9 is 0.30000000000001 in floats). */
+export const withinBound = (lossPts: number) => lossPts <= BOUND_PTS + 1e-9;
 
 /**
  * The validation split: the app's own carving of the 8,000 MNIST train images (stratified, fixed

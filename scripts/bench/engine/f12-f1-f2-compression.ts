@@ -10,7 +10,7 @@ import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
 import { disposeLoaded } from '../../../src/engine/model/load';
 import type { InputFile } from '../../../src/engine/model/types';
 import type { TrainSettings } from '../../../src/engine/techniques/prune/meta';
-import { BOUND_PTS, LATENCY, QUICK, RECIPES, SEEDS, log, mean, notProduced, pts, round, type Ctx, type Figure } from './common';
+import { BOUND_PTS, LATENCY, QUICK, RECIPES, SEEDS, log, mean, notProduced, pts, round, type Ctx, type Figure, withinBound } from './common';
 import { accuracyOfFiles, baseline, gzipBytes, open, quantize, stockAccuracy, storedBytes } from './models';
 import { denseControl, pruneLadder, rungDetail, type Rung } from './prune-ladder';
 
@@ -100,7 +100,7 @@ export async function figureF12(c: Ctx): Promise<Figure> {
     disposeLoaded(pruned);
     disposeLoaded(baseModel);
   }
-  const pass = !!chosen && ratio >= 12 && test.lossPts <= BOUND_PTS && test.stockMatches;
+  const pass = !!chosen && ratio >= 12 && withinBound(test.lossPts) && test.stockMatches;
   log(`F12: ${chosen ? `chosen sparsity ${chosen.sparsity}` : 'no rung held the bound on validation'}: ${float32} / ${Math.round(test.meanGzipBytes)} B = ${ratio.toFixed(1)}×, test loss ${test.lossPts.toFixed(2)} pt`);
   return {
     id: 'F12',
@@ -178,7 +178,7 @@ async function deepCompression(id: 'F1' | 'F2', ladder: Rung[], baseVal: number,
         meanGzipBytes: mean(seeds.map((s) => s.gzip)),
       };
       tried.push(t);
-      if (rung.holds && t.meanValLossPts <= BOUND_PTS) return { tried, skipped, chosen: t };
+      if (rung.holds && withinBound(t.meanValLossPts)) return { tried, skipped, chosen: t };
     }
   }
   return { tried, skipped, chosen: null };
@@ -189,7 +189,7 @@ const triedDetail = (t: Tried, float32: number) => ({
   k: t.k,
   meanValidationAccuracyPct: pts(mean(t.seeds.map((s) => s.valAccuracy))),
   meanValidationLossPts: round(t.meanValLossPts, 3),
-  holdsOnValidation: t.meanValLossPts <= BOUND_PTS,
+  holdsOnValidation: withinBound(t.meanValLossPts),
   meanGzipBytes: Math.round(t.meanGzipBytes),
   ratio: round(float32 / t.meanGzipBytes, 2),
   seeds: t.seeds.map((s) => ({ seed: s.seed, validationAccuracyPct: pts(s.valAccuracy), gzipBytes: s.gzip })),
@@ -221,7 +221,7 @@ async function deepCompressionFigure(
   }
   const test = await measureOnTest(`${id} sparsity ${shown.sparsity} k ${shown.k}`, shown.seeds, baseTest, c);
   const ratio = float32 / test.meanGzipBytes;
-  const pass = !!dc.chosen && ratio >= target && test.lossPts <= BOUND_PTS && test.stockMatches;
+  const pass = !!dc.chosen && ratio >= target && withinBound(test.lossPts) && test.stockMatches;
   log(`${id}: ${dc.chosen ? 'chosen' : 'NONE held on validation; shown'} sparsity ${shown.sparsity}, k ${shown.k}: ${float32} / ${Math.round(test.meanGzipBytes)} B = ${ratio.toFixed(1)}×; test loss ${test.lossPts.toFixed(2)} pt; stock loader reproduces accuracy: ${test.stockMatches}`);
   return {
     id,

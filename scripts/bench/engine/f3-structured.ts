@@ -18,7 +18,7 @@ import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
 import { disposeLoaded } from '../../../src/engine/model/load';
 import type { LoadedModel } from '../../../src/engine/model/loaded';
 import type { InputFile } from '../../../src/engine/model/types';
-import { BOUND_PTS, LATENCY, QUICK, RECIPES, SEEDS, log, mean, pts, round, type Ctx, type Figure } from './common';
+import { BOUND_PTS, LATENCY, QUICK, RECIPES, SEEDS, log, mean, pts, round, type Ctx, type Figure, withinBound } from './common';
 import { measureOnTest, testDetail } from './f12-f1-f2-compression';
 import { accuracyOfFiles, baseline, fitData, open, prune } from './models';
 
@@ -84,7 +84,7 @@ export async function figureF3(c: Ctx): Promise<Figure> {
         disposeLoaded(pruned);
       }
       const t: RatioTrial = {
-        ratio, seeds, meanValLossPts, stoppedEarly, holds: !stoppedEarly && meanValLossPts <= BOUND_PTS,
+        ratio, seeds, meanValLossPts, stoppedEarly, holds: !stoppedEarly && withinBound(meanValLossPts),
         speedup, minSpeedup: Math.min(...BATCHES.map((b) => speedup[b])), ...fp,
       };
       trials.push(t);
@@ -113,7 +113,7 @@ export async function figureF3(c: Ctx): Promise<Figure> {
     const value = Math.min(...BATCHES.map((b) => meanSpeedup[b]));
     const macReduction = before.flops / shown.flops;
     const test = await measureOnTest(`F3 ratio ${shown.ratio}`, shown.seeds, baseTest, c);
-    const pass = !!chosen && value >= 2 && test.lossPts <= BOUND_PTS && test.stockMatches;
+    const pass = !!chosen && value >= 2 && withinBound(test.lossPts) && test.stockMatches;
     log(`F3: ${chosen ? 'chosen' : 'NONE held on validation; shown'} ratio ${shown.ratio}: speed-up batch 1 ${meanSpeedup[1].toFixed(2)}×, batch 256 ${meanSpeedup[256].toFixed(2)}× → ${value.toFixed(2)}×; MACs ÷ ${macReduction.toFixed(2)}; test loss ${test.lossPts.toFixed(2)} pt`);
 
     return {

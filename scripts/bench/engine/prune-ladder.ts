@@ -8,7 +8,7 @@
  */
 import type { InputFile } from '../../../src/engine/model/types';
 import type { TrainSettings } from '../../../src/engine/techniques/prune/meta';
-import { BOUND_PTS, SEEDS, log, mean, pts, round, type Ctx, type PruneRunConfig } from './common';
+import { SEEDS, log, mean, pts, round, type Ctx, type PruneRunConfig, withinBound } from './common';
 import { accuracyOfFiles, fitData, prune, sizeOf } from './models';
 
 const gradual = (sparsity: number, fineTune: TrainSettings): PruneRunConfig => ({
@@ -59,7 +59,7 @@ export async function pruneLadder(
       }
     }
     const meanValLossPts = mean(seeds.map((s) => s.valLossPts));
-    const rung = { sparsity, seeds, meanValLossPts, holds: !stoppedEarly && meanValLossPts <= BOUND_PTS, stoppedEarly };
+    const rung = { sparsity, seeds, meanValLossPts, holds: !stoppedEarly && withinBound(meanValLossPts), stoppedEarly };
     out.push(rung);
     if (rung.holds) break;
   }
