@@ -32,6 +32,11 @@ export interface MeasureOptions extends TechniqueContext {
   noTestReason?: string;
   latencyBatchSizes?: number[];
   device: DeviceProfile | null;
+  /**
+   * The parent's test accuracy when the job already measured it (a run that saves several
+   * variants measures its parent once, not once per variant).
+   */
+  parentAccuracy?: Promise<{ accuracy: number | null; accuracyUnknown?: string }>;
   /** Latency samples per batch size (BENCHMARKS.md: ≥ 30). */
   latencySamples?: number;
 }
@@ -99,7 +104,7 @@ export async function measureVariant(
   step: string,
   opts: MeasureOptions,
 ): Promise<VariantReport> {
-  const accBefore = await accuracyOrReason(parent, opts);
+  const accBefore = await (opts.parentAccuracy ?? accuracyOrReason(parent, opts));
   const accAfter = await accuracyOrReason(child, opts);
   const fid = await fidelityOf(parent.loaded, child.loaded, opts);
   const report: VariantReport = {

@@ -44,7 +44,7 @@ export interface LatencyComparison {
   afterMs: number;
   /** median over interleaved pairs of (after ÷ before): below 1 means the variant is faster. */
   ratio: number;
-  /** The device the two were timed on (null only where the engine runs outside a browser worker). */
+  /** The device the two were timed on; null when its profile could not be read. */
   device: DeviceProfile | null;
 }
 

@@ -10,7 +10,8 @@ import { loadPrepared, disposeLoaded } from '../../engine/model/load';
 import { prepareModel } from '../../engine/model/validate';
 import { summarize } from '../../engine/metrics/summary';
 import type { FittedData } from '../../engine/pipeline/fit-data';
-import { measureVariant, type MeasuredModel } from '../../engine/pipeline/measure';
+import { accuracyOrReason, measureVariant, type MeasuredModel } from '../../engine/pipeline/measure';
+import type { DeviceProfile } from '../../backend/types';
 import type { OutputInfo } from '../../engine/pipeline/recipe';
 import type { TechniqueOutput, VariantOutput } from '../../engine/techniques/types';
 import { saveAnalysis, saveVariant, type LibraryEntry } from '../../library/db';
@@ -18,6 +19,21 @@ import { RECORD_SCHEMA_VERSION, type AnalysisRecord, type VariantRecord } from '
 import type { ModelInfo, OptimizeOutput } from '../protocol';
 import { registerModel } from '../models';
 import type { JobContext } from './context';
+
+/**
+ * What every result of one job shares, worked out once per job: the device profile (a failed
+ * probe says why, it is not mistaken for "no browser") and the parent's test accuracy.
+ */
+const perJob = new WeakMap<FittedData, { device: Promise<DeviceProfile | null>; parentAccuracy?: ReturnType<typeof accuracyOrReason> }>();
+
+function shared(fitted: FittedData) {
+  let s = perJob.get(fitted);
+  if (!s) {
+    s = { device: deviceProfile(tf.getBackend()).catch(() => null) };
+    perJob.set(fitted, s);
+  }
+  return s;
+}
 
 export type Parent = { loaded: MeasuredModel['loaded']; info: ModelInfo };
 
@@ -40,10 +56,12 @@ export async function keepVariant(
   try {
     const summary = await summarize(loaded);
     const name = info.final && spec.name ? spec.name : `${parent.info.name} · ${output.name}`;
-    const device = await deviceProfile(tf.getBackend()).catch(() => null);
+    const job = shared(fitted);
+    const device = await job.device;
     const report = await measureVariant(measured(parent), { loaded, name, summary, residentBytes }, output, info.steps, info.step, {
       test: fitted.test,
       noTestReason: fitted.note,
+      parentAccuracy: (job.parentAccuracy ??= accuracyOrReason(measured(parent), { test: fitted.test, noTestReason: fitted.note, device, signal: ctx.signal, progress: ctx.progress })),
       latencyBatchSizes: spec.latencyBatchSizes,
       device,
       signal: ctx.signal,
@@ -114,16 +132,17 @@ export async function keepVariant(
 }
 
 export async function keepReport(parent: Parent, output: Extract<TechniqueOutput, { kind: 'report' }>, info: OutputInfo, fitted: FittedData): Promise<OptimizeOutput> {
-  const device = await deviceProfile(tf.getBackend()).catch(() => null);
+  const device = await shared(fitted).device;
+  const now = Date.now();
   const { kind: _kind, ...report } = output;
   const record: AnalysisRecord = {
     schema: RECORD_SCHEMA_VERSION,
-    id: `${parent.info.summary.sha256}:${info.steps.map((s) => s.technique).join('+')}:${Date.now()}`,
+    id: `${parent.info.summary.sha256}:${info.steps.map((s) => s.technique).join('+')}:${now}`,
     modelId: parent.info.summary.sha256,
     modelName: parent.info.name,
     technique: info.steps[info.stepIndex].technique,
     config: info.steps[info.stepIndex].config,
-    createdAt: Date.now(),
+    createdAt: now,
     device,
     report: { ...report, ...(fitted.description ? { data: fitted.description } : {}) },
   };
