@@ -1,19 +1,10 @@
+import { gapClosed, gapClosedLabel } from '../../engine/techniques/distill/meta';
 import type { VariantRecord } from '../../share/records';
 import { useStore } from '../../store/store';
 import { formatBytes, formatCount } from '../format';
 import { speedLabel } from './VariantCard';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'unknown' : `${(100 * v).toFixed(2)}%`);
-
-/**
- * "Gap closed" = (distilled − scratch) ÷ (teacher − scratch) on the test split: how much of the
- * way from the same student trained alone to the teacher the teacher's help went.
- */
-export function gapClosed(teacher: number | null, distilled: number | null, scratch: number | null): number | null {
-  if (teacher === null || distilled === null || scratch === null) return null;
-  if (teacher <= scratch) return null; // no gap to close: the scratch student already matches the teacher
-  return (distilled - scratch) / (teacher - scratch);
-}
 
 /** A distillation's student beside its scratch baseline and its teacher, when the open model is a student. */
 export function DistillResult({ record }: { record: VariantRecord }) {
@@ -62,7 +53,7 @@ export function DistillResult({ record }: { record: VariantRecord }) {
         </tbody>
       </table>
       <p data-testid="gap-closed">
-        <strong>Gap closed: {gap === null ? 'not measurable here' : `${(100 * gap).toFixed(0)}%`}</strong>{' '}
+        <strong>Gap closed: {gap === null ? 'not measurable here' : gapClosedLabel(gap)}</strong>{' '}
         <span className="muted">
           {gap === null
             ? !baseline

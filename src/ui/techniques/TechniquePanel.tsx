@@ -35,7 +35,6 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
       setPresetId(firstRunnable.id);
       setConfig(firstRunnable.config);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [format]);
 
   const recipe = meta.recipes?.find((r) => r.id === presetId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gapClosed } from './DistillResult';
+import { gapClosed, gapClosedLabel } from '../../engine/techniques/distill/meta';
 import { pointsLabel, speedLabel } from './VariantCard';
 
 describe('numbers read the same direction everywhere', () => {
@@ -17,5 +17,9 @@ describe('numbers read the same direction everywhere', () => {
     expect(gapClosed(0.99, 0.98, 0.97)).toBeCloseTo(0.5);
     expect(gapClosed(0.97, 0.98, 0.97)).toBeNull();
     expect(gapClosed(null, 0.98, 0.97)).toBeNull();
+    // Outside 0–100% it says what happened, never a bare −14% or 130%.
+    expect(gapClosedLabel(-0.136)).toBe('-14% (the distilled student scored below the scratch one: the teacher did not help here)');
+    expect(gapClosedLabel(1.3)).toMatch(/^130% \(the distilled student scored above the teacher\)$/);
+    expect(gapClosedLabel(0.5)).toBe('50%');
   });
 });

@@ -5,6 +5,7 @@
  * Both terms are means over the batch; log-softmax keeps them finite for any logits.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy } from '../../train/loss';
 
 /** T²·mean over rows of KL(softmax(teacher/T) ‖ softmax(student/T)), in nats. */
 export function softTargetLoss(studentLogits: tf.Tensor, teacherLogits: tf.Tensor, temperature: number): tf.Scalar {
@@ -16,9 +17,9 @@ export function softTargetLoss(studentLogits: tf.Tensor, teacherLogits: tf.Tenso
   });
 }
 
-/** Mean cross-entropy of one-hot labels against softmax(student logits). */
+/** Mean cross-entropy of one-hot labels against softmax(student logits): the training loop's own. */
 export function hardLabelLoss(studentLogits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(studentLogits)), -1))) as tf.Scalar);
+  return crossEntropy(studentLogits, labels, 'logits');
 }
 
 export interface DistillLossInput {

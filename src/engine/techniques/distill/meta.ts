@@ -62,6 +62,24 @@ export interface DistillConfig {
 
 export const MAX_TEMPERATURE = 100;
 
+/**
+ * Share of the scratch → teacher accuracy gap the distilled student closes:
+ * (distilled − scratch) ÷ (teacher − scratch). null when any is unknown or there is no gap to close.
+ * The one definition the result card, the run's notes and bench F5 use.
+ */
+export function gapClosed(teacher: number | null, distilled: number | null, scratch: number | null): number | null {
+  if (teacher === null || distilled === null || scratch === null || !(teacher > scratch)) return null;
+  return (distilled - scratch) / (teacher - scratch);
+}
+
+/** The gap closed in words that cannot be misread: below 0 and above 100% say what they mean. */
+export function gapClosedLabel(gap: number): string {
+  const p = `${Math.round(gap * 100)}%`;
+  if (gap < 0) return `${p} (the distilled student scored below the scratch one: the teacher did not help here)`;
+  if (gap > 1) return `${p} (the distilled student scored above the teacher)`;
+  return p;
+}
+
 /** Training a student from scratch, not fine-tuning: Adam 1e-3 for 10 epochs. */
 export const DEFAULT_STUDENT_TRAINING: TrainSettings = { epochs: 10, batchSize: 64, learningRate: 0.001, optimizer: 'adam', seed: 1 };
 

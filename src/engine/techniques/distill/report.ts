@@ -2,7 +2,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LoadedModel } from '../../model/loaded';
 import type { LayerReportRow } from '../types';
-import type { DistillConfig } from './meta';
+import { gapClosed, gapClosedLabel, type DistillConfig } from './meta';
 import type { BuiltStudent } from './students';
 import { OUTPUT_KIND_WORDS, type TeacherOutputKind } from './teacher-logits';
 import { MAX_SHIFT_PX } from './targets';
@@ -50,11 +50,6 @@ export interface RunFacts {
   validation: { count: number; teacher: number | null; distilled: number | null; scratch: number | null } | null;
 }
 
-/** Share of the scratch → teacher gap the distilled student closes, or null when there is no gap. */
-export function gapClosed(distilled: number, scratch: number, teacher: number): number | null {
-  return teacher > scratch ? (distilled - scratch) / (teacher - scratch) : null;
-}
-
 export function distillNotes(f: RunFacts): string[] {
   const { cfg } = f;
   const notes: string[] = [];
@@ -85,8 +80,8 @@ export function distillNotes(f: RunFacts): string[] {
   if (v && v.teacher !== null && v.distilled !== null) {
     const parts = [`teacher ${pct(v.teacher)}`, `distilled ${pct(v.distilled)}`];
     if (v.scratch !== null) parts.push(`scratch ${pct(v.scratch)}`);
-    const gap = v.scratch !== null ? gapClosed(v.distilled, v.scratch, v.teacher) : null;
-    notes.push(`Validation accuracy (${count(v.count)} examples carved from the training split): ${parts.join(', ')}${gap !== null ? ` — gap closed ${Math.round(gap * 100)}%` : ''}.`);
+    const gap = gapClosed(v.teacher, v.distilled, v.scratch);
+    notes.push(`Validation accuracy (${count(v.count)} examples carved from the training split): ${parts.join(', ')}${gap !== null ? ` — gap closed ${gapClosedLabel(gap)}` : ''}.`);
   }
   return notes;
 }

@@ -14,7 +14,7 @@ import { serializeLayersModel } from '../../model/serialize';
 import type { InputFile, ModelRef } from '../../model/types';
 import type { StudentPreset, StudentSpec } from './meta';
 import { presetLayers, STUDENT_PRESETS, type PresetLayer } from './presets';
-import { linearizeOutput, scaleTopology, seedInitializers, setActivation, type TopologyJson } from './topology';
+import { linearizeOutput, scaleTopology, setActivation, type TopologyJson } from './topology';
 import type { TeacherOutputKind } from './teacher-logits';
 
 export interface BuiltStudent {
@@ -143,10 +143,14 @@ async function libraryStudent(ref: ModelRef, ctx: StudentContext): Promise<Built
       'Choose a LayersModel from the library, a preset, or a scaled copy of the teacher.');
   }
   const topology = source.model.toJSON(null, false) as unknown as TopologyJson;
-  seedInitializers(topology, ctx.seed);
   const exportActivation = linearizeOutput(topology);
   const model = await fromTopology(topology, 'library student');
-  model.setWeights(source.model.getWeights());
+  try {
+    model.setWeights(source.model.getWeights());
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   const id = ref.kind === 'sample' ? ref.sampleId : ref.libraryId;
   return {
     model,
