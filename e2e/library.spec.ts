@@ -37,6 +37,15 @@ test('files picked with the Open button import the same model', async ({ page })
   await expect(page.getByTestId('total-flops')).toContainText('532,400');
 });
 
+test('a model.json named for its model gives the model that name, not "model"', async ({ page }) => {
+  await openApp(page);
+  const [json, shard] = modelFiles();
+  await pickFiles(page, [{ ...json, path: 'lenet-300-100-mine.json' }, shard]);
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100-mine');
+  await expect(page.getByTestId('library-entry')).toContainText('lenet-300-100-mine');
+});
+
 test('a zip and a GraphModel import through the UI', async ({ page }) => {
   await openApp(page);
   await pickFiles(page, VALID_FIXTURES.sequentialZip.files());

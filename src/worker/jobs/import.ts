@@ -17,6 +17,9 @@ function defaultName(source: ModelSource, modelJsonPath: string): string {
   if (source.kind === 'sample') return source.sampleId;
   if (source.kind === 'url') return decodeURIComponent(new URL(source.url).pathname.split('/').slice(-2, -1)[0] || 'model');
   const parts = modelJsonPath.replace(/^zip:/, '').split('/');
+  // A model.json named for its model ("resnet.json") names it; a plain model.json is named by its folder or zip.
+  const stem = parts[parts.length - 1].replace(/\.json$/i, '');
+  if (stem.toLowerCase() !== 'model') return stem;
   return parts.length > 1 ? parts[parts.length - 2].replace(/\.zip$/i, '') : 'model';
 }
 
@@ -111,7 +114,7 @@ export async function runImport(source: ModelSource, name: string | undefined, c
   ctx.progress('Reading files', 0, 4);
   const { files, label, libraryEntry } = await resolveFiles(source);
   throwIfAborted(ctx.signal);
-  const modelJsonPath = files.find((f) => /(^|\/)model\.json$/i.test(f.path))?.path ?? 'model.json';
+  const modelJsonPath = (files.find((f) => /(^|\/)model\.json$/i.test(f.path)) ?? files.find((f) => /\.json$/i.test(f.path)))?.path ?? 'model.json';
   const { model } = await openFromFiles(
     files,
     {
