@@ -7,9 +7,10 @@
 
 /**
  * Engine modules the page may import at run time: meta, types, errors, the catalog, and the
- * import size limits the page checks on File.size before reading a byte (plain arithmetic).
+ * import size limits the page checks on File.size before reading a byte (plain arithmetic), and
+ * the search space and Pareto arithmetic the Search view draws with (plain data, no TF.js).
  */
-export const UI_SAFE_ENGINE = [/\/meta\.ts$/, /\/types\.ts$/, /-types\.ts$/, /\/errors\.ts$/, /\/catalog\.ts$/, /\/engine\/model\/(size-checks|limits)\.ts$/];
+export const UI_SAFE_ENGINE = [/\/meta\.ts$/, /\/types\.ts$/, /-types\.ts$/, /\/errors\.ts$/, /\/catalog\.ts$/, /\/engine\/model\/(size-checks|limits)\.ts$/, /\/engine\/techniques\/search\/(space|pareto)\.ts$/];
 
 export interface ImportEdge {
   from: string;

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   NOT_TRAINABLE: 'Bonsai cannot train this model.',
   TRAINING_DIVERGED: 'Training diverged (the loss is not a finite number).',
   OUTPUT_MISMATCH: 'The model output does not fit the labels or the other model.',
+  NO_CANDIDATE: 'No architecture met the search constraints.',
   INTERNAL: 'Something went wrong inside Bonsai.',
 } as const;
 

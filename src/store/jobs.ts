@@ -2,6 +2,7 @@
 import { getVariantRecord, listAnalyses, listLibrary, listVariantRecords } from '../library/db';
 import type { JobResult, JobSpec, ModelInfo } from '../worker/protocol';
 import { engine } from './engine';
+import { dispatchLive } from './live';
 import { errorInfoOf, reportError } from './errors';
 import { rememberLastModel } from './persist';
 import { useStore, type JobKind } from './store';
@@ -18,7 +19,8 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
     return await engine.run(spec, {
       signal: controller.signal,
       transfer,
-      onProgress: (p) =>
+      onProgress: (p) => {
+        if (p.live !== undefined) dispatchLive(p.live);
         useStore.setState((s) => {
           const job = s.jobs[kind];
           if (!job) return {};
@@ -28,7 +30,8 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
               [kind]: { ...job, phase: p.phase, done: p.done, total: p.total, points: p.point ? [...job.points, p.point] : job.points },
             },
           };
-        }),
+        });
+      },
     });
   } catch (e) {
     reportError(e);

@@ -9,7 +9,7 @@ import type { LibraryEntry } from '../library/db';
 import type { AnalysisRecord, VariantRecord } from '../share/records';
 import type { BackendChoice, BenchmarkResult, DatasetId, DatasetInfo, Evaluation, ModelId, ModelInfo, MetricPoint } from '../worker/protocol';
 
-export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export';
+export type JobKind = 'import' | 'benchmark' | 'dataset' | 'evaluate' | 'train' | 'optimize' | 'export' | 'save';
 
 export interface JobState {
   kind: JobKind;

@@ -19,6 +19,8 @@ export interface Progress {
   done: number;
   total: number;
   point?: MetricPoint;
+  /** A technique-specific item (e.g. a NAS candidate), see RunContext.live. */
+  live?: unknown;
 }
 
 export interface RunOptions {
@@ -236,7 +238,7 @@ export class EngineClient {
         const entry = this.pending.get(message.jobId);
         if (!entry) break;
         this.armWatchdog(message.jobId, entry);
-        entry.onProgress?.({ phase: message.phase, done: message.done, total: message.total, point: message.point });
+        entry.onProgress?.({ phase: message.phase, done: message.done, total: message.total, point: message.point, live: message.live });
         break;
       }
       case 'result': {

@@ -19,6 +19,7 @@ import { runEvaluate } from './jobs/evaluate';
 import { runTrain } from './jobs/train';
 import { runOptimize } from './jobs/optimize';
 import { runExport } from './jobs/export';
+import { runSaveCandidate } from './jobs/save-candidate';
 import { disposeModel } from './models';
 import { disposeDatasetById } from './datasets';
 
@@ -48,6 +49,8 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
       return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
       return { kind: 'export', ...runExport(spec.modelId) };
+    case 'save-candidate':
+      return { kind: 'save-candidate', output: await runSaveCandidate(spec, ctx) };
     default: {
       const never: never = spec;
       throw new Error(`Unknown job ${JSON.stringify(never)}`);

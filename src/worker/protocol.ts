@@ -116,7 +116,9 @@ export type JobSpec =
   | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
   | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string }
   | { kind: 'optimize'; modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] }
-  | { kind: 'export'; modelId: ModelId };
+  | { kind: 'export'; modelId: ModelId }
+  /** Save a searched candidate (its trained files) to the library as a variant of `parent`. */
+  | { kind: 'save-candidate'; parent: { modelId?: ModelId; ref?: ModelRef }; datasetId?: DatasetId; files: InputFile[]; name: string; step: string; steps: TechniqueStep[] };
 
 export type JobResult =
   | { kind: 'import'; model: ModelInfo }
@@ -125,7 +127,8 @@ export type JobResult =
   | { kind: 'evaluate'; evaluation: Evaluation }
   | { kind: 'train'; model: ModelInfo; history: TrainHistory; record?: VariantRecord }
   | { kind: 'optimize'; outputs: OptimizeOutput[] }
-  | { kind: 'export'; fileName: string; bytes: Uint8Array };
+  | { kind: 'export'; fileName: string; bytes: Uint8Array }
+  | { kind: 'save-candidate'; output: OptimizeOutput };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */
@@ -143,7 +146,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; device: DeviceProfile; available: BackendName[] }
-  | { type: 'progress'; jobId: JobId; phase: string; done: number; total: number; point?: MetricPoint }
+  /** `live`: a technique-specific item streamed as it happens (a NAS candidate); never throttled. */
+  | { type: 'progress'; jobId: JobId; phase: string; done: number; total: number; point?: MetricPoint; live?: unknown }
   | { type: 'result'; jobId: JobId; result: JobResult }
   | { type: 'cancelled'; jobId: JobId }
   | { type: 'error'; jobId: JobId | null; error: ErrorInfo }

@@ -10,7 +10,7 @@ import type { LoadedModel } from '../model/loaded';
 import type { ModelRef } from '../model/types';
 import { prepareModel } from '../model/validate';
 import { throwIfAborted } from '../runtime/yield';
-import type { Technique, TechniqueContext, TechniqueData, TechniqueOutput } from '../techniques/types';
+import type { RunContext, Technique, TechniqueContext, TechniqueData, TechniqueOutput } from '../techniques/types';
 import type { TechniqueStep } from './report-types';
 
 export type TechniqueRegistry = Record<string, Technique<unknown>>;
@@ -34,6 +34,9 @@ export interface RecipeOptions extends TechniqueContext {
   /** Open a model by reference (a teacher): the runner disposes it when its step ends. */
   openRef(ref: ModelRef): Promise<LoadedModel>;
   onOutput(output: TechniqueOutput, info: OutputInfo): Promise<void>;
+  /** Passed to each step's context (see RunContext.live / .cache). */
+  live?: RunContext['live'];
+  cache?: RunContext['cache'];
 }
 
 export function techniqueOf(registry: TechniqueRegistry, id: string): Technique<unknown> {
@@ -72,6 +75,8 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
               opened.push(m);
               return m;
             },
+            live: opts.live,
+            cache: opts.cache,
             emit: (emitted) => opts.onOutput(emitted, { stepIndex: i, final: false, steps: stepsSoFar, step: [...descriptions, emitted.step].join(' → ') }),
           },
           configs[i],

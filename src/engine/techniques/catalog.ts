@@ -6,6 +6,7 @@
 import { DISTILL_META } from './distill/meta';
 import { PRUNE_META } from './prune/meta';
 import { QUANTIZE_META } from './quantize/meta';
+import { SEARCH_META } from './search/meta';
 import type { TechniqueMeta } from './types';
 
 /** Any technique's meta, config erased: what generic UI (tabs, recipe steps) works with. */
@@ -15,6 +16,7 @@ export const TECHNIQUE_CATALOG = {
   prune: PRUNE_META as AnyTechniqueMeta,
   quantize: QUANTIZE_META as AnyTechniqueMeta,
   distill: DISTILL_META as AnyTechniqueMeta,
+  search: SEARCH_META as AnyTechniqueMeta,
 };
 
 export type TechniqueId = keyof typeof TECHNIQUE_CATALOG;

@@ -6,6 +6,7 @@ import type { TechniqueId } from './catalog';
 import { DISTILL } from './distill/technique';
 import { PRUNE } from './prune/technique';
 import { QUANTIZE } from './quantize/technique';
+import { SEARCH } from './search/technique';
 import type { Technique } from './types';
 
 export type TechniqueRegistry = Record<string, Technique<unknown>>;
@@ -14,4 +15,5 @@ export const TECHNIQUES = {
   prune: PRUNE as Technique<unknown>,
   quantize: QUANTIZE as Technique<unknown>,
   distill: DISTILL as Technique<unknown>,
+  search: SEARCH as Technique<unknown>,
 } satisfies Record<TechniqueId, Technique<unknown>>;

@@ -90,6 +90,18 @@ export interface RunContext extends TechniqueContext {
   resolveModel(ref: ModelRef): Promise<LoadedModel>;
   /** Hand over a result while the run goes on; the runner measures and saves it like the returned one. */
   emit(output: TechniqueOutput): Promise<void>;
+  /**
+   * Stream a technique-specific item to the page as it happens (e.g. a NAS candidate that just
+   * finished); the technique's own view knows its shape. Absent when nobody listens.
+   */
+  live?(item: unknown): void;
+  /** A persistent key-value cache for this device (the worker keeps it in IndexedDB), e.g. a latency table. */
+  cache?: KeyValueCache;
+}
+
+export interface KeyValueCache {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
 }
 
 /** A method inside a technique folder: one model in, one variant out. */

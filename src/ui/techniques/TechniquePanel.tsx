@@ -129,13 +129,14 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
       {job ? (
         <>
           <JobProgress job={job} />
-          {job.points.length ? (
+          {job.points.length && !tab.Live ? (
             <Suspense fallback={null}>
               <TrainingChart points={job.points} />
             </Suspense>
           ) : null}
         </>
       ) : null}
+      {tab.Live ? <tab.Live /> : null}
       {mine && model ? (
         <>
           <VariantCard report={mine} parentName={record?.parentName || model.parent?.name || 'parent'} name={model.name} />

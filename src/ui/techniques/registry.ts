@@ -12,16 +12,24 @@ import { DistillOptions } from './DistillOptions';
 import { DistillResult } from './DistillResult';
 import { PruneOptions } from './PruneOptions';
 import { QuantizeOptions } from './QuantizeOptions';
+import { SearchOptions } from '../search/SearchOptions';
+import { SearchView } from '../search/SearchView';
 
 const OPTIONS: Record<string, OptionsComponent<never>> = {
   prune: PruneOptions,
   quantize: QuantizeOptions,
   distill: DistillOptions,
+  search: SearchOptions,
 };
 
 /** What a technique adds under its result card (e.g. distillation's scratch baseline and gap closed). */
 const RESULTS: Record<string, (props: { record: VariantRecord }) => ReactNode> = {
   distill: DistillResult,
+};
+
+/** A technique's own live view, shown while it runs and after (e.g. the search's scatter and table). */
+const LIVE: Record<string, () => ReactNode> = {
+  search: SearchView,
 };
 
 export interface TechniqueTab {
@@ -30,6 +38,7 @@ export interface TechniqueTab {
   meta: AnyTechniqueMeta;
   Options: OptionsComponent;
   Result?: (props: { record: VariantRecord }) => ReactNode;
+  Live?: () => ReactNode;
 }
 
 /** The technique tabs, in catalog order. A catalog can be passed in (tests add a throwaway one). */
@@ -40,5 +49,6 @@ export function techniqueTabs(catalog: Record<string, AnyTechniqueMeta> = TECHNI
     meta,
     Options: (OPTIONS[id] as OptionsComponent | undefined) ?? GenericOptions,
     Result: RESULTS[id],
+    Live: LIVE[id],
   }));
 }

@@ -8,6 +8,7 @@ import { TECHNIQUES } from '../../engine/techniques/registry';
 import type { DatasetId, ModelId, OptimizeOutput, TechniqueStep } from '../protocol';
 import { getDataset } from '../datasets';
 import { disposeModel, getModel } from '../models';
+import { workerCache } from '../latency-cache';
 import { loadRef } from '../resolve-model';
 import type { JobContext } from './context';
 import { keepReport, keepVariant } from './keep-results';
@@ -37,6 +38,8 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
       registry: TECHNIQUES,
       signal: ctx.signal,
       progress: ctx.progress,
+      live: (item) => ctx.live(item),
+      cache: workerCache,
       openRef: async (ref) => (await loadRef(ref, ctx)).loaded,
       onOutput: async (output, info) => {
         outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, { ...spec, runId }, ctx) : await keepReport(parent, output, info, fitted));

@@ -1,0 +1,105 @@
+/**
+ * Latency on this device, two ways:
+ *  - `measureModelLatency`: the honest measurement of a whole candidate (BENCHMARKS.md protocol:
+ *    cold run, ≥10 warm-ups, ≥30 samples of K back-to-back inferences with read-back, median);
+ *  - `LatencyTable`: each distinct layer configuration (kind, shapes, kernel, stride, width,
+ *    activation, batch) timed once, alone, and cached per device and backend (the worker keeps the
+ *    cache in IndexedDB), so a candidate's latency is predicted by a sum in microseconds:
+ *    base + Σ (layer − base), where `base` is a model of one identity layer (the fixed cost of a predict
+ *    call and its read-back, counted once).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { measureLatency, type MeasureOptions } from '../../metrics/latency';
+import { buildSingleLayer } from './build';
+import type { KeyValueCache } from '../types';
+import type { LayerSpec } from './layers';
+
+export type { KeyValueCache };
+
+/** An in-memory cache (Node, tests, or when IndexedDB is unavailable). */
+export function memoryCache(): KeyValueCache & { size(): number } {
+  const m = new Map<string, unknown>();
+  return { get: async (k) => m.get(k), set: async (k, v) => void m.set(k, v), size: () => m.size };
+}
+
+/** Time `model.predict` on zeros of [batch, ...shape] per input, read-back included. */
+export async function measureModelLatency(model: LayersModel, batch: number, opts: MeasureOptions = {}): Promise<number> {
+  const inputs = model.inputs.map((i) => tf.zeros([batch, ...i.shape.slice(1).map((d) => d ?? 1)]));
+  try {
+    const arg = inputs.length === 1 ? inputs[0] : inputs;
+    const m = await measureLatency(async () => {
+      const out = model.predict(arg);
+      const list = Array.isArray(out) ? out : [out];
+      try {
+        await Promise.all(list.map((t) => t.data()));
+      } finally {
+        tf.dispose(list);
+      }
+    }, opts);
+    return m.medianMs;
+  } finally {
+    tf.dispose(inputs);
+  }
+}
+
+/** Shorter protocol for table entries: a predictor, cached, re-used across searches. */
+const TABLE_PROTOCOL: MeasureOptions = { warmupRuns: 3, samples: 9, allowFewSamples: true, minSampleMs: 1 };
+
+export function layerConfigKey(l: LayerSpec, batch: number): string {
+  return JSON.stringify([batch, l.kind, l.inShape, l.kernel ?? 0, l.strides ?? 1, l.filters ?? 0, l.units ?? 0, l.activation ?? '']);
+}
+
+export class LatencyTable {
+  /** Table entries timed by this instance (the rest came from the cache). */
+  timed = 0;
+  private readonly memo = new Map<string, number>();
+
+  constructor(
+    private readonly cache: KeyValueCache,
+    /** Device profile and backend, e.g. "wasm|simd|1 thread|Chrome 131|2 cores". */
+    readonly deviceKey: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private async entry(key: string, time: () => Promise<number>): Promise<number> {
+    const full = `${this.deviceKey}|${key}`;
+    const memo = this.memo.get(full);
+    if (memo !== undefined) return memo;
+    const cached = await this.cache.get(full).catch(() => undefined);
+    if (typeof cached === 'number' && Number.isFinite(cached)) {
+      this.memo.set(full, cached);
+      return cached;
+    }
+    const ms = await time();
+    this.timed++;
+    this.memo.set(full, ms);
+    // A cache that cannot be written (quota, private mode) costs speed, not correctness.
+    await this.cache.set(full, ms).catch(() => undefined);
+    return ms;
+  }
+
+  private timeLayer(l: LayerSpec, batch: number): Promise<number> {
+    return this.entry(layerConfigKey(l, batch), async () => {
+      const model = buildSingleLayer(l);
+      try {
+        return await measureModelLatency(model, batch, { ...TABLE_PROTOCOL, signal: this.signal });
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  private base(inputShape: readonly number[], batch: number): Promise<number> {
+    const identity: LayerSpec = { name: 'base', kind: 'identity', inputs: [-1], inShape: [...inputShape], outShape: [...inputShape], params: 0, flops: 0 };
+    return this.timeLayer(identity, batch);
+  }
+
+  /** Predicted per-inference latency (ms) of a model with these layers at this batch size. */
+  async predict(layers: readonly LayerSpec[], inputShape: readonly number[], batch = 1): Promise<number> {
+    const base = await this.base(inputShape, batch);
+    let sum = base;
+    for (const l of layers) sum += Math.max(0, (await this.timeLayer(l, batch)) - base);
+    return sum;
+  }
+}

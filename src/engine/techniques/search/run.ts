@@ -1,0 +1,229 @@
+/**
+ * A search run: derive the space from the data, measure the reference (the open model) on the
+ * validation split and this device, let the strategy propose candidates — each built, checked
+ * against the hard constraints, timed on this device, trained on its budget and scored on the
+ * validation split, and streamed to the page as it finishes — then retrain the best few with the
+ * full budget and return the best of those as the variant (the runner measures it once on the
+ * test split). The test split is never seen here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { DatasetSplit } from '../../data/types';
+import { BonsaiError } from '../../errors';
+import { evaluateAccuracy } from '../../metrics/accuracy';
+import { inferenceRunner, measureLatency } from '../../metrics/latency';
+import { spearman } from '../../metrics/rank-correlation';
+import { gzipBytes, gzipSize, paramsOf } from '../../metrics/size';
+import type { InputFile } from '../../model/types';
+import { serializeLayersModel } from '../../model/serialize';
+import { throwIfAborted } from '../../runtime/yield';
+import { trainModel } from '../../train/loop';
+import { variantOutput, type RunContext, type TechniqueOutput } from '../types';
+import { buildModel } from './build';
+import { archCost, archLayers } from './layers';
+import { LatencyTable, measureModelLatency, memoryCache } from './latency-table';
+import { validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
+import { mnasScore } from './pareto';
+import { archKey, deriveSpace, describeArch, type Architecture, type SearchSpace } from './space';
+import { bestCandidates, runStrategy, type EvalRequest } from './strategy';
+
+const OP = 'search';
+
+async function deviceKey(): Promise<string> {
+  const flag = async (name: string) => {
+    try {
+      return String(await tf.env().getAsync(name));
+    } catch {
+      return '?';
+    }
+  };
+  const nav = (globalThis as { navigator?: { userAgent?: string; hardwareConcurrency?: number } }).navigator;
+  const backend = tf.getBackend();
+  const wasm = backend === 'wasm' ? `simd:${await flag('WASM_HAS_SIMD_SUPPORT')}|threads:${await flag('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
+  return `latency-v1|${backend}|${wasm}|${nav?.userAgent ?? '?'}|${nav?.hardwareConcurrency ?? '?'} cores`;
+}
+
+const lastVal = (h: { epochs: { valAccuracy?: number }[] }) => h.epochs[h.epochs.length - 1]?.valAccuracy ?? null;
+
+interface Setup {
+  cfg: SearchConfig;
+  space: SearchSpace;
+  dataShape: number[];
+  train: DatasetSplit;
+  validation: DatasetSplit;
+  table: LatencyTable;
+  targetMs: number | null;
+}
+
+function fitness(s: Setup, valAccuracy: number, latencyMs: number): number {
+  return s.cfg.objective.kind === 'score' && s.targetMs !== null ? mnasScore(valAccuracy, latencyMs, s.targetMs, s.cfg.objective.w) : valAccuracy;
+}
+
+interface Trained {
+  record: CandidateRecord;
+  files: InputFile[] | null;
+}
+
+/**
+ * Build, check, time, train and score one candidate. A candidate that breaks a hard constraint is
+ * returned as rejected (with the reason) and is never trained further.
+ */
+async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalRequest, 'phase'> & { phase: 'search' | 'final'; seed: number }, label: string): Promise<Trained> {
+  const started = performance.now();
+  const layers = archLayers(req.arch, s.space);
+  const cost = archCost(layers);
+  const base: CandidateRecord = {
+    key: req.key, index: req.index, phase: req.phase, rung: req.rung, arch: req.arch, archKey: archKey(req.arch),
+    description: describeArch(req.arch, s.space.classes), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
+    status: 'trained', params: cost.params, flops: cost.flops, gzipBytes: null, latencyMs: null, latencyBatchMs: null, predictedMs: null,
+    valAccuracy: null, fitness: null, budget: req.budget, curve: [], seconds: 0,
+  };
+  const c = s.cfg.constraints;
+  const reject = (reason: string): Trained => ({ record: { ...base, status: 'rejected', reason, seconds: (performance.now() - started) / 1000 }, files: null });
+  let model: LayersModel | null = null;
+  try {
+    model = buildModel(layers, s.dataShape, req.seed);
+    const gz = async () => (await serializeLayersModel(model!)).reduce((sum, f) => sum + gzipSize(f.bytes), 0);
+    if (c.maxGzipBytes != null) {
+      base.gzipBytes = await gz();
+      if (base.gzipBytes > c.maxGzipBytes) return reject(`${Math.round(base.gzipBytes / 1024)} KB gzip > ${Math.round(c.maxGzipBytes / 1024)} KB`);
+    }
+    ctx.progress(`${label} · timing on this device`, -1, -1);
+    base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
+    // Latency depends on the architecture, not the weights: measured before training, so a slow one dies cheap.
+    base.latencyMs = await measureModelLatency(model, 1, { signal: ctx.signal });
+    if (s.cfg.latencyBatch) base.latencyBatchMs = await measureModelLatency(model, s.cfg.latencyBatch, { signal: ctx.signal });
+    if (c.maxLatencyMs != null && base.latencyMs > c.maxLatencyMs) return reject(`${base.latencyMs.toFixed(3)} ms > ${c.maxLatencyMs} ms on this device`);
+    const settings = { ...s.cfg.finalTrain, epochs: req.budget.epochs, seed: req.seed };
+    const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
+    const history = await trainModel(model, { train: s.train, validation: s.validation }, { ...settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}) }, {
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, -1, -1),
+    });
+    const files = await serializeLayersModel(model);
+    base.gzipBytes = files.reduce((sum, f) => sum + gzipSize(f.bytes), 0);
+    base.curve = history.epochs.map((e) => ({ epoch: e.epoch, valAccuracy: e.valAccuracy ?? null, loss: e.loss }));
+    const val = lastVal(history);
+    if (val === null || !Number.isFinite(val)) throw new BonsaiError('INTERNAL', `Error in ${OP}: candidate ${req.index + 1} has no validation accuracy.`);
+    base.valAccuracy = val;
+    base.fitness = fitness(s, val, base.latencyMs);
+    base.seconds = (performance.now() - started) / 1000;
+    if (c.maxGzipBytes != null && base.gzipBytes > c.maxGzipBytes) return { record: { ...base, status: 'rejected', reason: `${Math.round(base.gzipBytes / 1024)} KB gzip once trained > ${Math.round(c.maxGzipBytes / 1024)} KB`, fitness: null }, files: null };
+    return { record: base, files };
+  } finally {
+    model?.dispose();
+  }
+}
+
+async function measureReference(ctx: RunContext, validation: DatasetSplit): Promise<SearchReference> {
+  const input = ctx.input;
+  ctx.progress('Measuring the reference model on this device', 0, 1);
+  const acc = await evaluateAccuracy(input, validation, { signal: ctx.signal }).then((r) => r.accuracy).catch(() => null);
+  const runner = inferenceRunner(input, 1, OP);
+  try {
+    const m = await measureLatency(runner.runOnce, { signal: ctx.signal });
+    const name = input.format === 'layers' ? input.model.name : 'the open model';
+    return { name, valAccuracy: acc, latencyMs: m.medianMs, params: paramsOf(input), gzipBytes: gzipBytes(input.prepared) };
+  } finally {
+    runner.dispose();
+  }
+}
+
+const ms = (x: number) => `${x < 1 ? (x * 1000).toFixed(0) + ' µs' : x.toFixed(2) + ' ms'}`;
+const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(2)}%`);
+
+export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<TechniqueOutput> {
+  const cfg = validateSearchConfig(config);
+  throwIfAborted(ctx.signal);
+  const { train, validation } = ctx.data;
+  if (!train?.ys || train.count < 1) {
+    throw new BonsaiError('NO_TRAINING_DATA', `Error in ${OP}: candidates are trained on labeled data, and there is none.`, 'Load a labeled dataset (MNIST is built in).');
+  }
+  if (!validation?.ys || validation.count < 1) {
+    throw new BonsaiError('NO_TRAINING_DATA', `Error in ${OP}: candidates are chosen on a labeled validation split, and there is none.`, 'Load a labeled dataset with enough examples to carve a validation split.');
+  }
+  const dataShape = train.xs.shape.slice(1);
+  const space = deriveSpace(dataShape, train.ys.shape[1] as number, cfg.space);
+  const reference = cfg.reference ? await measureReference(ctx, validation) : null;
+  const targetMs = cfg.objective.kind === 'score' ? cfg.objective.targetLatencyMs ?? (reference ? reference.latencyMs / 2 : 1) : null;
+  const device = await deviceKey();
+  const table = new LatencyTable(ctx.cache ?? memoryCache(), device, ctx.signal);
+  const s: Setup = { cfg, space, dataShape, train, validation, table, targetMs };
+  const live = (item: SearchLive) => ctx.live?.(item);
+  const objective = cfg.objective.kind === 'score' ? `MnasNet score: accuracy × (latency / ${ms(targetMs!)})^${cfg.objective.w}` : 'validation accuracy';
+  const { resume: _resume, ...plain } = cfg;
+  live({ kind: 'search-start', config: plain, space, reference, targetLatencyMs: targetMs, objective, seed: cfg.seed, device });
+
+  const resumed = new Map((cfg.resume?.results ?? []).filter((r) => r.phase === 'search').map((r) => [r.key, r]));
+  const startedAt = performance.now();
+  const elapsedMs = () => (cfg.resume?.elapsedMs ?? 0) + performance.now() - startedAt;
+  const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
+  const progressDone = (n: number) => Math.min(total, Math.max(n, cfg.budget.minutes !== null ? Math.floor((elapsedMs() / 1000) * (total / (cfg.budget.minutes * 60))) : 0));
+  let evaluated = 0;
+  const all: CandidateRecord[] = [];
+
+  const results = await runStrategy({
+    space, constraints: cfg.constraints, strategy: cfg.strategy, budget: cfg.budget, trainBudget: cfg.searchTrain, trainCount: train.count, seed: cfg.seed,
+    elapsedMs, signal: ctx.signal,
+    evaluate: async (req) => {
+      const prior = resumed.get(req.key);
+      evaluated++;
+      if (prior && prior.archKey === archKey(req.arch)) {
+        all.push(prior);
+        return prior;
+      }
+      const label = `Candidate ${req.index + 1}${cfg.budget.candidates ? `/${cfg.budget.candidates}` : ''}${req.rung ? ` (rung ${req.rung + 1})` : ''}`;
+      const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, progressDone(evaluated - 1), total + cfg.retrainTop) };
+      const t = await evaluateCandidate(s, wrapped, { ...req, seed: cfg.seed }, label);
+      all.push(t.record);
+      live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
+      return t.record;
+    },
+  });
+
+  const top = bestCandidates(results, cfg.retrainTop);
+  if (!top.length) {
+    throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${results.length} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
+  }
+  let winner: Trained | null = null;
+  for (const [i, c] of top.entries()) {
+    throwIfAborted(ctx.signal);
+    const label = `Retraining the best ${top.length} (${i + 1}/${top.length}) with the full budget`;
+    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + i, total + cfg.retrainTop) };
+    const t = await evaluateCandidate(s, wrapped, {
+      key: `final:0:${c.index}`, index: c.index, phase: 'final', rung: 0, arch: c.arch, seed: cfg.seed,
+      budget: { epochs: cfg.finalTrain.epochs, examples: train.count },
+    }, label);
+    all.push(t.record);
+    live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
+    if (t.record.status === 'trained' && (!winner || (t.record.fitness ?? -Infinity) > (winner.record.fitness ?? -Infinity))) winner = t;
+  }
+  if (!winner?.files) throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: none of the retrained candidates met the constraints.`, 'Loosen the constraints (the gzip cap is checked on the trained weights).');
+
+  // How well the per-layer table (and FLOPs) rank candidates the way this device does.
+  const timed = all.filter((r) => r.latencyMs !== null && r.predictedMs !== null);
+  const predictorRho = spearman(timed.map((r) => r.predictedMs!), timed.map((r) => r.latencyMs!));
+  const flopsRho = spearman(timed.map((r) => r.flops), timed.map((r) => r.latencyMs!));
+  const rho = (x: number | null) => (x === null ? 'not defined (fewer than 3 distinct candidates timed)' : x.toFixed(3));
+  const w = winner.record;
+  const notes = [
+    `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), the best ${top.length} retrained for ${cfg.finalTrain.epochs} epochs on ${train.count} examples.`,
+    `Validation accuracy ${pct(w.valAccuracy)}, ${ms(w.latencyMs!)} at batch 1 on this device${reference ? `; the reference ${reference.name}: ${pct(reference.valAccuracy)}, ${ms(reference.latencyMs)} (${(reference.latencyMs / w.latencyMs!).toFixed(2)}× its latency)` : ''}.`,
+    `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
+    `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,
+    'Candidates are evaluated one at a time in this worker (no worker pool), so no training ever overlaps a latency measurement.',
+  ];
+  live({ kind: 'search-end', predictorRho, flopsRho, measured: timed.length, notes });
+  const layerRows = archLayers(w.arch, space).map((l) => ({ layer: l.name, kind: l.kind, output: `[${l.outShape.join('×')}]`, params: l.params, flops: l.flops }));
+  return variantOutput({
+    files: winner.files,
+    name: `searched · ${w.archKey.length > 40 ? `${w.params.toLocaleString('en-US')} params` : w.archKey}`,
+    step: `architecture search (${cfg.strategy.kind}, ${results.length} candidates, seed ${cfg.seed}): ${w.description}`,
+    perLayer: layerRows,
+    notes,
+    history: { epochs: w.curve.map((c) => ({ epoch: c.epoch, loss: c.loss, accuracy: null, ...(c.valAccuracy !== null ? { valAccuracy: c.valAccuracy } : {}), seconds: 0 })), samplesPerSec: 0, stoppedEarly: false },
+    role: 'winner',
+  });
+}
+
+export type { Architecture };

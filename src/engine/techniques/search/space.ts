@@ -1,0 +1,199 @@
+/**
+ * The search space as data (no tf): what a candidate architecture may be, derived from the data's
+ * shape and narrowable by a person ("no 5×5", "≤ 3 blocks") or a share link. Two families:
+ *  - image inputs [h, w, c]: a stem convolution, 0–N blocks (conv, depthwise-separable, inverted
+ *    residual), each with a kernel, a width and a way to downsample, then a head (global average
+ *    pool or flatten) with 0–2 hidden dense layers;
+ *  - vector inputs [n]: an MLP of 1–4 dense layers (hidden layers + the output layer).
+ * An architecture is plain JSON too, so a checkpoint or a link can carry it.
+ */
+import { BonsaiError } from '../../errors';
+
+export type BlockType = 'conv' | 'separable' | 'inverted';
+export type Kernel = 3 | 5;
+export type Expansion = 1 | 3 | 6;
+export type Downsample = 'none' | 'stride' | 'maxpool';
+export type HeadPool = 'gap' | 'flatten';
+export type Activation = 'relu' | 'tanh' | 'elu';
+
+export const BLOCK_TYPES: readonly BlockType[] = ['conv', 'separable', 'inverted'];
+export const KERNELS: readonly Kernel[] = [3, 5];
+export const EXPANSIONS: readonly Expansion[] = [1, 3, 6];
+export const DOWNSAMPLES: readonly Downsample[] = ['none', 'stride', 'maxpool'];
+export const HEAD_POOLS: readonly HeadPool[] = ['gap', 'flatten'];
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'elu'];
+
+export interface ImageSpace {
+  kind: 'image';
+  inputShape: [number, number, number];
+  classes: number;
+  stemWidths: number[];
+  stemKernels: Kernel[];
+  maxBlocks: number;
+  blockTypes: BlockType[];
+  kernels: Kernel[];
+  widths: number[];
+  expansions: Expansion[];
+  downsamples: Downsample[];
+  headPools: HeadPool[];
+  maxDense: number;
+  denseUnits: number[];
+}
+
+export interface VectorSpace {
+  kind: 'vector';
+  inputSize: number;
+  classes: number;
+  /** Dense layers in all, the output layer included: 1..4. */
+  maxLayers: number;
+  widths: number[];
+  activations: Activation[];
+}
+
+export type SearchSpace = ImageSpace | VectorSpace;
+
+export interface ImageBlock {
+  type: BlockType;
+  kernel: Kernel;
+  width: number;
+  /** Inverted residual only (1 for the other types). */
+  expansion: Expansion;
+  downsample: Downsample;
+}
+
+export interface ImageArch {
+  kind: 'image';
+  stem: { width: number; kernel: Kernel; downsample: Downsample };
+  blocks: ImageBlock[];
+  head: { pool: HeadPool; dense: number[] };
+}
+
+export interface VectorArch {
+  kind: 'vector';
+  /** Hidden layers (0..maxLayers−1); the output layer is implied. */
+  hidden: { units: number; activation: Activation }[];
+}
+
+export type Architecture = ImageArch | VectorArch;
+
+/** What a person narrows the derived space with; every field optional. */
+export interface SpaceLimits {
+  maxBlocks?: number;
+  blockTypes?: BlockType[];
+  kernels?: Kernel[];
+  widths?: number[];
+  expansions?: Expansion[];
+  downsamples?: Downsample[];
+  headPools?: HeadPool[];
+  maxDense?: number;
+  denseUnits?: number[];
+  maxLayers?: number;
+  activations?: Activation[];
+}
+
+export const DEFAULT_IMAGE_LIMITS = {
+  maxBlocks: 4,
+  blockTypes: [...BLOCK_TYPES],
+  kernels: [...KERNELS],
+  widths: [8, 16, 24, 32, 48, 64],
+  expansions: [...EXPANSIONS],
+  downsamples: [...DOWNSAMPLES],
+  headPools: [...HEAD_POOLS],
+  maxDense: 2,
+  denseUnits: [32, 64, 128],
+} satisfies SpaceLimits;
+
+export const DEFAULT_VECTOR_LIMITS = {
+  maxLayers: 4,
+  widths: [16, 32, 64, 128, 256, 512],
+  activations: ['relu', 'tanh'] as Activation[],
+} satisfies SpaceLimits;
+
+/** The smallest spatial size a downsample may start from (so maps never shrink below 2×2). */
+export const MIN_DOWNSAMPLE_SIZE = 4;
+
+const bad = (field: string, message: string) =>
+  new BonsaiError('BAD_CONFIG', `Error in search: ${field} ${message}.`, 'Widen the search space (Options → Search space).');
+
+function subset<T>(field: string, chosen: readonly T[] | undefined, allowed: readonly T[], fallback: readonly T[]): T[] {
+  const list = chosen ?? fallback;
+  if (!Array.isArray(list) || list.length === 0) throw bad(field, 'must allow at least one value');
+  for (const v of list) if (!allowed.includes(v)) throw bad(field, `has ${JSON.stringify(v)}; allowed: ${allowed.join(', ')}`);
+  return [...new Set(list)];
+}
+
+function positiveInts(field: string, list: readonly number[] | undefined, fallback: readonly number[], max = 4096): number[] {
+  const l = list ?? fallback;
+  if (!Array.isArray(l) || l.length === 0) throw bad(field, 'must allow at least one value');
+  for (const v of l) if (!Number.isInteger(v) || v < 1 || v > max) throw bad(field, `must be whole numbers in 1..${max}, but has ${v}`);
+  return [...new Set(l)].sort((a, b) => a - b);
+}
+
+function intIn(field: string, v: number | undefined, fallback: number, lo: number, hi: number): number {
+  const x = v ?? fallback;
+  if (!Number.isInteger(x) || x < lo || x > hi) throw bad(field, `must be a whole number in ${lo}..${hi}, but is ${x}`);
+  return x;
+}
+
+/**
+ * The space for data of this per-example shape and class count, narrowed by `limits`. Image data
+ * ([h, w, c]) gets the CNN space; anything else is flattened to a vector and gets the MLP space.
+ */
+export function deriveSpace(dataShape: readonly number[], classes: number, limits: SpaceLimits = {}): SearchSpace {
+  if (!Number.isInteger(classes) || classes < 2) {
+    throw new BonsaiError('BAD_CONFIG', `Error in search: the data has ${classes} class(es); a classifier needs at least 2.`, 'Use a labeled dataset with two or more classes.');
+  }
+  if (dataShape.length === 3 && dataShape.every((d) => Number.isInteger(d) && d > 0)) {
+    const [h, w, c] = dataShape as [number, number, number];
+    const widths = positiveInts('widths', limits.widths, DEFAULT_IMAGE_LIMITS.widths, 1024);
+    return {
+      kind: 'image',
+      inputShape: [h, w, c],
+      classes,
+      stemWidths: widths.filter((x) => x <= 32).length ? widths.filter((x) => x <= 32) : [widths[0]],
+      stemKernels: subset('kernels', limits.kernels, KERNELS, DEFAULT_IMAGE_LIMITS.kernels),
+      maxBlocks: intIn('maxBlocks', limits.maxBlocks, DEFAULT_IMAGE_LIMITS.maxBlocks, 0, 8),
+      blockTypes: subset('blockTypes', limits.blockTypes, BLOCK_TYPES, DEFAULT_IMAGE_LIMITS.blockTypes),
+      kernels: subset('kernels', limits.kernels, KERNELS, DEFAULT_IMAGE_LIMITS.kernels),
+      widths,
+      expansions: subset('expansions', limits.expansions, EXPANSIONS, DEFAULT_IMAGE_LIMITS.expansions),
+      downsamples: subset('downsamples', limits.downsamples, DOWNSAMPLES, DEFAULT_IMAGE_LIMITS.downsamples),
+      headPools: subset('headPools', limits.headPools, HEAD_POOLS, DEFAULT_IMAGE_LIMITS.headPools),
+      maxDense: intIn('maxDense', limits.maxDense, DEFAULT_IMAGE_LIMITS.maxDense, 0, 2),
+      denseUnits: positiveInts('denseUnits', limits.denseUnits, DEFAULT_IMAGE_LIMITS.denseUnits),
+    };
+  }
+  const size = dataShape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(size) || size < 1) throw bad('the data shape', `[${dataShape.join(', ')}] is not a fixed shape`);
+  return {
+    kind: 'vector',
+    inputSize: size,
+    classes,
+    maxLayers: intIn('maxLayers', limits.maxLayers, DEFAULT_VECTOR_LIMITS.maxLayers, 1, 4),
+    widths: positiveInts('widths', limits.widths, DEFAULT_VECTOR_LIMITS.widths),
+    activations: subset('activations', limits.activations, ACTIVATIONS, DEFAULT_VECTOR_LIMITS.activations),
+  };
+}
+
+/** A short, stable text for an architecture: the cache key and what the chart's tooltip shows. */
+export function archKey(a: Architecture): string {
+  if (a.kind === 'vector') return `mlp[${a.hidden.map((h) => `${h.units}${h.activation[0]}`).join(',')}]`;
+  const ds = (d: Downsample) => (d === 'stride' ? '/s' : d === 'maxpool' ? '/p' : '');
+  const blocks = a.blocks.map((b) => `${b.type === 'conv' ? 'c' : b.type === 'separable' ? 's' : `i${b.expansion}`}${b.kernel}x${b.width}${ds(b.downsample)}`);
+  return `stem${a.stem.kernel}x${a.stem.width}${ds(a.stem.downsample)}|${blocks.join(',')}|${a.head.pool}${a.head.dense.map((d) => `-${d}`).join('')}`;
+}
+
+/** The architecture in words, e.g. "conv 5×5 16 → 2 blocks (sep 3×3 32 /2, …) → GAP → dense 10". */
+export function describeArch(a: Architecture, classes: number): string {
+  if (a.kind === 'vector') return [...a.hidden.map((h) => `Dense ${h.units} ${h.activation}`), `Dense ${classes}`].join(' → ');
+  const ds = (d: Downsample) => (d === 'stride' ? ' stride 2' : d === 'maxpool' ? ' + max-pool' : '');
+  const name = (b: ImageBlock) =>
+    b.type === 'conv' ? `Conv ${b.kernel}×${b.kernel} ${b.width}` : b.type === 'separable' ? `SepConv ${b.kernel}×${b.kernel} ${b.width}` : `MBConv${b.expansion} ${b.kernel}×${b.kernel} ${b.width}`;
+  return [
+    `Conv ${a.stem.kernel}×${a.stem.kernel} ${a.stem.width}${ds(a.stem.downsample)}`,
+    ...a.blocks.map((b) => name(b) + ds(b.downsample)),
+    a.head.pool === 'gap' ? 'GlobalAvgPool' : 'Flatten',
+    ...a.head.dense.map((u) => `Dense ${u}`),
+    `Dense ${classes}`,
+  ].join(' → ');
+}

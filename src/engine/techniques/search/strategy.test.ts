@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { archLayers, archCost } from './layers';
+import type { CandidateRecord, SearchBudget, StrategyConfig } from './meta';
+import type { Constraints } from './operators';
+import { archKey, deriveSpace, describeArch, type Architecture } from './space';
+import { bestCandidates, rungBudget, runStrategy, type EvalRequest } from './strategy';
+
+const SPACE = deriveSpace([28, 28, 1], 10, { maxBlocks: 3 });
+const CONSTRAINTS: Constraints = { maxParams: 100_000 };
+
+/** A deterministic stand-in for training: fitness is a fixed function of the architecture. */
+function fakeFitness(arch: Architecture): number {
+  const key = archKey(arch);
+  let h = 0;
+  for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return (h % 1000) / 1000;
+}
+
+function fakeEvaluate(log: EvalRequest[], reject?: (a: Architecture) => boolean) {
+  return async (req: EvalRequest): Promise<CandidateRecord> => {
+    log.push(req);
+    const cost = archCost(archLayers(req.arch, SPACE));
+    const rejected = reject?.(req.arch) ?? false;
+    const f = fakeFitness(req.arch);
+    return {
+      key: req.key, index: req.index, phase: 'search', rung: req.rung, arch: req.arch, archKey: archKey(req.arch), description: describeArch(req.arch, 10),
+      status: rejected ? 'rejected' : 'trained', params: cost.params, flops: cost.flops, gzipBytes: null, latencyMs: 1, latencyBatchMs: null, predictedMs: 1,
+      valAccuracy: rejected ? null : f, fitness: rejected ? null : f + req.rung, budget: req.budget, curve: [], seconds: 0,
+      ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
+    };
+  };
+}
+
+async function search(strategy: StrategyConfig, seed: number, budget: SearchBudget = { candidates: 20, minutes: null }, reject?: (a: Architecture) => boolean) {
+  const log: EvalRequest[] = [];
+  const results = await runStrategy({
+    space: SPACE, constraints: CONSTRAINTS, strategy, budget, trainBudget: { epochs: 1, examples: 100 }, trainCount: 1000, seed,
+    evaluate: fakeEvaluate(log, reject), elapsedMs: () => 0,
+  });
+  return { log, results };
+}
+
+const EVOLUTION: StrategyConfig = { kind: 'evolution', population: 5, sample: 3 };
+
+describe('runStrategy', () => {
+  it('is reproducible: the same seed and budget give the same candidate sequence (every strategy)', async () => {
+    for (const s of [{ kind: 'random' }, EVOLUTION, { kind: 'halving', cohort: 9, eta: 3 }] as StrategyConfig[]) {
+      const a = await search(s, 11);
+      const b = await search(s, 11);
+      const c = await search(s, 12);
+      expect(a.log.map((r) => r.key + archKey(r.arch))).toEqual(b.log.map((r) => r.key + archKey(r.arch)));
+      expect(a.log.map((r) => archKey(r.arch))).not.toEqual(c.log.map((r) => archKey(r.arch)));
+    }
+  });
+  it('random search proposes exactly the candidate budget', async () => {
+    const { log } = await search({ kind: 'random' }, 1, { candidates: 7, minutes: null });
+    expect(log.map((r) => r.key)).toEqual(Array.from({ length: 7 }, (_, i) => `search:0:${i}`));
+  });
+  it('evolution: after the first population, each child is one mutation of a living member', async () => {
+    const { log, results } = await search(EVOLUTION, 3, { candidates: 30, minutes: null });
+    expect(log.slice(0, 5).every((r) => r.mutation === undefined)).toBe(true);
+    for (const r of log.slice(5)) {
+      expect(r.mutation).toBeTruthy();
+      // Ageing: the parent is among the 5 newest trained candidates before this child.
+      expect(r.index - r.parentIndex!).toBeLessThanOrEqual(5);
+      expect(archKey(r.arch)).not.toBe(archKey(results[r.parentIndex!].arch));
+    }
+  });
+  it('evolution: rejected children never become parents', async () => {
+    const rejectWide = (a: Architecture) => a.kind === 'image' && a.blocks.some((b) => b.width >= 48);
+    const { log, results } = await search(EVOLUTION, 5, { candidates: 40, minutes: null }, rejectWide);
+    const rejected = new Set(results.filter((r) => r.status === 'rejected').map((r) => r.index));
+    expect(rejected.size).toBeGreaterThan(0);
+    for (const r of log) if (r.parentIndex !== undefined) expect(rejected.has(r.parentIndex)).toBe(false);
+  });
+  it('successive halving keeps the best third per rung with 3× the budget', async () => {
+    const { log } = await search({ kind: 'halving', cohort: 9, eta: 3 }, 2, { candidates: 9, minutes: null });
+    const perRung = [0, 1, 2].map((r) => log.filter((l) => l.rung === r));
+    expect(perRung.map((r) => r.length)).toEqual([9, 3, 1]);
+    expect(perRung.map((r) => r[0].budget)).toEqual([{ epochs: 1, examples: 100 }, { epochs: 1, examples: 300 }, { epochs: 1, examples: 900 }]);
+    const rung0 = perRung[0].map((l) => ({ index: l.index, f: fakeFitness(l.arch) })).sort((a, b) => b.f - a.f);
+    expect(perRung[1].map((l) => l.index).sort()).toEqual(rung0.slice(0, 3).map((x) => x.index).sort());
+  });
+  it('stops on the time budget', async () => {
+    let t = 0;
+    const log: EvalRequest[] = [];
+    await runStrategy({
+      space: SPACE, constraints: CONSTRAINTS, strategy: { kind: 'random' }, budget: { candidates: null, minutes: 1 }, trainBudget: { epochs: 1, examples: 10 }, trainCount: 100, seed: 1,
+      evaluate: async (req) => {
+        t += 25_000;
+        return fakeEvaluate(log)(req);
+      },
+      elapsedMs: () => t,
+    });
+    expect(log.length).toBe(3);
+  });
+});
+
+describe('rungBudget and bestCandidates', () => {
+  it('grows examples up to the split, then epochs', () => {
+    expect(rungBudget({ epochs: 1, examples: 500 }, 3, 2, 2000)).toEqual({ epochs: 1, examples: 2000 });
+    expect(rungBudget({ epochs: 1, examples: 500 }, 3, 3, 2000)).toEqual({ epochs: 3, examples: 2000 });
+  });
+  it('picks the best distinct architectures, the highest rung first', async () => {
+    const { results } = await search({ kind: 'halving', cohort: 9, eta: 3 }, 2, { candidates: 9, minutes: null });
+    const best = bestCandidates(results, 2);
+    expect(best[0].rung).toBe(2);
+    expect(new Set(best.map((b) => b.archKey)).size).toBe(2);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The search strategies as one driver (no tf): random search, regularized (ageing) evolution and
+ * successive halving, each proposing architectures from a seeded random source and learning only
+ * from the evaluations it is handed. The evaluator is injected — the real one trains and measures
+ * (run.ts), tests pass a deterministic fake — so the same seed, budget and evaluations give the
+ * same candidate sequence, and a resumed search replays recorded evaluations instead of training.
+ */
+import { throwIfAborted } from '../../runtime/yield';
+import { mulberry32 } from '../../runtime/random';
+import type { CandidateRecord, SearchBudget, StrategyConfig } from './meta';
+import { mutate, sampleValid, type Constraints, type Random } from './operators';
+import { archKey, type Architecture, type SearchSpace } from './space';
+
+export interface EvalRequest {
+  key: string;
+  index: number;
+  phase: 'search';
+  rung: number;
+  arch: Architecture;
+  budget: { epochs: number; examples: number };
+  mutation?: string;
+  parentIndex?: number;
+}
+
+export interface DriverOptions {
+  space: SearchSpace;
+  constraints: Constraints;
+  strategy: StrategyConfig;
+  budget: SearchBudget;
+  /** The budget of a candidate (successive halving: of rung 0). */
+  trainBudget: { epochs: number; examples: number };
+  /** The whole train split's size: successive halving grows `examples` up to it, then epochs. */
+  trainCount: number;
+  seed: number;
+  evaluate(req: EvalRequest): Promise<CandidateRecord>;
+  /** Milliseconds of search so far (a resumed search counts the time before the reload). */
+  elapsedMs(): number;
+  signal?: AbortSignal;
+}
+
+/** Higher is better; rejected candidates have no fitness and never win or breed. */
+const fitnessOf = (c: CandidateRecord) => (c.status === 'trained' && c.fitness !== null ? c.fitness : -Infinity);
+
+function outOfBudget(o: DriverOptions, proposed: number): boolean {
+  if (o.budget.candidates !== null && proposed >= o.budget.candidates) return true;
+  return o.budget.minutes !== null && o.elapsedMs() >= o.budget.minutes * 60_000;
+}
+
+async function randomSearch(o: DriverOptions, rng: Random, out: CandidateRecord[]): Promise<void> {
+  for (let i = 0; !outOfBudget(o, i); i++) {
+    throwIfAborted(o.signal);
+    const arch = sampleValid(o.space, o.constraints, rng);
+    out.push(await o.evaluate({ key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch, budget: o.trainBudget }));
+  }
+}
+
+/**
+ * Real et al. 2019: the first `population` candidates are drawn at random; then each child is one
+ * mutation of the fittest of `sample` members drawn from the population, and the oldest member
+ * dies as the child joins. Rejected children never join.
+ */
+async function evolution(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'evolution' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
+  const population: CandidateRecord[] = [];
+  for (let i = 0; !outOfBudget(o, i); i++) {
+    throwIfAborted(o.signal);
+    let req: EvalRequest;
+    if (population.length < s.population) {
+      req = { key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: sampleValid(o.space, o.constraints, rng), budget: o.trainBudget };
+    } else {
+      const pool = [...population];
+      const contenders: CandidateRecord[] = [];
+      for (let k = 0; k < s.sample && pool.length; k++) contenders.push(pool.splice(Math.floor(rng() * pool.length), 1)[0]);
+      const parent = contenders.reduce((best, c) => (fitnessOf(c) > fitnessOf(best) ? c : best));
+      const child = mutate(parent.arch, o.space, o.constraints, rng);
+      req = { key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: child.arch, budget: o.trainBudget, mutation: child.mutation, parentIndex: parent.index };
+    }
+    const result = await o.evaluate(req);
+    out.push(result);
+    if (result.status === 'trained') {
+      population.push(result);
+      if (population.length > s.population) population.shift();
+    }
+  }
+}
+
+/** Rung r's budget: examples grow ×eta up to the whole split, then epochs grow. */
+export function rungBudget(base: { epochs: number; examples: number }, eta: number, rung: number, trainCount: number): { epochs: number; examples: number } {
+  let { epochs, examples } = base;
+  for (let r = 0; r < rung; r++) {
+    if (examples < trainCount) examples = Math.min(trainCount, examples * eta);
+    else epochs *= eta;
+  }
+  return { epochs, examples: Math.min(examples, trainCount) };
+}
+
+/**
+ * Successive halving (Jamieson & Talwalkar 2016): a cohort drawn at random is trained on a small
+ * budget; the best ⌈n/eta⌉ go on to a rung with eta× the budget (trained afresh, same seed), until
+ * one is left or the budget runs out. The candidate count limits the cohort.
+ */
+async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
+  const cohort = Math.min(s.cohort, o.budget.candidates ?? Infinity);
+  let alive: { arch: Architecture; index: number }[] = [];
+  for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: i });
+  for (let rung = 0; alive.length > 0; rung++) {
+    const budget = rungBudget(o.trainBudget, s.eta, rung, o.trainCount);
+    const results: CandidateRecord[] = [];
+    for (const a of alive) {
+      throwIfAborted(o.signal);
+      if (o.budget.minutes !== null && o.elapsedMs() >= o.budget.minutes * 60_000) return;
+      const r = await o.evaluate({ key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget });
+      results.push(r);
+      out.push(r);
+    }
+    if (alive.length === 1) return;
+    const keep = Math.ceil(alive.length / s.eta);
+    alive = [...results].sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).filter((r) => r.status === 'trained').slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
+  }
+}
+
+/** Run the strategy; returns every evaluation in order. */
+export async function runStrategy(o: DriverOptions): Promise<CandidateRecord[]> {
+  const rng = mulberry32(o.seed * 7919 + 17);
+  const out: CandidateRecord[] = [];
+  if (o.strategy.kind === 'random') await randomSearch(o, rng, out);
+  else if (o.strategy.kind === 'evolution') await evolution(o, o.strategy, rng, out);
+  else await halving(o, o.strategy, rng, out);
+  return out;
+}
+
+/**
+ * The candidates worth retraining: the best `n` trained ones by fitness, one per architecture, at
+ * their highest rung (successive halving evaluates survivors more than once).
+ */
+export function bestCandidates(results: readonly CandidateRecord[], n: number): CandidateRecord[] {
+  const byArch = new Map<string, CandidateRecord>();
+  for (const r of results) {
+    if (r.status !== 'trained') continue;
+    const prev = byArch.get(r.archKey);
+    if (!prev || r.rung > prev.rung || (r.rung === prev.rung && fitnessOf(r) > fitnessOf(prev))) byArch.set(r.archKey, r);
+  }
+  return [...byArch.values()].sort((a, b) => b.rung - a.rung || fitnessOf(b) - fitnessOf(a) || a.index - b.index).slice(0, n);
+}
+
+export { archKey };

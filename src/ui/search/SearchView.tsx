@@ -1,0 +1,157 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { CandidateRecord } from '../../engine/techniques/search/meta';
+import type { SearchSession } from '../../library/search-db';
+import { loadLastSearch, resumeBlocker, resumeSearch, saveCandidate, selectCandidate, useSearch } from '../../store/search-actions';
+import { selectCurrentModel, selectJob, useStore } from '../../store/store';
+import { ParetoScatter, type ScatterPoint } from '../charts/ParetoScatter';
+import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
+
+const selectOptimizeJob = selectJob('optimize');
+const selectSaveJob = selectJob('save');
+const pct = (x: number | null | undefined) => (x == null ? '—' : `${(100 * x).toFixed(2)}%`);
+
+type SortKey = 'index' | 'valAccuracy' | 'latencyMs' | 'params' | 'gzipBytes';
+
+function statusLine(s: SearchSession, running: boolean): string {
+  const trained = s.candidates.filter((c) => c.status === 'trained' && c.phase === 'search').length;
+  const rejected = s.candidates.filter((c) => c.status === 'rejected').length;
+  const counts = `${trained} candidate${trained === 1 ? '' : 's'} trained${rejected ? `, ${rejected} rejected by a constraint` : ''}`;
+  const time = `${(s.elapsedMs / 60_000).toFixed(1)} min of search`;
+  if (s.status === 'running' && running) return `Searching · ${counts} · ${time}`;
+  if (s.status === 'done') return `Finished · ${counts} · ${time}`;
+  return `Stopped · ${counts} kept · ${time} — resume to continue from here`;
+}
+
+/** The live (and saved) view of the last search: scatter with the front, the table, one candidate's details. */
+export function SearchView() {
+  const session = useSearch((s) => s.session);
+  const selectedKey = useSearch((s) => s.selectedKey);
+  const storageProblem = useSearch((s) => s.storageProblem);
+  const job = useStore(selectOptimizeJob);
+  const saving = useStore(selectSaveJob);
+  const model = useStore(selectCurrentModel);
+  const [axis, setAxis] = useState<'latency' | 'size'>('latency');
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
+  useEffect(() => void loadLastSearch(), []);
+
+  const points = useMemo((): ScatterPoint[] => {
+    if (!session) return [];
+    const pts: ScatterPoint[] = session.candidates
+      .filter((c) => c.status === 'trained' && c.valAccuracy !== null && c.latencyMs !== null && c.gzipBytes !== null)
+      .map((c) => ({
+        key: c.key,
+        x: axis === 'latency' ? c.latencyMs! : c.gzipBytes! / 1024,
+        y: c.valAccuracy!,
+        kind: c.phase === 'final' ? 'final' : 'candidate',
+        label: `#${c.index + 1}${c.phase === 'final' ? ' retrained' : ''}: ${pct(c.valAccuracy)}, ${formatMs(c.latencyMs!)}, ${formatBytes(c.gzipBytes!)} gzip — ${c.description}`,
+      }));
+    const ref = session.start?.reference;
+    if (ref && ref.valAccuracy !== null) {
+      pts.push({ key: 'reference', x: axis === 'latency' ? ref.latencyMs : ref.gzipBytes / 1024, y: ref.valAccuracy, kind: 'reference', label: `The open model ${session.model.name}: ${pct(ref.valAccuracy)}, ${formatMs(ref.latencyMs)}` });
+    }
+    return pts;
+  }, [session, axis]);
+
+  const rows = useMemo(() => {
+    if (!session) return [];
+    const v = (c: CandidateRecord) => (sort.key === 'index' ? c.index + (c.phase === 'final' ? 0.5 : 0) : (c[sort.key] ?? -Infinity));
+    return [...session.candidates].sort((a, b) => (sort.desc ? v(b) - v(a) : v(a) - v(b)));
+  }, [session, sort]);
+
+  if (!session) return null;
+  const running = !!job && session.status === 'running';
+  const blocker = session.status !== 'running' && session.status !== 'done' ? resumeBlocker(session) : null;
+  const selected = session.candidates.find((c) => c.key === selectedKey) ?? null;
+  const header = (key: SortKey, label: string) => (
+    <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key === 'valAccuracy' })}>{label}</button>
+    </th>
+  );
+  void model;
+
+  return (
+    <section className="card" aria-label="Search results" data-testid="search-view">
+      <h3>Search {session.start ? `· ${session.start.objective}` : ''}</h3>
+      <p role="status" data-testid="search-status">{statusLine(session, running)}</p>
+      {storageProblem ? <p className="warning">{storageProblem}</p> : null}
+      {session.status === 'stopped' && !job ? (
+        <div className="row">
+          <button type="button" data-testid="search-resume" disabled={!!blocker} title={blocker ?? undefined} onClick={() => void resumeSearch()}>
+            Resume search
+          </button>
+          {blocker ? <span className="muted">{blocker}</span> : <span className="muted">Recorded candidates are replayed, not retrained; the search continues with the same seed.</span>}
+        </div>
+      ) : null}
+      <div className="row" role="radiogroup" aria-label="Chart">
+        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'latency'} onChange={() => setAxis('latency')} /> <span>Accuracy vs latency (ms, batch 1, this device)</span></label>
+        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'size'} onChange={() => setAxis('size')} /> <span>Accuracy vs gzip size (KB)</span></label>
+      </div>
+      <ParetoScatter points={points} xLabel={axis === 'latency' ? 'latency (ms)' : 'gzip size (KB)'} yLabel="validation accuracy" selected={selectedKey} onSelect={(k) => k !== 'reference' && selectCandidate(k)} testId="search-scatter" />
+      {selected ? <CandidateDetails c={selected} session={session} saving={!!saving} /> : <p className="muted">Click a point or a row for a candidate's architecture, size, latency and training curve.</p>}
+      <table className="search-table" data-testid="search-table">
+        <thead>
+          <tr>
+            {header('index', '#')}
+            <th>Architecture</th>
+            {header('valAccuracy', 'Val. accuracy')}
+            {header('latencyMs', 'Latency')}
+            <th>Predicted</th>
+            {header('params', 'Params')}
+            {header('gzipBytes', 'gzip')}
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((c) => (
+            <tr key={c.key} aria-selected={c.key === selectedKey} data-testid="search-row">
+              <td><button type="button" onClick={() => selectCandidate(c.key)} aria-label={`Candidate ${c.index + 1}${c.phase === 'final' ? ' retrained' : ''}: details`}>{c.index + 1}{c.phase === 'final' ? ' ★' : ''}</button></td>
+              <td className="arch" title={c.description}>{c.description}</td>
+              <td>{pct(c.valAccuracy)}</td>
+              <td>{c.latencyMs === null ? '—' : formatMs(c.latencyMs)}</td>
+              <td>{c.predictedMs === null ? '—' : formatMs(c.predictedMs)}</td>
+              <td>{formatCount(c.params)}</td>
+              <td>{c.gzipBytes === null ? '—' : formatBytes(c.gzipBytes)}</td>
+              <td>{c.status === 'rejected' ? `rejected: ${c.reason}` : c.phase === 'final' ? 'retrained (full budget)' : c.rung ? `rung ${c.rung + 1}` : 'trained'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {session.end ? (
+        <ul className="notes" data-testid="search-notes">
+          {session.end.notes.map((n) => <li key={n}>{n}</li>)}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session: SearchSession; saving: boolean }) {
+  const savedId = session.saved[c.key];
+  return (
+    <div className="card" data-testid="search-details" aria-live="polite">
+      <h4>Candidate {c.index + 1}{c.phase === 'final' ? ' (retrained with the full budget)' : ''}</h4>
+      <p>{c.description}</p>
+      <dl className="kv">
+        <div><dt>Validation accuracy</dt><dd>{pct(c.valAccuracy)}</dd></div>
+        <div><dt>Latency (batch 1, measured here)</dt><dd>{c.latencyMs === null ? '—' : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd></div>
+        {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
+        <div><dt>Parameters</dt><dd>{formatCount(c.params)}</dd></div>
+        <div><dt>FLOPs</dt><dd>{formatFlops(c.flops)}</dd></div>
+        <div><dt>gzip size</dt><dd>{c.gzipBytes === null ? '—' : formatBytes(c.gzipBytes)}</dd></div>
+        <div><dt>Training budget</dt><dd>{c.budget.epochs} epoch(s) × {formatCount(c.budget.examples)} examples{c.rung ? `, rung ${c.rung + 1}` : ''}</dd></div>
+        {c.mutation ? <div><dt>Made by</dt><dd>{c.mutation} of candidate {(c.parentIndex ?? 0) + 1}</dd></div> : null}
+        {c.status === 'rejected' ? <div><dt>Rejected</dt><dd>{c.reason}</dd></div> : null}
+      </dl>
+      {c.curve.length ? (
+        <p className="muted" data-testid="search-curve">
+          Training curve: {c.curve.map((p) => `epoch ${p.epoch}: loss ${p.loss.toFixed(3)}, val ${pct(p.valAccuracy)}`).join(' · ')}
+        </p>
+      ) : null}
+      {c.status === 'trained' ? (
+        <button type="button" data-testid="search-save" disabled={!!savedId || saving} onClick={() => void saveCandidate(c.key)}>
+          {savedId ? 'Saved to the library' : 'Save to library'}
+        </button>
+      ) : null}
+    </div>
+  );
+}
