@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import type * as TF from '@tensorflow/tfjs-core';
 import type { InputFile } from '../src/engine/model/types';
 
 export interface PageWatch {
@@ -84,4 +85,40 @@ export async function runPreset(page: Page, tab: string, preset: string, timeout
   await page.getByRole('button', { name: `Run ${tab.toLowerCase()}` }).click();
   await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout });
   await expect(page.getByRole('alert')).toHaveCount(0);
+}
+
+/** Replace the tab's settings through its "All settings (JSON)" box (the short budgets tests need). */
+export async function setTabSettings(page: Page, technique: string, edit: (config: Record<string, unknown>) => Record<string, unknown>) {
+  const panel = page.getByTestId(`${technique}-panel`);
+  await panel.getByText('Options', { exact: true }).click();
+  await panel.getByText('All settings (JSON)', { exact: true }).click();
+  const box = panel.getByLabel('All settings as JSON');
+  const config = JSON.parse(await box.inputValue()) as Record<string, unknown>;
+  await box.fill(JSON.stringify(edit(config)));
+  await box.blur();
+  await expect(page.getByTestId('preset-description')).toHaveText('Custom settings.');
+}
+
+/** Load exported files the way a stranger would: stock TF.js, nothing of Bonsai's. */
+export async function stockLoad(files: Record<string, Uint8Array>, inputShape: number[] = [28, 28, 1]) {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  await tf.setBackend('cpu');
+  const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: object; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => files[p]));
+  const total = shards.reduce((n, s) => n + s.length, 0);
+  const data = new Uint8Array(total);
+  let o = 0;
+  for (const s of shards) {
+    data.set(s, o);
+    o += s.length;
+  }
+  const model = await tfl.loadLayersModel(tf.io.fromMemory(json.modelTopology, json.weightsManifest.flatMap((g) => g.weights), data.buffer));
+  const params = model.countParams();
+  const out = tf.tidy(() => model.predict(tf.zeros([1, ...inputShape])) as TF.Tensor);
+  const shape = out.shape;
+  out.dispose();
+  model.dispose();
+  return { params, shape };
 }

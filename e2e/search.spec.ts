@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
+import { openApp, setTabSettings, stockLoad } from './helpers';
+
+/** A search small enough for CI: 6 candidates on 256 examples each, the best retrained on 20 batches. */
+const TINY = {
+  space: { maxBlocks: 2, widths: [8, 16], denseUnits: [32], maxDense: 1 },
+  constraints: { maxParams: 60_000, maxGzipBytes: null, maxFlops: null, maxLatencyMs: null },
+  strategy: { kind: 'evolution', population: 3, sample: 2 },
+  budget: { candidates: 6, minutes: null },
+  searchTrain: { epochs: 1, examples: 256 },
+  retrainTop: 1,
+  finalTrain: { epochs: 1, batchSize: 64, learningRate: 0.002, optimizer: 'adam', seed: 1, maxBatchesPerEpoch: 20 },
+};
+
+test('a search streams candidates with the front highlighted, is cancelled, resumes after a reload, and its result saves, exports and loads with stock TF.js', async ({ page }) => {
+  test.setTimeout(420_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Quick look (8 candidates)', exact: true }).click();
+  await setTabSettings(page, 'search', (c) => ({ ...c, ...TINY }));
+
+  await page.getByRole('button', { name: 'Run search' }).click();
+  // Candidates arrive on the chart as they finish; the front is marked on at least one.
+  const points = page.getByTestId('scatter-point');
+  await expect(points.nth(1)).toBeVisible({ timeout: 180_000 });
+  await expect(page.locator('[data-testid="scatter-point"][data-front="true"]').first()).toBeVisible();
+  await expect(page.getByTestId('scatter-reference')).toHaveCount(1);
+  await page.getByTestId('job-optimize').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('search-status')).toContainText('Stopped');
+  const kept = await page.getByTestId('search-row').count();
+  expect(kept).toBeGreaterThanOrEqual(2);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // A reload keeps what finished and resumes from it.
+  await page.reload();
+  await expect(page.getByTestId('backend-badge')).not.toHaveText(/Starting/);
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await expect(page.getByTestId('search-status')).toContainText('Stopped');
+  await expect(page.getByTestId('search-row')).toHaveCount(kept);
+  await page.getByTestId('search-resume').click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 300_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('search-status')).toContainText('Finished · ');
+  // 6 search candidates + the retrained winner; none of the kept ones was trained twice.
+  await expect(page.getByTestId('search-row')).toHaveCount(7);
+  await expect(page.getByTestId('search-notes')).toContainText('Spearman ρ');
+  await expect(page.getByTestId('model-name')).toHaveText(/searched/);
+  await expect(page.getByTestId('variant-card')).toBeVisible();
+
+  // Any candidate can be saved to the library as a variant of the model searched from.
+  await page.getByRole('button', { name: 'Candidate 1: details' }).click();
+  await expect(page.getByTestId('search-details')).toContainText('Validation accuracy');
+  await page.getByTestId('search-save').click();
+  await expect(page.getByTestId('search-save')).toHaveText('Saved to the library', { timeout: 60_000 });
+  await expect(page.getByTestId('library-entry').filter({ hasText: 'searched #1' })).toHaveCount(1);
+
+  // The winner (the open model) exports and loads with stock TF.js.
+  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
+  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
+  const loaded = await stockLoad(files);
+  expect(loaded.params).toBe(params);
+  expect(loaded.shape).toEqual([1, 10]);
+});
