@@ -8,6 +8,7 @@
  *   F4  PTQ uint8 of LeNet-5: stored-size ratio and accuracy loss
  *   F8  LeNet-5 training samples/s, WASM (Bonsai's gradient kernels) ÷ CPU backend
  *   F12 LeNet-300-100 pruning only, gzip ratio (plus the honest ≈1.0 latency ratio of sparse weights)
+ *   F6, F7, F13 architecture search: speed-up of the found model, evolution vs random, latency table ρ
  *
  *   npx tsx scripts/bench/engine-figures.ts [--quick] [--only F4,F8] --out bench/engine-figures.json
  *
@@ -36,6 +37,7 @@ import { figureF1, figureF12, figureF2 } from './engine/f12-f1-f2-compression';
 import { figureF3 } from './engine/f3-structured';
 import { figureF4 } from './engine/f4-uint8';
 import { figureF5 } from './engine/f5-distill';
+import { figureF13, figureF6, figureF7 } from './engine/f6-f7-f13-search';
 import { figureF8 } from './engine/f8-training';
 
 async function deviceProfile(): Promise<Record<string, unknown>> {
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
   await run('F1', figureF1);
   await run('F2', figureF2);
   await run('F5', figureF5);
+  await run('F13', figureF13);
+  await run('F7', figureF7);
+  await run('F6', figureF6);
   dispose();
 
   figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));

@@ -113,6 +113,7 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
             <NumberInput label="w" value={config.objective.w} min={-2} max={0} step={0.01} onChange={(w) => set({ objective: { ...(config.objective as Extract<SearchConfig['objective'], { kind: 'score' }>), w } })} />
           </>
         ) : null}
+        <LimitInput label="Also time each candidate at batch" value={config.latencyBatch} onChange={(latencyBatch) => set({ latencyBatch: latencyBatch === null ? null : Math.round(latencyBatch) })} />
         <label className="field inline">
           <input type="checkbox" checked={config.reference} onChange={(e) => set({ reference: e.target.checked })} />
           <span>Compare with the open model (its validation accuracy and latency here)</span>

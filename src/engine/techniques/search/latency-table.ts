@@ -5,8 +5,9 @@
  *  - `LatencyTable`: each distinct layer configuration (kind, shapes, kernel, stride, width,
  *    activation, batch) timed once, alone, and cached per device and backend (the worker keeps the
  *    cache in IndexedDB), so a candidate's latency is predicted by a sum in microseconds:
- *    base + Σ (layer − base), where `base` is a model of one identity layer (the fixed cost of a predict
- *    call and its read-back, counted once).
+ *    overhead + Σ layer. A layer is timed by applying it to concrete tensors, K calls back to back
+ *    (its kernels and its dispatch, no read-back); `overhead` — a one-layer no-op model timed the
+ *    way a whole model is measured, predict and read-back — is what every model pays once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -43,8 +44,35 @@ export async function measureModelLatency(model: LayersModel, batch: number, opt
   }
 }
 
-/** Shorter protocol for table entries: a predictor, cached, re-used across searches. */
-const TABLE_PROTOCOL: MeasureOptions = { warmupRuns: 3, samples: 9, allowFewSamples: true, minSampleMs: 1 };
+/** Protocol for table entries: a predictor, cached, re-used across searches. */
+const TABLE_PROTOCOL: MeasureOptions = { warmupRuns: 5, samples: 15, allowFewSamples: true, minSampleMs: 2 };
+
+/**
+ * Per-call time of the model's last layer applied to concrete tensors, K calls back to back with
+ * no read-back (wasm and cpu run eagerly, so the time is the kernels' and the layer's dispatch;
+ * WebGPU queues work, so there each call is read back). No model-level predict overhead is in it:
+ * that is counted once per model (`overhead`).
+ */
+async function layerCallMs(model: LayersModel, batch: number, opts: MeasureOptions): Promise<number> {
+  const inputs = model.inputs.map((i) => tf.zeros([batch, ...i.shape.slice(1).map((d) => d ?? 1)]));
+  const layer = model.layers[model.layers.length - 1];
+  const eager = tf.getBackend() !== 'webgpu';
+  try {
+    const arg = inputs.length === 1 ? inputs[0] : inputs;
+    const m = await measureLatency(async () => {
+      const out = layer.apply(arg) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(out) ? out : [out];
+      try {
+        if (!eager) await Promise.all(list.map((t) => t.data()));
+      } finally {
+        tf.dispose(list);
+      }
+    }, opts);
+    return m.medianMs;
+  } finally {
+    tf.dispose(inputs);
+  }
+}
 
 export function layerConfigKey(l: LayerSpec, batch: number): string {
   return JSON.stringify([batch, l.kind, l.inShape, l.kernel ?? 0, l.strides ?? 1, l.filters ?? 0, l.units ?? 0, l.activation ?? '']);
@@ -54,6 +82,7 @@ export class LatencyTable {
   /** Table entries timed by this instance (the rest came from the cache). */
   timed = 0;
   private readonly memo = new Map<string, number>();
+  private warm = false;
 
   constructor(
     private readonly cache: KeyValueCache,
@@ -79,27 +108,33 @@ export class LatencyTable {
     return ms;
   }
 
-  private timeLayer(l: LayerSpec, batch: number): Promise<number> {
-    return this.entry(layerConfigKey(l, batch), async () => {
+  private timeLayer(l: LayerSpec, batch: number, withReadback = false): Promise<number> {
+    return this.entry(`${withReadback ? 'readback|' : ''}${layerConfigKey(l, batch)}`, async () => {
       const model = buildSingleLayer(l);
       try {
-        return await measureModelLatency(model, batch, { ...TABLE_PROTOCOL, signal: this.signal });
+        const opts = { ...TABLE_PROTOCOL, signal: this.signal };
+        return withReadback ? await measureModelLatency(model, batch, opts) : await layerCallMs(model, batch, opts);
       } finally {
         model.dispose();
       }
     });
   }
 
-  private base(inputShape: readonly number[], batch: number): Promise<number> {
-    const identity: LayerSpec = { name: 'base', kind: 'identity', inputs: [-1], inShape: [...inputShape], outShape: [...inputShape], params: 0, flops: 0 };
-    return this.timeLayer(identity, batch);
-  }
-
   /** Predicted per-inference latency (ms) of a model with these layers at this batch size. */
   async predict(layers: readonly LayerSpec[], inputShape: readonly number[], batch = 1): Promise<number> {
-    const base = await this.base(inputShape, batch);
-    let sum = base;
-    for (const l of layers) sum += Math.max(0, (await this.timeLayer(l, batch)) - base);
+    const identity: LayerSpec = { name: 'base', kind: 'identity', inputs: [-1], inShape: [...inputShape], outShape: [...inputShape], params: 0, flops: 0 };
+    if (!this.warm) {
+      // The first timings of a fresh engine run cold code paths: warm up before anything is tabled.
+      const model = buildSingleLayer(identity);
+      try {
+        await measureModelLatency(model, batch, { warmupRuns: 50, samples: 5, allowFewSamples: true, signal: this.signal });
+      } finally {
+        model.dispose();
+      }
+      this.warm = true;
+    }
+    let sum = await this.timeLayer(identity, batch, true);
+    for (const l of layers) sum += await this.timeLayer(l, batch);
     return sum;
   }
 }

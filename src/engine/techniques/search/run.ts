@@ -45,7 +45,7 @@ async function deviceKey(): Promise<string> {
 
 const lastVal = (h: { epochs: { valAccuracy?: number }[] }) => h.epochs[h.epochs.length - 1]?.valAccuracy ?? null;
 
-interface Setup {
+export interface Setup {
   cfg: SearchConfig;
   space: SearchSpace;
   dataShape: number[];
@@ -132,7 +132,21 @@ async function measureReference(ctx: RunContext, validation: DatasetSplit): Prom
 const ms = (x: number) => `${x < 1 ? (x * 1000).toFixed(0) + ' µs' : x.toFixed(2) + ' ms'}`;
 const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(2)}%`);
 
-export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<TechniqueOutput> {
+export interface SearchPhase {
+  cfg: SearchConfig;
+  setup: Setup;
+  reference: SearchReference | null;
+  objective: string;
+  /** The strategy's evaluations, in order (resumed ones included). */
+  results: CandidateRecord[];
+  /** Every evaluation so far (the final retrains are added by runSearch). */
+  all: CandidateRecord[];
+  elapsedMs(): number;
+  live(item: SearchLive): void;
+}
+
+/** The search itself, without the final retraining: what F7 compares strategies on. */
+export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Promise<SearchPhase> {
   const cfg = validateSearchConfig(config);
   throwIfAborted(ctx.signal);
   const { train, validation } = ctx.data;
@@ -181,6 +195,13 @@ export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<
     },
   });
 
+  return { cfg, setup: s, reference, objective, results, all, elapsedMs, live };
+}
+
+export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<TechniqueOutput> {
+  const { cfg, setup: s, reference, objective, results, all, elapsedMs, live } = await runSearchPhase(ctx, config);
+  const { train, validation, table, space } = s;
+  const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
   const top = bestCandidates(results, cfg.retrainTop);
   if (!top.length) {
     throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${results.length} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
