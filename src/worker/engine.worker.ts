@@ -47,7 +47,7 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
     case 'optimize':
       return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
-      return { kind: 'export', ...runExport(spec.modelId) };
+      return { kind: 'export', ...runExport(spec.modelId, { compact: spec.compact }) };
     default: {
       const never: never = spec;
       throw new Error(`Unknown job ${JSON.stringify(never)}`);
