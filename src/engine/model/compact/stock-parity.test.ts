@@ -5,6 +5,7 @@
  * configs, apart from initializers, which the loader never runs when weights are present.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
 import { disposeLoaded, loadPrepared } from '../load';
 import { serializeLayersModel } from '../serialize';
@@ -18,6 +19,7 @@ import { compactFiles, outputBits, sampleFiles, stockLoad, type StockModel } fro
 
 const IMAGE = [28, 28, 1];
 const INPUT_SHAPE: Record<string, number[]> = { 'lenet-5': IMAGE, 'lenet-300-100': IMAGE, 'teacher-cnn': IMAGE, 'mlp-graph': [784] };
+const SHAPES: Record<string, number[]> = { ...INPUT_SHAPE, 'other-classes': [8, 8, 2] };
 
 /** Full (not compacted) files of a sample's variant quantized by Bonsai's weight encoder. */
 const quantized = (sample: string, choice: WeightChoice) => async (): Promise<InputFile[]> =>
@@ -40,8 +42,31 @@ const pruned = (sample: string, config: VariantPruneConfig) => async (): Promise
   }
 };
 
+/**
+ * A functional model with the other layer classes the defaults table lists (depthwise, separable,
+ * average and global pooling, dropout, a merge), every setting at its default but a few.
+ */
+const otherClasses = async (): Promise<InputFile[]> => {
+  const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+  const input = tfl.input({ shape: [8, 8, 2] });
+  const a = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), biasInitializer: 'ones' }).apply(input) as tfl.SymbolicTensor;
+  const b = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: init(2) }).apply(a) as tfl.SymbolicTensor;
+  const c = tfl.layers.batchNormalization({ movingMeanInitializer: tfl.initializers.randomUniform({ seed: 3 }) }).apply(tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const d = tfl.layers.separableConv2d({ filters: 6, kernelSize: 3, depthwiseInitializer: init(4), pointwiseInitializer: init(5) }).apply(c) as tfl.SymbolicTensor;
+  const e = tfl.layers.averagePooling2d({ poolSize: 2 }).apply(d) as tfl.SymbolicTensor;
+  const f = tfl.layers.dropout({ rate: 0.5 }).apply(tfl.layers.globalAveragePooling2d({}).apply(e) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(6) }).apply(f) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: out });
+  try {
+    return await serializeLayersModel(model, { compact: false });
+  } finally {
+    model.dispose();
+  }
+};
+
 const CASES: { name: string; sample: string; full: () => Promise<InputFile[]> }[] = [
   ...Object.keys(INPUT_SHAPE).map((sample) => ({ name: `sample ${sample}`, sample, full: async () => sampleFiles(sample) })),
+  { name: 'functional model of the other listed classes', sample: 'other-classes', full: otherClasses },
   ...(['uint8', 'uint16', 'float16'] as const).map((p) => ({ name: `lenet-5 ${p}`, sample: 'lenet-5', full: quantized('lenet-5', p) })),
   { name: 'lenet-5 16 clusters', sample: 'lenet-5', full: quantized('lenet-5', { clusters: 16 }) },
   { name: 'teacher-cnn uint8', sample: 'teacher-cnn', full: quantized('teacher-cnn', 'uint8') },
@@ -63,7 +88,7 @@ describeEachBackend('compact model.json, stock loaders', () => {
       const compact = compactFiles(full);
       const size = (files: InputFile[]) => files.find((f) => f.path === 'model.json')!.bytes.byteLength;
       expect(size(compact)).toBeLessThan(size(full));
-      const x = tf.randomUniform([5, ...INPUT_SHAPE[c.sample]], 0, 1, 'float32', 7);
+      const x = tf.randomUniform([5, ...SHAPES[c.sample]], 0, 1, 'float32', 7);
       const [a, b] = [await stockLoad(full), await stockLoad(compact)];
       try {
         const bits = await outputBits(a, x);
