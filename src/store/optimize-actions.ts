@@ -36,11 +36,14 @@ export async function optimizeCurrent(steps: TechniqueStep[], name?: string): Pr
   return true;
 }
 
-/** Download the open model as a zip of model.json + shards (what stock tf.loadLayersModel reads). */
-export async function exportCurrent(): Promise<void> {
+/**
+ * Download the open model as a zip of model.json + shards (what stock tf.loadLayersModel reads);
+ * `compact` (default) drops the model.json fields stock TF.js fills in by itself.
+ */
+export async function exportCurrent(opts: { compact?: boolean } = {}): Promise<void> {
   const modelId = useStore.getState().currentModelId;
   if (!modelId) return;
-  const result = await runJob('export', 'Exporting', { kind: 'export', modelId });
+  const result = await runJob('export', 'Exporting', { kind: 'export', modelId, compact: opts.compact ?? true });
   if (result?.kind !== 'export') return;
   const url = URL.createObjectURL(new Blob([result.bytes as BlobPart], { type: 'application/zip' }));
   const a = document.createElement('a');

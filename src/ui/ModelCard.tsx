@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useStore, selectCurrentModel, selectCurrentEvaluation } from '../store/store';
 import { openModel } from '../store/actions';
 import { exportCurrent } from '../store/optimize-actions';
@@ -9,6 +10,7 @@ export function ModelCard({ busy }: { busy: boolean }) {
   const model = useStore(selectCurrentModel);
   const evaluation = useStore(selectCurrentEvaluation);
   const samples = useSamples();
+  const [compact, setCompact] = useState(true);
   const currentSample = model?.source.kind === 'sample' ? model.name : '';
   return (
     <section className="card" aria-labelledby="model-title" data-testid="model-card">
@@ -74,11 +76,16 @@ export function ModelCard({ busy }: { busy: boolean }) {
         <p className="muted">No model open. Pick a sample or drop a TF.js model.</p>
       )}
       {model ? (
-        <div className="row">
-          <button type="button" disabled={busy} onClick={() => void exportCurrent()} title="model.json + weight shards, loadable with stock tf.loadLayersModel / tf.loadGraphModel">
-            Export .zip
-          </button>
-        </div>
+        <>
+          <div className="row">
+            <button type="button" disabled={busy} onClick={() => void exportCurrent({ compact })} title="model.json + weight shards, loadable with stock tf.loadLayersModel / tf.loadGraphModel">
+              Export .zip
+            </button>
+          </div>
+          <label className="check" title="Leave out of model.json every field stock TF.js fills in with the same value by itself: the same model, fewer bytes. Off: model.json exactly as stored.">
+            <input type="checkbox" checked={compact} onChange={(e) => setCompact(e.target.checked)} /> Compact model.json
+          </label>
+        </>
       ) : null}
       {model?.warnings.map((w) => (
         <p key={w.code + w.message} className="warning" role="status" data-code={w.code}>

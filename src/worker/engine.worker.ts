@@ -48,7 +48,7 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
     case 'optimize':
       return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
-      return { kind: 'export', ...runExport(spec.modelId) };
+      return { kind: 'export', ...runExport(spec.modelId, { compact: spec.compact }) };
     case 'save-candidate':
       return { kind: 'save-candidate', output: await runSaveCandidate(spec, ctx) };
     default: {

@@ -116,7 +116,8 @@ export type JobSpec =
   | { kind: 'evaluate'; modelId: ModelId; datasetId: DatasetId; reference?: ModelRef }
   | { kind: 'train'; modelId: ModelId; datasetId: DatasetId; config: TrainConfig; name?: string }
   | { kind: 'optimize'; modelId: ModelId; datasetId?: DatasetId; steps: TechniqueStep[]; name?: string; latencyBatchSizes?: number[] }
-  | { kind: 'export'; modelId: ModelId }
+  /** compact (default true): model.json without the fields stock TF.js fills in by itself; false: the files as stored. */
+  | { kind: 'export'; modelId: ModelId; compact?: boolean }
   /** Save a searched candidate (its trained files) to the library as a variant of `parent`. */
   | { kind: 'save-candidate'; parent: { modelId?: ModelId; ref?: ModelRef }; datasetId?: DatasetId; files: InputFile[]; name: string; step: string; steps: TechniqueStep[] };
 

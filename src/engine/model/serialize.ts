@@ -1,7 +1,8 @@
 /**
  * Write a LayersModel as the files a TF.js export has — model.json (format 'layers-model') and one
  * weight shard — so Bonsai's own import and stock `tf.loadLayersModel` both read it. Training
- * state (optimizer, compile config) is not written: Bonsai compiles models itself.
+ * state (optimizer, compile config) is not written: Bonsai compiles models itself. model.json is
+ * compact unless asked otherwise (compact/model-json.ts): the same model, fewer bytes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -10,6 +11,7 @@ import { loadPrepared } from './load';
 import type { InputFile } from './types';
 import { prepareModel } from './validate';
 import { concatBytes } from '../runtime/bytes';
+import { modelJsonBytes } from './compact/model-json';
 
 export const WEIGHT_SHARD_NAME = 'group1-shard1of1.bin';
 export const MODEL_JSON_NAME = 'model.json';
@@ -37,8 +39,13 @@ function restoreDepthMultipliers(topology: unknown, specs: tf.io.WeightsManifest
   visit(topology);
 }
 
+export interface SerializeOptions {
+  /** Compact model.json (default true); false writes it as TF.js's model.save does. */
+  compact?: boolean;
+}
+
 /** model.json + group1-shard1of1.bin for this model's topology and current weights. */
-export async function serializeLayersModel(model: LayersModel): Promise<InputFile[]> {
+export async function serializeLayersModel(model: LayersModel, opts: SerializeOptions = {}): Promise<InputFile[]> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -60,7 +67,7 @@ export async function serializeLayersModel(model: LayersModel): Promise<InputFil
   };
   if (saved.userDefinedMetadata) modelJson.userDefinedMetadata = saved.userDefinedMetadata;
   return [
-    { path: MODEL_JSON_NAME, bytes: new TextEncoder().encode(JSON.stringify(modelJson)) },
+    { path: MODEL_JSON_NAME, bytes: modelJsonBytes(modelJson, opts) },
     { path: WEIGHT_SHARD_NAME, bytes: weights },
   ];
 }

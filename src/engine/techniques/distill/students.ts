@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
 import { layersModelFlops } from '../../metrics/flops';
 import type { LoadedModel } from '../../model/loaded';
+import { modelJsonBytes } from '../../model/compact/model-json';
 import { serializeLayersModel } from '../../model/serialize';
 import type { InputFile, ModelRef } from '../../model/types';
 import type { StudentPreset, StudentSpec } from './meta';
@@ -192,8 +193,8 @@ export async function exportStudent(model: tfl.LayersModel, student: Pick<BuiltS
   if (!student.exportActivation) return files;
   return files.map((f) => {
     if (f.path !== 'model.json') return f;
-    const json = JSON.parse(new TextDecoder().decode(f.bytes)) as { modelTopology: unknown };
+    const json = JSON.parse(new TextDecoder().decode(f.bytes)) as { modelTopology: unknown } & Record<string, unknown>;
     setActivation(json.modelTopology, student.exportActivation!.layer, student.exportActivation!.activation);
-    return { path: f.path, bytes: new TextEncoder().encode(JSON.stringify(json)) };
+    return { path: f.path, bytes: modelJsonBytes(json) };
   });
 }

@@ -13,6 +13,7 @@
 import { BonsaiError } from '../../errors';
 import type { PreparedModel } from '../../model/loaded';
 import type { WeightSpec } from '../../model/manifest';
+import { modelJsonBytes } from '../../model/compact/model-json';
 import { MODEL_JSON_NAME, WEIGHT_SHARD_NAME } from '../../model/serialize';
 import type { InputFile } from '../../model/types';
 import { firstNonFinite, quantizeTensorValues, type EncodedValues } from './affine';
@@ -51,6 +52,8 @@ export interface QuantizedFiles {
 export interface EncodeOptions {
   /** k-means++ seed for clustered weights (default 1). */
   seed?: number;
+  /** Compact model.json (default true: compact/model-json.ts); false keeps the input's form. */
+  compact?: boolean;
 }
 
 /** Encode one weight's float32 values for a storage choice. */
@@ -123,17 +126,17 @@ export function quantizeFiles(prepared: PreparedModel, plan: WeightPlan, opts: E
     if ('distinct' in encoded && encoded.distinct !== undefined) row.distinct = encoded.distinct;
     perWeight.push(row);
   }
-  return { files: writeFiles(prepared, specs, parts), perWeight, skipped };
+  return { files: writeFiles(prepared, specs, parts, opts.compact), perWeight, skipped };
 }
 
-function writeFiles(prepared: PreparedModel, specs: WeightSpec[], parts: Uint8Array[]): InputFile[] {
+function writeFiles(prepared: PreparedModel, specs: WeightSpec[], parts: Uint8Array[], compact?: boolean): InputFile[] {
   const shard = concatBytes(parts);
   const hasWeights = specs.length > 0;
   const modelJson = {
     ...prepared.modelJson,
     weightsManifest: [{ paths: hasWeights ? [WEIGHT_SHARD_NAME] : [], weights: specs }],
   };
-  const files: InputFile[] = [{ path: MODEL_JSON_NAME, bytes: new TextEncoder().encode(JSON.stringify(modelJson)) }];
+  const files: InputFile[] = [{ path: MODEL_JSON_NAME, bytes: modelJsonBytes(modelJson, { compact }) }];
   if (hasWeights) files.push({ path: WEIGHT_SHARD_NAME, bytes: shard });
   return files;
 }
