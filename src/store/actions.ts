@@ -41,7 +41,7 @@ export async function deleteLibraryModel(id: string): Promise<void> {
   try {
     await deleteFromLibrary(id);
   } catch (e) {
-    reportError(e);
+    reportError(e, 'library');
   }
   const last = recallLastModel();
   if (last?.kind === 'library' && last.libraryId === id) rememberLastModel(undefined);

@@ -9,8 +9,8 @@ async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFile
     const files = await read;
     if (files.length > 0) await importFiles(files);
   } catch (e) {
-    if (e instanceof BonsaiError) reportError(e.toInfo());
-    else reportError({ code: 'INTERNAL', message: `The dropped files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' });
+    if (e instanceof BonsaiError) reportError(e.toInfo(), 'import');
+    else reportError({ code: 'INTERNAL', message: `The dropped files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' }, 'import');
   }
 }
 
