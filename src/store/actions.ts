@@ -20,8 +20,8 @@ export async function openModel(source: ModelSource, name?: string, transfer?: T
   return true;
 }
 
-export function importFiles(files: InputFile[]): Promise<boolean> {
-  return openModel({ kind: 'files', files }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer));
+export function importFiles(files: InputFile[], via: 'picked' | 'dropped'): Promise<boolean> {
+  return openModel({ kind: 'files', files, via }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer));
 }
 
 export function importUrl(url: string): Promise<boolean> {

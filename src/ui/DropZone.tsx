@@ -4,13 +4,13 @@ import { importFiles, importUrl } from '../store/actions';
 import { reportError } from '../store/errors';
 import { readDataTransfer, readPickedFiles } from './read-drop';
 
-async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFiles>>>): Promise<void> {
+async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFiles>>>, via: 'picked' | 'dropped'): Promise<void> {
   try {
     const files = await read;
-    if (files.length > 0) await importFiles(files);
+    if (files.length > 0) await importFiles(files, via);
   } catch (e) {
     if (e instanceof BonsaiError) reportError(e.toInfo(), 'import');
-    else reportError({ code: 'INTERNAL', message: `The dropped files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' }, 'import');
+    else reportError({ code: 'INTERNAL', message: `The ${via} files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' }, 'import');
   }
 }
 
@@ -33,7 +33,7 @@ export function useWindowDrop(): boolean {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      if (e.dataTransfer) void importFrom(readDataTransfer(e.dataTransfer));
+      if (e.dataTransfer) void importFrom(readDataTransfer(e.dataTransfer), 'dropped');
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);
@@ -86,7 +86,7 @@ export function ImportPanel({ busy }: { busy: boolean }) {
         data-testid="file-input"
         accept=".json,.bin,.zip,application/json,application/zip,application/octet-stream"
         onChange={(e) => {
-          if (e.target.files) void importFrom(readPickedFiles(e.target.files));
+          if (e.target.files) void importFrom(readPickedFiles(e.target.files), 'picked');
           e.target.value = '';
         }}
       />
@@ -97,7 +97,7 @@ export function ImportPanel({ busy }: { busy: boolean }) {
         hidden
         data-testid="folder-input"
         onChange={(e) => {
-          if (e.target.files) void importFrom(readPickedFiles(e.target.files));
+          if (e.target.files) void importFrom(readPickedFiles(e.target.files), 'picked');
           e.target.value = '';
         }}
       />

@@ -18,7 +18,8 @@ export type BackendChoice = 'auto' | BackendName;
 export type ModelSource =
   | { kind: 'sample'; sampleId: string }
   | { kind: 'url'; url: string }
-  | { kind: 'files'; files: InputFile[] }
+  /** `via`: how the user handed the files over (the source line says so). */
+  | { kind: 'files'; files: InputFile[]; via?: 'picked' | 'dropped' }
   | { kind: 'library'; libraryId: string };
 
 export type { ModelRef };
