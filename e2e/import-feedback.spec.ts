@@ -26,3 +26,34 @@ test('the source line says "picked" for the Open button and "dropped" for a drop
   });
   expect(lines).toBe(1);
 });
+
+test('a visible dashed drop target, highlighted while files are dragged over the page', async ({ page }) => {
+  await openApp(page);
+  const target = page.getByTestId('drop-target');
+  await expect(target).toBeVisible();
+  await expect(target).toContainText('Drop');
+  expect(await target.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('dashed');
+  await expect(target).toHaveAttribute('data-active', 'false');
+  const idleBackground = await target.evaluate((el) => getComputedStyle(el).backgroundColor);
+
+  const dragOver = () =>
+    page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['{}'], 'model.json'));
+      (window as unknown as { __dt: DataTransfer }).__dt = dt;
+      const el = document.querySelector('[data-testid="drop-target"]')!;
+      el.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+      el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+  await dragOver();
+  await expect(target).toHaveAttribute('data-active', 'true');
+  await expect(target).toContainText('Release to open');
+  expect(await target.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(idleBackground);
+
+  // The drag leaves the window: the highlight goes.
+  await page.evaluate(() => {
+    const dt = (window as unknown as { __dt: DataTransfer }).__dt;
+    document.querySelector('[data-testid="drop-target"]')!.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
+  });
+  await expect(target).toHaveAttribute('data-active', 'false');
+});

@@ -49,7 +49,8 @@ export function useWindowDrop(): boolean {
   return over;
 }
 
-export function ImportPanel({ busy }: { busy: boolean }) {
+/** The import card: a visible drop area (highlighted while files are dragged over the page), pickers and a URL field. */
+export function ImportPanel({ busy, dragging }: { busy: boolean; dragging: boolean }) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
@@ -66,18 +67,33 @@ export function ImportPanel({ busy }: { busy: boolean }) {
   return (
     <section className="card" aria-labelledby="import-title">
       <h2 id="import-title">Import a model</h2>
-      <p className="muted">
-        Drop <code>model.json</code> with its <code>.bin</code> files, a folder, or a <code>.zip</code> anywhere on the
-        page. Nothing is uploaded.
-      </p>
-      <div className="row">
-        <button type="button" disabled={busy} onClick={() => filesRef.current?.click()}>
-          Open files…
-        </button>
-        <button type="button" disabled={busy} onClick={() => folderRef.current?.click()}>
-          Open folder…
-        </button>
+      <div
+        className={`drop-target${dragging ? ' drag-over' : ''}`}
+        data-testid="drop-target"
+        data-active={dragging}
+        role="group"
+        aria-labelledby="drop-target-text"
+      >
+        <p id="drop-target-text">
+          {dragging ? (
+            <strong>Release to open these files</strong>
+          ) : (
+            <>
+              Drop <code>model.json</code> with its <code>.bin</code> files, a folder, or a <code>.zip</code> here (or
+              anywhere on the page)
+            </>
+          )}
+        </p>
+        <div className="row">
+          <button type="button" disabled={busy} onClick={() => filesRef.current?.click()}>
+            Open files…
+          </button>
+          <button type="button" disabled={busy} onClick={() => folderRef.current?.click()}>
+            Open folder…
+          </button>
+        </div>
       </div>
+      <p className="muted">Nothing is uploaded: the model stays on this device.</p>
       <input
         ref={filesRef}
         type="file"
