@@ -97,6 +97,8 @@ export interface BenchmarkSpec {
   /** Timed samples per (backend, batch); BENCHMARKS.md asks for at least 30. */
   samples?: number;
   warmupRuns?: number;
+  /** Time budget per (backend, batch) cell, ms: past it a cell takes fewer samples, and says so. */
+  cellBudgetMs?: number;
 }
 
 export interface BenchmarkResult {
@@ -108,6 +110,8 @@ export interface BenchmarkResult {
   agreement: { backend: BackendName; maxAbsDiff: number }[];
   /** Set when the engine could not return to the backend it ran on before the benchmark. */
   restoreError?: string;
+  /** Set when Cancel stopped the run: `runs` holds the cells that finished, these did not. */
+  cancelled?: { cells: { backend: BackendName; batchSize: number }[] };
 }
 
 export type JobSpec =
