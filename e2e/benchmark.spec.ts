@@ -56,3 +56,55 @@ test('WebGPU (SwiftShader here) computes the same outputs as CPU', async ({ page
   await expect(result.getByTestId('profile-backend')).toHaveText('webgpu');
   await expect(result.getByTestId('agreement').locator('li[data-backend="webgpu"]')).toHaveAttribute('data-ok', 'true');
 });
+
+test('the run is estimated before it starts, with a warning for a software WebGPU adapter and slow cells', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  const estimate = page.getByTestId('benchmark-estimate');
+  await expect(page.getByTestId('benchmark-estimate-total')).toHaveText(/≈ (< 1 s|\d+ (s|min))/);
+  await expect(estimate).toContainText('2 cells');
+  await expect(page.getByTestId('benchmark-warning').filter({ hasText: /software adapter/ })).toHaveCount(0);
+  // Debian Chromium offers SwiftShader's fallback adapter here: ticking WebGPU at batch 512 warns twice.
+  await page.getByRole('checkbox', { name: 'WebGPU' }).check();
+  await page.getByLabel('Batch sizes').fill('1, 512');
+  await expect(estimate).toContainText('4 cells');
+  await expect(page.getByTestId('benchmark-warning').filter({ hasText: /software adapter/ })).toBeVisible();
+  await expect(page.getByTestId('benchmark-warning').filter({ hasText: /Slow: .*webgpu · batch 512/ })).toBeVisible();
+});
+
+test('a cell over its time budget takes fewer samples and says so in its row', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByRole('checkbox', { name: 'WASM' }).uncheck();
+  await page.getByRole('checkbox', { name: 'CPU (slow)' }).check();
+  await page.getByLabel('Batch sizes').fill('256');
+  await page.getByLabel('Timed samples').fill('200');
+  await page.getByLabel('Time budget per cell (s)').fill('1');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  const row = page.getByTestId('latency-row');
+  await expect(row).toHaveCount(1, { timeout: 120_000 });
+  await expect(row).toHaveAttribute('data-status', 'budget');
+  await expect(row.getByTestId('latency-samples')).toHaveText(/^\d+ of 200 \(time budget 1 s\) × \d+$/);
+});
+
+test('Cancel keeps the rows that finished and marks the rest cancelled', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByRole('checkbox', { name: 'CPU (slow)' }).check();
+  await page.getByLabel('Batch sizes').fill('1, 256');
+  await page.getByLabel('Time budget per cell (s)').fill('30');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  const job = page.getByTestId('job-benchmark');
+  // The WASM cells finish; cancel while the CPU backend is being timed.
+  await expect(job).toContainText(/Timing cpu/, { timeout: 120_000 });
+  await expect(job).toContainText(/left/);
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await expect(job).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('benchmark-cancelled')).toContainText(/Cancelled: 2 of 4 cells finished/);
+  await expect(page.locator('[data-testid="latency-row"][data-backend="wasm"]')).toHaveCount(2);
+  const cancelled = page.locator('[data-testid="latency-row"][data-status="cancelled"]');
+  await expect(cancelled).toHaveCount(2);
+  await expect(cancelled.first()).toContainText('cancelled');
+  await expect(cancelled.first()).toHaveAttribute('data-backend', 'cpu');
+});

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   MULTIPLE_MODEL_JSON: 'More than one model.json was found.',
   MISSING_SHARD: 'A weight file named in the manifest is missing.',
   SHARD_SIZE_MISMATCH: 'A weight file has the wrong size.',
+  SHARD_PATH_OUTSIDE: 'The manifest names a weight file outside the model\'s folder.',
+  WEIGHT_SHAPE_MISMATCH: 'A weight\'s shape in the manifest differs from its layer\'s.',
   SHARD_IS_HTML: 'A weight file is an HTML page, not binary weights.',
   SHARD_IS_LFS_POINTER: 'A weight file is a Git LFS pointer, not binary weights.',
   UNKNOWN_DTYPE: 'A weight has a dtype TF.js does not support.',

@@ -20,8 +20,8 @@ export async function openModel(source: ModelSource, name?: string, transfer?: T
   return true;
 }
 
-export function importFiles(files: InputFile[]): Promise<boolean> {
-  return openModel({ kind: 'files', files }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer));
+export function importFiles(files: InputFile[], via: 'picked' | 'dropped'): Promise<boolean> {
+  return openModel({ kind: 'files', files, via }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer));
 }
 
 export function importUrl(url: string): Promise<boolean> {
@@ -41,7 +41,7 @@ export async function deleteLibraryModel(id: string): Promise<void> {
   try {
     await deleteFromLibrary(id);
   } catch (e) {
-    reportError(e);
+    reportError(e, 'library');
   }
   const last = recallLastModel();
   if (last?.kind === 'library' && last.libraryId === id) rememberLastModel(undefined);

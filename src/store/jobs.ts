@@ -3,7 +3,7 @@ import { getVariantRecord, listAnalyses, listLibrary, listVariantRecords } from 
 import type { JobResult, JobSpec, ModelInfo } from '../worker/protocol';
 import { engine } from './engine';
 import { dispatchLive } from './live';
-import { errorInfoOf, reportError } from './errors';
+import { clearErrorsOf, errorInfoOf, reportError } from './errors';
 import { rememberLastModel } from './persist';
 import { useStore, type JobKind } from './store';
 
@@ -16,7 +16,7 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
     },
   }));
   try {
-    return await engine.run(spec, {
+    const result = await engine.run(spec, {
       signal: controller.signal,
       transfer,
       onProgress: (p) => {
@@ -33,8 +33,10 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
         });
       },
     });
+    clearErrorsOf(kind);
+    return result;
   } catch (e) {
-    reportError(e);
+    reportError(e, kind);
     return undefined;
   } finally {
     useStore.setState((s) => ({ jobs: { ...s.jobs, [kind]: undefined } }));
@@ -45,7 +47,8 @@ export async function refreshLibrary(): Promise<void> {
   try {
     const [library, { records, damaged }] = await Promise.all([listLibrary(), listVariantRecords()]);
     useStore.setState({ library, libraryRecords: records, libraryError: undefined });
-    if (damaged.length) reportError({ code: 'RECORD_INVALID', message: `${damaged.length} saved variant record(s) could not be read: ${damaged[0]}`, hint: 'Their models still open from the Library; only their result cards are missing.' });
+    clearErrorsOf('library');
+    if (damaged.length) reportError({ code: 'RECORD_INVALID', message: `${damaged.length} saved variant record(s) could not be read: ${damaged[0]}`, hint: 'Their models still open from the Library; only their result cards are missing.' }, 'library');
   } catch (e) {
     useStore.setState({ libraryError: errorInfoOf(e) });
   }

@@ -59,8 +59,17 @@ export interface LibrarySlice {
   libraryError?: ErrorInfo;
 }
 
+/** The action an error belongs to: its next success clears the error. */
+export type ErrorSource = JobKind | 'library';
+
+export interface ShownError extends ErrorInfo {
+  id: number;
+  source?: ErrorSource;
+}
+
 export interface NoticesSlice {
-  errors: (ErrorInfo & { id: number })[];
+  /** Newest first. */
+  errors: ShownError[];
   warnings: Warning[];
 }
 

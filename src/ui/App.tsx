@@ -53,7 +53,7 @@ export function App() {
           <ModelCard busy={busy} />
           {datasetJob ? <JobProgress job={datasetJob} /> : null}
           <DatasetCard busy={!!datasetJob} />
-          <ImportPanel busy={busy} />
+          <ImportPanel busy={busy} dragging={dragging} />
           <LibraryPanel busy={busy} />
         </aside>
         <section className="centre">

@@ -4,9 +4,10 @@ import type { BackendName } from '../backend/types';
 import { runBenchmark } from '../store/actions';
 import type { BenchmarkResult } from '../worker/protocol';
 import { useStore, selectBenchmarkJob, selectCurrentBenchmark } from '../store/store';
+import { BenchmarkEstimate } from './BenchmarkEstimate';
+import { BenchmarkRows } from './BenchmarkRows';
 import { DeviceProfileView } from './DeviceProfileView';
 import { JobProgress } from './JobProgress';
-import { formatMs } from './format';
 
 /** Float32 outputs of different backends agree to ~1e-5 on these models; 1e-3 flags a real fault. */
 export const AGREEMENT_TOLERANCE = 1e-3;
@@ -36,6 +37,7 @@ export function BenchmarkPanel() {
   const [chosen, setChosen] = useState<BackendName[]>(['wasm']);
   const [batchText, setBatchText] = useState('1, 32');
   const [samples, setSamples] = useState(30);
+  const [budgetS, setBudgetS] = useState(20);
   const batchSizes = parseBatchSizes(batchText);
   const backends = chosen.filter((b) => (available as BackendName[]).includes(b));
 
@@ -48,7 +50,7 @@ export function BenchmarkPanel() {
         className="options"
         onSubmit={(e) => {
           e.preventDefault();
-          if (batchSizes && backends.length) void runBenchmark({ backends, batchSizes, samples });
+          if (batchSizes && backends.length) void runBenchmark({ backends, batchSizes, samples, cellBudgetMs: budgetS * 1000 });
         }}
       >
         <fieldset>
@@ -70,10 +72,25 @@ export function BenchmarkPanel() {
           <span>Timed samples</span>
           <input type="number" min={30} max={500} value={samples} onChange={(e) => setSamples(Math.max(30, Number(e.target.value) || 30))} />
         </label>
+        <label className="field">
+          <span>Time budget per cell (s)</span>
+          <input
+            type="number"
+            min={1}
+            max={600}
+            value={budgetS}
+            onChange={(e) => setBudgetS(Math.min(600, Math.max(1, Number(e.target.value) || 20)))}
+            aria-describedby="budget-help"
+          />
+          <small id="budget-help" className="muted">
+            A slower cell takes fewer samples, and says so
+          </small>
+        </label>
         <button type="submit" className="primary" disabled={!hasModel || !!job || !batchSizes || backends.length === 0}>
           Run benchmark
         </button>
       </form>
+      {job ? null : <BenchmarkEstimate backends={backends} batchSizes={batchSizes ?? []} samples={samples} cellBudgetMs={budgetS * 1000} />}
       {job ? <JobProgress job={job} /> : null}
       {result ? (
         <BenchmarkResultView result={result} />
@@ -97,34 +114,13 @@ const BenchmarkResultView = memo(function BenchmarkResultView({ result }: { resu
       <Suspense fallback={<div className="chart-placeholder">Loading chart…</div>}>
         {showChart ? <LatencyChart runs={result.runs} /> : <div className="chart-placeholder" />}
       </Suspense>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Backend</th>
-            <th scope="col" className="num">Batch</th>
-            <th scope="col" className="num">Cold (first run)</th>
-            <th scope="col" className="num">Warm median</th>
-            <th scope="col" className="num">p90</th>
-            <th scope="col" className="num">Per image</th>
-            <th scope="col" className="num">Samples × K</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.runs.map((r) => (
-            <tr key={`${r.backend}-${r.batchSize}`} data-testid="latency-row" data-backend={r.backend} data-batch={r.batchSize} data-median-ms={r.medianMs}>
-              <td>{r.backend}</td>
-              <td className="num">{r.batchSize}</td>
-              <td className="num">{formatMs(r.coldMs)}</td>
-              <td className="num" data-testid="latency-median">{formatMs(r.medianMs)}</td>
-              <td className="num">{formatMs(r.p90Ms)}</td>
-              <td className="num">{formatMs(r.medianMs / r.batchSize)}</td>
-              <td className="num">
-                {r.samplesMs.length} × {r.k}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {result.cancelled ? (
+        <p className="warning" role="status" data-testid="benchmark-cancelled">
+          Cancelled: {result.runs.length} of {result.runs.length + result.cancelled.cells.length} cells finished and are shown; the
+          rest are marked cancelled. The output check against the CPU backend did not run.
+        </p>
+      ) : null}
+      <BenchmarkRows result={result} />
       {result.restoreError ? (
         <p className="warning" role="status" data-testid="restore-error">
           {result.restoreError}

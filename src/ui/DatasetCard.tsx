@@ -20,7 +20,7 @@ export function DatasetCard({ busy }: { busy: boolean }) {
     if (!files || files.length === 0) return;
     void readPickedFiles(files)
       .then((read) => loadImageDataset(read, labeled))
-      .catch((e: unknown) => reportError(e instanceof BonsaiError ? e.toInfo() : e));
+      .catch((e: unknown) => reportError(e instanceof BonsaiError ? e.toInfo() : e, 'dataset'));
   };
 
   const s = dataset?.summary;

@@ -4,13 +4,13 @@ import { importFiles, importUrl } from '../store/actions';
 import { reportError } from '../store/errors';
 import { readDataTransfer, readPickedFiles } from './read-drop';
 
-async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFiles>>>): Promise<void> {
+async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFiles>>>, via: 'picked' | 'dropped'): Promise<void> {
   try {
     const files = await read;
-    if (files.length > 0) await importFiles(files);
+    if (files.length > 0) await importFiles(files, via);
   } catch (e) {
-    if (e instanceof BonsaiError) reportError(e.toInfo());
-    else reportError({ code: 'INTERNAL', message: `The dropped files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' });
+    if (e instanceof BonsaiError) reportError(e.toInfo(), 'import');
+    else reportError({ code: 'INTERNAL', message: `The ${via} files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' }, 'import');
   }
 }
 
@@ -33,7 +33,7 @@ export function useWindowDrop(): boolean {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      if (e.dataTransfer) void importFrom(readDataTransfer(e.dataTransfer));
+      if (e.dataTransfer) void importFrom(readDataTransfer(e.dataTransfer), 'dropped');
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);
@@ -49,7 +49,8 @@ export function useWindowDrop(): boolean {
   return over;
 }
 
-export function ImportPanel({ busy }: { busy: boolean }) {
+/** The import card: a visible drop area (highlighted while files are dragged over the page), pickers and a URL field. */
+export function ImportPanel({ busy, dragging }: { busy: boolean; dragging: boolean }) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
@@ -66,18 +67,33 @@ export function ImportPanel({ busy }: { busy: boolean }) {
   return (
     <section className="card" aria-labelledby="import-title">
       <h2 id="import-title">Import a model</h2>
-      <p className="muted">
-        Drop <code>model.json</code> with its <code>.bin</code> files, a folder, or a <code>.zip</code> anywhere on the
-        page. Nothing is uploaded.
-      </p>
-      <div className="row">
-        <button type="button" disabled={busy} onClick={() => filesRef.current?.click()}>
-          Open files…
-        </button>
-        <button type="button" disabled={busy} onClick={() => folderRef.current?.click()}>
-          Open folder…
-        </button>
+      <div
+        className={`drop-target${dragging ? ' drag-over' : ''}`}
+        data-testid="drop-target"
+        data-active={dragging}
+        role="group"
+        aria-labelledby="drop-target-text"
+      >
+        <p id="drop-target-text">
+          {dragging ? (
+            <strong>Release to open these files</strong>
+          ) : (
+            <>
+              Drop <code>model.json</code> with its <code>.bin</code> files, a folder, or a <code>.zip</code> here (or
+              anywhere on the page)
+            </>
+          )}
+        </p>
+        <div className="row">
+          <button type="button" disabled={busy} onClick={() => filesRef.current?.click()}>
+            Open files…
+          </button>
+          <button type="button" disabled={busy} onClick={() => folderRef.current?.click()}>
+            Open folder…
+          </button>
+        </div>
       </div>
+      <p className="muted">Nothing is uploaded: the model stays on this device.</p>
       <input
         ref={filesRef}
         type="file"
@@ -86,7 +102,7 @@ export function ImportPanel({ busy }: { busy: boolean }) {
         data-testid="file-input"
         accept=".json,.bin,.zip,application/json,application/zip,application/octet-stream"
         onChange={(e) => {
-          if (e.target.files) void importFrom(readPickedFiles(e.target.files));
+          if (e.target.files) void importFrom(readPickedFiles(e.target.files), 'picked');
           e.target.value = '';
         }}
       />
@@ -97,7 +113,7 @@ export function ImportPanel({ busy }: { busy: boolean }) {
         hidden
         data-testid="folder-input"
         onChange={(e) => {
-          if (e.target.files) void importFrom(readPickedFiles(e.target.files));
+          if (e.target.files) void importFrom(readPickedFiles(e.target.files), 'picked');
           e.target.value = '';
         }}
       />

@@ -70,7 +70,7 @@ export function ModelCard({ busy }: { busy: boolean }) {
             </>
           ) : null}
           <dt>Source</dt>
-          <dd className="wrap">{model.source.label}</dd>
+          <dd className="wrap" data-testid="model-source">{model.source.label}</dd>
         </dl>
       ) : (
         <p className="muted">No model open. Pick a sample or drop a TF.js model.</p>

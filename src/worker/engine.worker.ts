@@ -64,7 +64,9 @@ async function start(jobId: JobId, spec: JobSpec): Promise<void> {
   try {
     await backendReady;
     const result = await execute(spec, createJobContext(jobId, controller.signal, post));
-    if (controller.signal.aborted) post({ type: 'cancelled', jobId });
+    // A benchmark cancelled part-way returns what it finished (marked cancelled): that is kept.
+    const partial = result.kind === 'benchmark' && result.result.cancelled !== undefined;
+    if (controller.signal.aborted && !partial) post({ type: 'cancelled', jobId });
     else post({ type: 'result', jobId, result });
   } catch (e) {
     if (isAbortError(e) || controller.signal.aborted) post({ type: 'cancelled', jobId });

@@ -18,7 +18,8 @@ export type BackendChoice = 'auto' | BackendName;
 export type ModelSource =
   | { kind: 'sample'; sampleId: string }
   | { kind: 'url'; url: string }
-  | { kind: 'files'; files: InputFile[] }
+  /** `via`: how the user handed the files over (the source line says so). */
+  | { kind: 'files'; files: InputFile[]; via?: 'picked' | 'dropped' }
   | { kind: 'library'; libraryId: string };
 
 export type { ModelRef };
@@ -96,6 +97,8 @@ export interface BenchmarkSpec {
   /** Timed samples per (backend, batch); BENCHMARKS.md asks for at least 30. */
   samples?: number;
   warmupRuns?: number;
+  /** Time budget per (backend, batch) cell, ms: past it a cell takes fewer samples, and says so. */
+  cellBudgetMs?: number;
 }
 
 export interface BenchmarkResult {
@@ -107,6 +110,8 @@ export interface BenchmarkResult {
   agreement: { backend: BackendName; maxAbsDiff: number }[];
   /** Set when the engine could not return to the backend it ran on before the benchmark. */
   restoreError?: string;
+  /** Set when Cancel stopped the run: `runs` holds the cells that finished, these did not. */
+  cancelled?: { cells: { backend: BackendName; batchSize: number }[] };
 }
 
 export type JobSpec =

@@ -21,6 +21,11 @@ function sampleUrl(sampleId: string): string {
   return new URL(`${import.meta.env.BASE_URL}samples/${sampleId}/model.json`, self.location.origin).href;
 }
 
+/** "1 file picked", "3 files dropped": what the user did, in their words. */
+export function filesLabel(count: number, via: 'picked' | 'dropped'): string {
+  return `${count} file${count === 1 ? '' : 's'} ${via}`;
+}
+
 export async function resolveFiles(source: ModelSource): Promise<{ files: InputFile[]; label: string; libraryEntry?: LibraryEntry }> {
   switch (source.kind) {
     case 'sample':
@@ -28,7 +33,7 @@ export async function resolveFiles(source: ModelSource): Promise<{ files: InputF
     case 'url':
       return { files: await fetchModelFiles(source.url, fetch), label: source.url };
     case 'files':
-      return { files: collectFiles(source.files), label: `${source.files.length} dropped file(s)` };
+      return { files: collectFiles(source.files), label: filesLabel(source.files.length, source.via ?? 'picked') };
     case 'library': {
       const [entry, stored] = await Promise.all([getLibraryEntry(source.libraryId), readLibraryFiles(source.libraryId)]);
       if (!entry || !stored) {

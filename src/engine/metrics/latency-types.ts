@@ -13,4 +13,8 @@ export interface LatencyResult {
   /** Inferences per timed sample. */
   k: number;
   warmupRuns: number;
+  /** Samples asked for: more than `samplesMs.length` only when the cell's time budget ran out. */
+  requestedSamples?: number;
+  /** The cell's time budget ended it early (fewer warm-ups or samples than asked). */
+  cutByBudget?: { budgetMs: number };
 }

@@ -5,6 +5,7 @@ import { BonsaiError, isAbortError } from '../errors';
 import { describeEachBackend } from '../test-utils/backends';
 import { loadedGraph, loadedLayers, opNode, placeholder } from '../test-utils/model-fixtures';
 import { benchmarkModel, MAX_K, measureLatency, percentile } from './latency';
+import { MIN_BUDGET_SAMPLES } from './latency-plan/meta';
 
 /** A fake clock and a run whose duration (ms) is chosen per call. */
 function fakeRun(duration: (call: number) => number) {
@@ -90,6 +91,34 @@ describe('measureLatency protocol (fake clock)', () => {
     expect((await measureLatency(f.runOnce, { now: f.now, samples: 40, warmupRuns: 0 })).samplesMs).toHaveLength(40);
     const few = await measureLatency(f.runOnce, { now: f.now, samples: 5, allowFewSamples: true, warmupRuns: 0 });
     expect(few.samplesMs).toHaveLength(5);
+  });
+
+  it('a time budget ends warm-up at a quarter and sampling at the whole budget, and says so', async () => {
+    // 100 ms per run, 1 s budget: warm-up stops after 250 ms, sampling after 1 s (of 30 samples).
+    const f = fakeRun(() => 100);
+    const seen: [number, number][] = [];
+    const r = await measureLatency(f.runOnce, { now: f.now, budgetMs: 1000, onProgress: (d, t) => seen.push([d, t]) });
+    expect(r.warmupRuns).toBeLessThan(10);
+    expect(r.samplesMs.length).toBeLessThan(30);
+    expect(r.samplesMs.length).toBeGreaterThanOrEqual(MIN_BUDGET_SAMPLES);
+    expect(r.requestedSamples).toBe(30);
+    expect(r.cutByBudget).toEqual({ budgetMs: 1000 });
+    expect(seen[seen.length - 1][0]).toBe(seen[seen.length - 1][1]); // progress still ends at total
+  });
+
+  it('a budget never leaves fewer than MIN_BUDGET_SAMPLES samples', async () => {
+    const f = fakeRun(() => 500);
+    const r = await measureLatency(f.runOnce, { now: f.now, budgetMs: 10 });
+    expect(r.samplesMs).toHaveLength(MIN_BUDGET_SAMPLES);
+    expect(r.warmupRuns).toBe(0);
+  });
+
+  it('a budget that is not reached changes nothing', async () => {
+    const f = fakeRun(() => 4);
+    const r = await measureLatency(f.runOnce, { now: f.now, budgetMs: 60_000 });
+    expect(r.samplesMs).toHaveLength(30);
+    expect(r.warmupRuns).toBe(10);
+    expect(r.cutByBudget).toBeUndefined();
   });
 
   it('reports progress throttled, monotonic, ending at total', async () => {

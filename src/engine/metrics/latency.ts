@@ -5,6 +5,9 @@
  *   3. K is chosen by doubling (1, 2, 4, …, MAX_K) until K back-to-back runs last ≥ minSampleMs,
  *      so timer resolution (often 0.1 ms or coarser in browsers) stays small against a sample;
  *   4. ≥ 30 samples, each timing K back-to-back runs; per-inference time = sample ÷ K.
+ * With a time budget (`budgetMs`), a cell that would run on and on stops early instead: warm-up
+ * ends once a quarter of the budget is spent, and sampling once all of it is (keeping at least
+ * MIN_BUDGET_SAMPLES). Fewer than 30 samples are then reported as such (`cutByBudget`), never hidden.
  * Between samples the loop yields a real macrotask and checks the signal, so Cancel lands within
  * one sample (≥ minSampleMs, or one inference when a single one is slower).
  */
@@ -13,6 +16,7 @@ import type { LoadedModel } from '../model/loaded';
 import { checkpoint, throwIfAborted } from '../runtime/yield';
 import { asPredictArg, makeInputs, resultTensors } from './inputs';
 import type { LatencyResult } from './latency-types';
+import { MIN_BUDGET_SAMPLES } from './latency-plan/meta';
 
 export const MIN_SAMPLES = 30;
 export const MAX_K = 1024;
@@ -28,6 +32,8 @@ export interface MeasureOptions {
   allowFewSamples?: boolean;
   /** Shortest acceptable sample, in ms (default 2). */
   minSampleMs?: number;
+  /** Time budget for the whole measurement, ms: past it, fewer samples are taken (and stated). */
+  budgetMs?: number;
   /** Clock in ms (default `performance.now`). */
   now?: () => number;
   signal?: AbortSignal;
@@ -43,6 +49,10 @@ export interface LatencyMeasurement {
   p90Ms: number;
   k: number;
   warmupRuns: number;
+  /** Samples asked for; `samplesMs.length` is smaller only when the budget cut the run short. */
+  requestedSamples: number;
+  /** Set when the time budget ended warm-up or sampling early. */
+  cutByBudget?: { budgetMs: number };
 }
 
 /**
@@ -65,6 +75,10 @@ export async function measureLatency(runOnce: () => Promise<void>, opts: Measure
   const samples = opts.allowFewSamples ? Math.max(1, requested) : Math.max(MIN_SAMPLES, requested);
   const minSampleMs = opts.minSampleMs ?? 2;
   const { signal, onProgress } = opts;
+  const budgetMs = opts.budgetMs ?? Infinity;
+  const startedAt = now();
+  const overBudget = (share: number) => now() - startedAt > budgetMs * share;
+  let cut = false;
 
   const total = 1 + warmupRuns + samples;
   let done = 0;
@@ -89,8 +103,15 @@ export async function measureLatency(runOnce: () => Promise<void>, opts: Measure
   progress(true);
   await checkpoint(signal);
 
+  let warmedUp = 0;
   for (let i = 0; i < warmupRuns; i++) {
+    if (overBudget(0.25)) {
+      cut = true;
+      done += warmupRuns - i;
+      break;
+    }
     await runOnce();
+    warmedUp++;
     done++;
     progress();
     await checkpoint(signal);
@@ -105,6 +126,12 @@ export async function measureLatency(runOnce: () => Promise<void>, opts: Measure
 
   const samplesMs: number[] = [];
   for (let i = 0; i < samples; i++) {
+    if (i >= Math.min(samples, MIN_BUDGET_SAMPLES) && overBudget(1)) {
+      cut = true;
+      done = total;
+      progress(true);
+      break;
+    }
     samplesMs.push((await timeRuns(k)) / k);
     done++;
     progress(i === samples - 1);
@@ -117,7 +144,9 @@ export async function measureLatency(runOnce: () => Promise<void>, opts: Measure
     medianMs: percentile(samplesMs, 50),
     p90Ms: percentile(samplesMs, 90),
     k,
-    warmupRuns,
+    warmupRuns: warmedUp,
+    requestedSamples: samples,
+    ...(cut ? { cutByBudget: { budgetMs } } : {}),
   };
 }
 
@@ -132,6 +161,8 @@ export interface BenchmarkOptions {
   minSampleMs?: number;
   /** Let tests use fewer than 30 samples. */
   allowFewSamples?: boolean;
+  /** Time budget for this cell, ms (see measureLatency). */
+  budgetMs?: number;
 }
 
 /**
@@ -182,6 +213,7 @@ export async function benchmarkModel(loaded: LoadedModel, opts: BenchmarkOptions
       samples: opts.samples,
       allowFewSamples: opts.allowFewSamples,
       minSampleMs: opts.minSampleMs,
+      budgetMs: opts.budgetMs,
       now: opts.now,
       signal: opts.signal,
       onProgress: opts.onProgress,

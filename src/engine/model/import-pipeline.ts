@@ -4,8 +4,8 @@ import type { ImportLimits } from './limits';
 import { loadPrepared } from './load';
 import type { LoadedModel } from './loaded';
 import type { InputFile } from './types';
-import { prepareModel } from './validate';
+import { prepareModelExplained } from './prepare-explained';
 
 export async function importModelFiles(files: InputFile[], limits?: Partial<ImportLimits>): Promise<LoadedModel> {
-  return loadPrepared(prepareModel(collectFiles(files, limits), limits));
+  return loadPrepared(await prepareModelExplained(collectFiles(files, limits), limits));
 }

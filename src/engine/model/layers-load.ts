@@ -10,20 +10,28 @@ import { BonsaiError } from '../errors';
 import type { PreparedModel } from './loaded';
 import type { WeightSpec } from './manifest';
 
-export async function loadLayers(p: PreparedModel): Promise<LayersModel> {
-  const a = p.artifacts;
-  const specs = a.weightSpecs ?? [];
+/**
+ * Build the topology with zero initializers and check every manifest weight against its layer:
+ * names as loadWeights matches them, then shapes (WEIGHT_SHAPE_MISMATCH). Leaves nothing behind.
+ */
+export async function checkWeightsAgainstLayers(modelTopology: unknown, specs: WeightSpec[], file: string): Promise<void> {
   // The dry model's variables are swept rather than disposed through it: a layer called twice
   // in the graph keeps a reference count above one, and LayersModel.dispose() skips it.
   const dry = await sweepNewVariablesOnFailure(() =>
-    models.modelFromJSON({ modelTopology: zeroInitializers(a.modelTopology) } as never),
+    models.modelFromJSON({ modelTopology: zeroInitializers(modelTopology) } as never),
   );
   try {
-    checkWeights(dry, specs, p.modelJsonPath);
+    checkWeights(dry, specs, file);
   } finally {
     const registered = tf.engine().registeredVariables;
     for (const w of dry.weights) registered[w.name]?.dispose();
   }
+}
+
+export async function loadLayers(p: PreparedModel): Promise<LayersModel> {
+  const a = p.artifacts;
+  const specs = a.weightSpecs ?? [];
+  await checkWeightsAgainstLayers(a.modelTopology, specs, p.modelJsonPath);
   return sweepNewVariablesOnFailure(() =>
     loadLayersModel(
       tf.io.fromMemory({
@@ -95,7 +103,7 @@ function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): vo
     const shape = byName.get(name);
     if (!shape) throw mismatch(file, `the manifest's weight "${spec.name}" matches no weight of the model's layers`);
     if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
-      throw mismatch(file, `weight "${spec.name}" has shape [${spec.shape.join(', ')}] in the manifest, but the layer expects [${shape.join(', ')}]`);
+      throw shapeMismatch(file, spec, shape);
     }
     byName.delete(name);
   }
@@ -103,6 +111,15 @@ function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): vo
     const names = [...byName.keys()];
     throw mismatch(file, `${names.length} of ${total} layer weights have no values in the manifest: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
   }
+}
+
+function shapeMismatch(file: string, spec: WeightSpec, layerShape: number[]): BonsaiError {
+  return new BonsaiError(
+    'WEIGHT_SHAPE_MISMATCH',
+    `${file}: weight "${spec.name}" is declared with shape [${spec.shape.join(', ')}] in the manifest, but its layer expects [${layerShape.join(', ')}].`,
+    'The weightsManifest in model.json does not describe these layers (edited by hand, or from another version of the model). Use model.json and the .bin files exported together.',
+    file,
+  );
 }
 
 function mismatch(file: string, what: string): BonsaiError {

@@ -24,6 +24,8 @@ export function placeWeights(groups: ManifestGroup[], files: InputFile[], modelJ
   const missing = groups.flatMap((g, gi) =>
     g.paths.filter((_, pi) => groupFiles[gi][pi] === null).map((p) => joinPath(dirname(modelJsonPath), p)),
   );
+  const outside = groups.flatMap((g, gi) => g.paths.filter((p, pi) => groupFiles[gi][pi] === null && climbsOut(p)));
+  if (outside.length > 0) throw outsideFolderError(outside, modelJsonPath);
   if (missing.length > 0) throw missingShardError(missing, files, modelJsonPath);
 
   const total = groupFiles.flat().reduce((n, f) => n + f!.bytes.byteLength, 0);
@@ -68,6 +70,27 @@ function findShard(manifestPath: string, files: InputFile[], modelJsonPath: stri
     if (matches.length === 1) return matches[0];
   }
   return null;
+}
+
+/** "../x.bin" (or "a/../../x.bin") leads above the folder model.json is in. */
+export function climbsOut(manifestPath: string): boolean {
+  let depth = 0;
+  for (const seg of cleanManifestPath(manifestPath).split(/[/\\]/)) {
+    if (seg === '..') depth--;
+    else if (seg !== '' && seg !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
+function outsideFolderError(paths: string[], modelJsonPath: string): BonsaiError {
+  const list = paths.slice(0, 3).map((p) => `"${p}"`).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+  return new BonsaiError(
+    'SHARD_PATH_OUTSIDE',
+    `${modelJsonPath} names weight file ${list}, which is outside the model's folder (the path climbs above it with "..").`,
+    'TF.js reads weight files relative to model.json. Put the .bin files beside model.json and name them without "../" in weightsManifest (or select them together with model.json).',
+    modelJsonPath,
+  );
 }
 
 function missingShardError(missing: string[], files: InputFile[], modelJsonPath: string): BonsaiError {

@@ -50,6 +50,17 @@ describeEachBackend('runRecipe', () => {
   });
   afterAll(() => disposeLoaded(input));
 
+  it('tells each step the display name of its input: the open model, then the previous variant', async () => {
+    const seen: (string | undefined)[] = [];
+    const naming: Technique<unknown> = { meta: SCALE.meta as Technique<unknown>['meta'], run: (ctx, config) => (seen.push(ctx.nameOf?.(ctx.input)), SCALE.run(ctx, config as never)) };
+    const { opts } = options(input, [
+      { technique: 'naming', config: { factor: 2, report: false } },
+      { technique: 'naming', config: { factor: 0.5, report: false } },
+    ], { registry: { ...REGISTRY, naming }, inputName: 'lenet-5' });
+    await runRecipe(opts);
+    expect(seen).toEqual(['lenet-5', 'lenet-5 · × 2']);
+  });
+
   it('runs a throwaway technique registered only in the registry passed in, chaining two steps', async () => {
     const { opts, outputs } = options(input, [
       { technique: 'scale', config: { factor: 2, report: false } },

@@ -33,6 +33,10 @@ export interface RecipeOptions extends TechniqueContext {
   registry: TechniqueRegistry;
   /** Open a model by reference (a teacher): the runner disposes it when its step ends. */
   openRef(ref: ModelRef): Promise<LoadedModel>;
+  /** The input's display name (the open model's, e.g. "lenet-5"). */
+  inputName?: string;
+  /** Display names of models openRef opened (library or sample names). */
+  refName?(model: LoadedModel): string | undefined;
   onOutput(output: TechniqueOutput, info: OutputInfo): Promise<void>;
   /** Passed to each step's context (see RunContext.live / .cache). */
   live?: RunContext['live'];
@@ -53,6 +57,8 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
   // Validate every step before any work: a typo in step 3 should not cost the fine-tune of step 1.
   const configs = steps.map((s) => techniqueOf(registry, s.technique).meta.validate(s.config));
   let current = opts.input;
+  // Inside a recipe a later step's input is the previous step's variant: "lenet-5 · 90% sparse".
+  let currentName = opts.inputName;
   const descriptions: string[] = [];
   const notes: string[] = [];
   try {
@@ -77,6 +83,7 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
             },
             live: opts.live,
             cache: opts.cache,
+            nameOf: (m) => (m === current ? currentName : opts.refName?.(m)),
             emit: (emitted) => opts.onOutput(emitted, { stepIndex: i, final: false, steps: stepsSoFar, step: [...descriptions, emitted.step].join(' → ') }),
           },
           configs[i],
@@ -96,6 +103,7 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
         const next = await loadPrepared(prepareModel(output.files));
         if (current !== opts.input) disposeLoaded(current);
         current = next;
+        currentName = currentName ? `${currentName} · ${output.name}` : undefined;
       } else {
         // A report changes no model: the next step runs on the same input. It still reaches the caller.
         await opts.onOutput(output, { stepIndex: i, final: false, steps: stepsSoFar, step: output.step });

@@ -88,6 +88,11 @@ export interface RunContext extends TechniqueContext {
    * run ends, is cancelled or fails.
    */
   resolveModel(ref: ModelRef): Promise<LoadedModel>;
+  /**
+   * The name the user knows a model by ("lenet-5", a model.json stem, a library name) for the input
+   * or a model from resolveModel; undefined when there is none. Never the Keras model name.
+   */
+  nameOf?(model: LoadedModel): string | undefined;
   /** Hand over a result while the run goes on; the runner measures and saves it like the returned one. */
   emit(output: TechniqueOutput): Promise<void>;
   /**

@@ -1,10 +1,11 @@
 import { Suspense, lazy, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { BonsaiError } from '../../engine/errors';
 import { optimizeCurrent } from '../../store/optimize-actions';
-import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentDataset, selectCurrentAnalyses, selectJob } from '../../store/store';
+import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentAnalyses, selectJob } from '../../store/store';
 import type { TechniqueStep } from '../../worker/protocol';
 import { JobProgress } from '../JobProgress';
 import { ReportCard } from './ReportCard';
+import { RunTarget } from './RunTarget';
 import type { TechniqueTab } from './registry';
 import { VariantCard } from './VariantCard';
 
@@ -16,7 +17,6 @@ const selectOptimizeJob = selectJob('optimize');
 export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
   const { id: technique, meta, Options } = tab;
   const model = useStore(selectCurrentModel);
-  const dataset = useStore(selectCurrentDataset);
   const record = useDeferredValue(useStore(selectCurrentRecord));
   const analyses = useStore(selectCurrentAnalyses);
   const job = useStore(selectOptimizeJob);
@@ -56,6 +56,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
     <section aria-labelledby={`${technique}-title`} data-testid={`${technique}-panel`}>
       <h2 id={`${technique}-title`}>{meta.label}</h2>
       <p className="muted">{meta.intro}</p>
+      <RunTarget busy={!!job} />
       <div className="presets" role="group" aria-label="Presets">
         {meta.presets.map((p) => {
           const reason = why(p.config);
@@ -119,12 +120,9 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
         </p>
       ) : null}
       <div className="row">
-        <button type="button" className="primary" disabled={!model || !!job || !!blocked} onClick={run}>
+        <button type="button" className="primary" disabled={!model || !!job || !!blocked} onClick={run} aria-describedby="run-target-text">
           Run {meta.label.toLowerCase()}
         </button>
-        <span className="muted" data-testid="run-target">
-          on {model?.name ?? 'no model'} with {dataset ? dataset.summary.name : 'no dataset'}
-        </span>
       </div>
       {job ? (
         <>

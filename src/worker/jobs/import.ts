@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../../engine/errors';
 import { loadPrepared, disposeLoaded } from '../../engine/model/load';
-import { prepareModel } from '../../engine/model/validate';
+import { prepareModelExplained } from '../../engine/model/prepare-explained';
 import type { InputFile } from '../../engine/model/types';
 import { summarize } from '../../engine/metrics/summary';
 import { throwIfAborted } from '../../engine/runtime/yield';
@@ -73,7 +73,7 @@ export async function openFromFiles(
   ctx: JobContext,
 ): Promise<{ model: ModelInfo; createdLibraryEntry: boolean }> {
   ctx.progress('Validating', 1, 4);
-  const prepared = prepareModel(files);
+  const prepared = await prepareModelExplained(files);
   ctx.progress('Building the model', 2, 4);
   const bytesBefore = tf.memory().numBytes;
   const loaded = await loadPrepared(prepared);

@@ -30,6 +30,7 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
   const fitted = await fitDataset(parent.loaded, spec.datasetId ? getDataset(spec.datasetId) : undefined);
   const outputs: OptimizeOutput[] = [];
   const runId = `${Date.now()}-${ctx.jobId}`;
+  const refNames = new WeakMap<object, string>();
   try {
     await runRecipe({
       input: parent.loaded,
@@ -40,7 +41,13 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
       progress: ctx.progress,
       live: (item) => ctx.live(item),
       cache: workerCache,
-      openRef: async (ref) => (await loadRef(ref, ctx)).loaded,
+      inputName: parent.info.name,
+      openRef: async (ref) => {
+        const { loaded, name } = await loadRef(ref, ctx);
+        refNames.set(loaded, name);
+        return loaded;
+      },
+      refName: (m) => refNames.get(m),
       onOutput: async (output, info) => {
         outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, { ...spec, runId }, ctx) : await keepReport(parent, output, info, fitted));
       },

@@ -58,8 +58,11 @@ describeEachBackend('distill run', () => {
   });
 
   it('labeled: emits the scratch baseline, returns the student; both load like a user’s files', async () => {
-    const run = fakeRun(teacher, { train, validation });
+    const run = fakeRun(teacher, { train, validation }, { names: new Map([[teacher, 'lenet-5']]) });
     const out = variant(await DISTILL.run(run.ctx, QUICK));
+    // Named by the display name the runner gives, never by the Keras model name ("sequential_1").
+    expect(out.name).toMatch(/distilled from lenet-5$/);
+    if (teacher.format === 'layers') expect(out.name).not.toContain(teacher.model.name);
     expect(run.emitted).toHaveLength(1);
     const scratch = variant(run.emitted[0]);
     expect(out.role).toBe('student');

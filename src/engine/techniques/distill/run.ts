@@ -67,11 +67,12 @@ async function agreementWithTeacher(student: LayersModel, split: DatasetSplit, t
 }
 
 async function resolveTeacher(ctx: RunContext, cfg: DistillConfig): Promise<{ teacher: LoadedModel; name: string }> {
+  // Named as the user knows it (never by the Keras model name, e.g. "sequential_1").
   if (cfg.teacher.kind === 'input') {
-    return { teacher: ctx.input, name: ctx.input.format === 'layers' ? ctx.input.model.name : 'the GraphModel' };
+    return { teacher: ctx.input, name: ctx.nameOf?.(ctx.input) ?? 'the open model' };
   }
   const teacher = await ctx.resolveModel(cfg.teacher);
-  return { teacher, name: cfg.teacher.kind === 'sample' ? cfg.teacher.sampleId : cfg.teacher.libraryId };
+  return { teacher, name: ctx.nameOf?.(teacher) ?? (cfg.teacher.kind === 'sample' ? cfg.teacher.sampleId : 'the chosen teacher') };
 }
 
 const lastValAccuracy = (h: TrainHistory | null) => h?.epochs[h.epochs.length - 1]?.valAccuracy ?? null;

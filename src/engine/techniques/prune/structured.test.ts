@@ -241,6 +241,8 @@ describeEachBackend('pruneStructured', () => {
       const result = await pruneStructured(input, config(), {}, ctx(phases));
       expect(weightValues(model)).toEqual(before);
       expect(phases).toContain('rebuild');
+      // The step alone: the runner prefixes the open model's display name, never the Keras name.
+      expect(result.name).toBe('50% filters removed');
       expect(result.perLayer.find((r) => r.layer === 'convA')).toMatchObject({ before: 4, after: 2, removedFraction: 0.5, norm: 'l1', group: 'convA + convB + convC' });
       expect(result.perLayer.find((r) => r.layer === 'out')).toMatchObject({ before: 3, after: 3 });
       expect(result.notes.join(' ')).toMatch(/physically smaller/);

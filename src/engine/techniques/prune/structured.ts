@@ -112,7 +112,8 @@ export async function pruneStructured(
     const epochs = history ? `, ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} fine-tune` : '';
     return {
       files,
-      name: `${model.name} · ${ratio} filters removed`,
+      // The step only: the runner puts the open model's display name in front (never Keras's "sequential_1").
+      name: `${ratio} filters removed`,
       step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${epochs}`,
       perLayer: layerRows(model, plan, config.norm, graph.producers),
       notes,

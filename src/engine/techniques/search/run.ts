@@ -122,7 +122,7 @@ async function measureReference(ctx: RunContext, validation: DatasetSplit): Prom
   const runner = inferenceRunner(input, 1, OP);
   try {
     const m = await measureLatency(runner.runOnce, { signal: ctx.signal });
-    const name = input.format === 'layers' ? input.model.name : 'the open model';
+    const name = ctx.nameOf?.(input) ?? 'the open model';
     return { name, valAccuracy: acc, latencyMs: m.medianMs, params: paramsOf(input), gzipBytes: gzipBytes(input.prepared) };
   } finally {
     runner.dispose();

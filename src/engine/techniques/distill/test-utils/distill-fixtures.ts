@@ -75,7 +75,7 @@ export interface FakeRun {
 }
 
 /** A RunContext built by hand: `models` answers resolveModel by sample/library id. */
-export function fakeRun(input: LoadedModel, data: TechniqueData, opts: { models?: Record<string, LoadedModel>; signal?: AbortSignal } = {}): FakeRun {
+export function fakeRun(input: LoadedModel, data: TechniqueData, opts: { models?: Record<string, LoadedModel>; signal?: AbortSignal; names?: Map<LoadedModel, string> } = {}): FakeRun {
   const run: FakeRun = { emitted: [], points: [], phases: [], resolved: [], ctx: undefined as unknown as RunContext };
   run.ctx = {
     input,
@@ -95,6 +95,7 @@ export function fakeRun(input: LoadedModel, data: TechniqueData, opts: { models?
     emit: async (o) => {
       run.emitted.push(o);
     },
+    nameOf: (m) => opts.names?.get(m),
   };
   return run;
 }
