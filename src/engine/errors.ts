@@ -44,6 +44,9 @@ export const ERROR_CODES = {
   STORAGE_FULL: 'Browser storage is full.',
   STORAGE_UNAVAILABLE: 'Browser storage is not available.',
   RECORD_INVALID: 'A saved record is malformed or from an unknown version.',
+  LINK_INVALID: 'The shared link is damaged or not a Bonsai experiment.',
+  LINK_TOO_LONG: 'The shared link is longer than Bonsai accepts.',
+  LINK_VERSION: 'The shared link was made by a newer version of Bonsai.',
   // Data
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
   NO_IMAGES: 'No images were found.',

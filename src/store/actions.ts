@@ -1,5 +1,6 @@
 /** Actions: the only place the UI's intents reach the engine. */
 import type { InputFile } from '../engine/model/types';
+import { readSharedLink } from './share-actions';
 import { deleteFromLibrary } from '../library/db';
 import type { BackendChoice, BenchmarkSpec, ModelSource } from '../worker/protocol';
 import { loadBuiltinDataset } from './data-actions';
@@ -92,4 +93,6 @@ export function startApp(): void {
   engine.start(choice);
   void refreshLibrary();
   void restoreSession();
+  readSharedLink();
+  window.addEventListener('hashchange', () => readSharedLink());
 }

@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../engine/errors';
+import { BonsaiError, type ErrorInfo } from '../engine/errors';
 import { EngineError } from '../worker/client';
 import { useStore, type ErrorSource, type ShownError } from './store';
 
@@ -13,6 +13,8 @@ export function isAbort(e: unknown): boolean {
 
 export function errorInfoOf(e: unknown): ErrorInfo {
   if (e instanceof EngineError) return e.info;
+  // An Error's message is not enumerable: spreading the error itself would lose it.
+  if (e instanceof BonsaiError) return e.toInfo();
   if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) return e as ErrorInfo;
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }

@@ -6,6 +6,8 @@ import { ImportPanel, useWindowDrop } from './DropZone';
 import { ErrorList } from './ErrorList';
 import { Header } from './Header';
 import { JobProgress } from './JobProgress';
+import { ShareCard } from './ShareCard';
+import { SharedExperiment } from './SharedExperiment';
 import { LibraryPanel } from './LibraryPanel';
 import { ModelCard } from './ModelCard';
 import { ModelSummaryView } from './ModelSummaryView';
@@ -55,8 +57,10 @@ export function App() {
           <DatasetCard busy={!!datasetJob} />
           <ImportPanel busy={busy} dragging={dragging} />
           <LibraryPanel busy={busy} />
+          <ShareCard />
         </aside>
         <section className="centre">
+          <SharedExperiment />
           <div role="tablist" aria-label="Views" className="tabs">
             {TABS.map((t) => (
               <button

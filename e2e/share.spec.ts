@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+import { openApp, runPreset } from './helpers';
+
+test('the author copies a link; a receiver with an empty browser sees the author’s experiment; a hostile link changes nothing', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await runPreset(page, 'Quantize', 'float16 — safe');
+  // Back to the base: the second variant is a sibling, so the link carries a tree.
+  await page.getByRole('button', { name: /Back to lenet-5/ }).click();
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
+  await runPreset(page, 'Quantize', 'uint8 — 4× smaller');
+  const share = page.getByTestId('share-card');
+  await share.getByRole('button', { name: 'Copy link' }).click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toMatch(/#x=[A-Za-z0-9_-]+$/);
+  await expect(page.getByTestId('share-length')).toContainText('short enough for chat apps');
+  console.log(`share link: ${url.length} characters`);
+
+  // A fresh context: empty IndexedDB, nothing of the author's but the link.
+  const receiver = await browser.newContext();
+  const other = await receiver.newPage();
+  await other.goto(url);
+  const shared = other.getByTestId('shared-experiment');
+  await expect(shared).toBeVisible();
+  await expect(shared.getByRole('heading')).toHaveText('Shared experiment: lenet-5');
+  await expect(shared.getByTestId('shared-row')).toHaveCount(3);
+  await expect(shared.getByTestId('shared-table')).toContainText('float16');
+  await expect(shared.getByTestId('shared-device')).toContainText('Measured on the author');
+  await expect(shared.getByTestId('scatter-point').first()).toBeVisible();
+  await expect(other.getByRole('alert')).toHaveCount(0);
+  await shared.getByRole('button', { name: 'Close' }).click();
+  await expect(other.getByTestId('shared-experiment')).toHaveCount(0);
+  expect(new URL(other.url()).hash).toBe('');
+  await receiver.close();
+
+  // A hostile link: a readable refusal, the author's library untouched.
+  const entries = await page.getByTestId('library-entry').count();
+  await page.goto('/#x=' + 'A'.repeat(40) + '__proto__');
+  await expect(page.getByRole('alert').first()).toContainText('This shared link cannot be read');
+  await expect(page.getByTestId('shared-experiment')).toHaveCount(0);
+  await expect(page.getByTestId('library-entry')).toHaveCount(entries);
+});

@@ -1,0 +1,52 @@
+/**
+ * Share links from the page's side: make one for the open model's experiment, and read the one
+ * the page was opened with. A bad link becomes a reported error; it never touches saved state.
+ */
+import { create } from 'zustand';
+import { experimentLink } from '../share/experiment';
+import { decodeLink, encodeLink, LINK_PREFIX, type ShareLink } from '../share/link';
+import { reportError } from './errors';
+import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
+
+export interface ShareState {
+  /** The experiment the page was opened with (the author's view), until closed. */
+  shared: ShareLink | null;
+}
+
+export const useShare = create<ShareState>()(() => ({ shared: null }));
+
+/** Read `location.hash` once at start-up (and when it changes). */
+export function readSharedLink(hash: string = location.hash): void {
+  if (!hash.startsWith(LINK_PREFIX)) return;
+  try {
+    useShare.setState({ shared: decodeLink(hash) });
+  } catch (e) {
+    useShare.setState({ shared: null });
+    reportError(e);
+  }
+}
+
+export function closeSharedLink(): void {
+  useShare.setState({ shared: null });
+  try {
+    history.replaceState(null, '', location.pathname + location.search);
+  } catch {
+    // A sandboxed page may refuse: the view is closed all the same.
+  }
+}
+
+/** The link to the open model's experiment, or why there is none (a readable reason). */
+export function makeShareLink(): { url: string; chars: number } | { reason: string } {
+  const s = useStore.getState();
+  const model = selectCurrentModel(s);
+  if (!model) return { reason: 'Open a model first.' };
+  const r = experimentLink(model, s.libraryRecords, { dataset: selectCurrentDataset(s)?.summary.name ?? null });
+  if ('reason' in r) return r;
+  try {
+    const fragment = encodeLink(r.link);
+    const url = `${location.origin}${location.pathname}${fragment}`;
+    return { url, chars: url.length };
+  } catch (e) {
+    return { reason: e instanceof Error ? e.message + ((e as { hint?: string }).hint ? ` ${(e as { hint?: string }).hint}` : '') : String(e) };
+  }
+}

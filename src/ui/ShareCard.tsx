@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { CHAT_SAFE_CHARS } from '../share/link';
+import { makeShareLink } from '../store/share-actions';
+import { selectCurrentModel, useStore } from '../store/store';
+
+/** "Copy link": the open model's experiment in the URL fragment (never sent to a server), with its length. */
+export function ShareCard() {
+  const model = useStore(selectCurrentModel);
+  const [result, setResult] = useState<ReturnType<typeof makeShareLink> | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  if (!model) return null;
+  const copy = async () => {
+    const r = makeShareLink();
+    setResult(r);
+    setCopied(null);
+    if ('url' in r) {
+      try {
+        await navigator.clipboard.writeText(r.url);
+        setCopied('Copied to the clipboard.');
+      } catch {
+        setCopied('Select the link below and copy it (this browser did not allow clipboard access).');
+      }
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="share-title" data-testid="share-card">
+      <h2 id="share-title">Share</h2>
+      <p className="muted">A link to this experiment — base model, steps, settings and the numbers measured here, no weights. It lives in the part of the URL browsers never send to a server.</p>
+      <button type="button" onClick={() => void copy()}>Copy link</button>
+      {result && 'reason' in result ? <p className="warning" role="status" data-testid="share-problem">{result.reason}</p> : null}
+      {result && 'url' in result ? (
+        <>
+          <input className="share-url" readOnly aria-label="Link to this experiment" data-testid="share-url" value={result.url} onFocus={(e) => e.target.select()} />
+          <p className="muted" role="status" data-testid="share-length">
+            {result.chars.toLocaleString('en-US')} characters — {result.chars <= CHAT_SAFE_CHARS ? 'short enough for chat apps.' : 'some chat apps cut links this long; an e-mail is safer.'} {copied}
+          </p>
+        </>
+      ) : null}
+    </section>
+  );
+}

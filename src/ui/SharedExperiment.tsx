@@ -1,0 +1,86 @@
+import { useMemo, useState } from 'react';
+import type { ShareLink } from '../share/link';
+import { openModel } from '../store/actions';
+import { closeSharedLink, useShare } from '../store/share-actions';
+import { ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
+import { formatBytes, formatCount, formatMs } from './format';
+
+const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(2)}%`);
+
+function baseText(l: ShareLink): string {
+  if (l.base.kind === 'sample') return `the built-in sample ${l.base.id}`;
+  if (l.base.kind === 'url') return `a model at ${l.base.url}`;
+  return `a file of ${formatBytes(l.base.bytes)} (SHA-256 ${l.base.sha256.slice(0, 12)}…)`;
+}
+
+function latencyText(m: ShareLink['metrics']): string {
+  return m.latency.length ? m.latency.map((l) => `${formatMs(l.ms)} (${l.backend}, batch ${l.batch})`).join(', ') : 'not measured';
+}
+
+/**
+ * The author's experiment, shown from the link alone before any model loads: base, dataset, the
+ * author's device, every variant with its steps and numbers, and accuracy against size with the
+ * Pareto front. All text from the link is rendered as text. Opening a URL base asks first, naming
+ * the host; a file base is asked for by its SHA-256.
+ */
+export function SharedExperiment() {
+  const link = useShare((s) => s.shared);
+  const [confirmUrl, setConfirmUrl] = useState(false);
+  const points = useMemo((): ScatterPoint[] => {
+    if (!link) return [];
+    const all = [{ name: link.name, m: link.metrics, key: 'base', kind: 'reference' as const }, ...link.variants.map((v, i) => ({ name: v.name, m: v.metrics, key: `v${i}`, kind: 'candidate' as const }))];
+    return all.filter((p) => p.m.accuracy !== null && p.m.gzip !== null).map((p) => ({ key: p.key, x: p.m.gzip! / 1024, y: p.m.accuracy!, kind: p.kind, label: `${p.name}: ${pct(p.m.accuracy)}, ${formatBytes(p.m.gzip!)} gzip` }));
+  }, [link]);
+  if (!link) return null;
+  const host = link.base.kind === 'url' ? new URL(link.base.url).host : null;
+  return (
+    <section className="card shared" aria-labelledby="shared-title" data-testid="shared-experiment">
+      <h2 id="shared-title">Shared experiment: {link.name}</h2>
+      <p>
+        Base: {baseText(link)}. Dataset: {link.dataset ?? 'none stated'}.{link.seed !== null ? ` Seed ${link.seed}.` : ''} {link.variants.length} variant{link.variants.length === 1 ? '' : 's'}.
+      </p>
+      <p className="muted" data-testid="shared-device">
+        Measured on the author's device: {link.device ? `${link.device.backend}${link.device.simd !== undefined ? `, SIMD ${link.device.simd ? 'on' : 'off'}` : ''}${link.device.threads !== undefined ? `, ${link.device.threads} thread(s)` : ''} — ${link.device.agent}` : 'not stated'}.
+      </p>
+      <ParetoScatter points={points} xLabel="gzip size (KB)" yLabel="test accuracy" testId="shared-scatter" />
+      <table className="search-table" data-testid="shared-table">
+        <thead>
+          <tr><th>Variant</th><th>Made by</th><th>Params (non-zero)</th><th>gzip</th><th>Accuracy</th><th>Latency (author)</th></tr>
+        </thead>
+        <tbody>
+          <tr data-testid="shared-row">
+            <td>{link.name} (base)</td><td>—</td><td>{formatCount(link.metrics.params)}</td><td>{link.metrics.gzip === null ? 'unknown' : formatBytes(link.metrics.gzip)}</td><td>{pct(link.metrics.accuracy)}</td><td>{latencyText(link.metrics)}</td>
+          </tr>
+          {link.variants.map((v, i) => (
+            <tr key={i} data-testid="shared-row">
+              <td>{v.name}</td>
+              <td className="arch" title={v.step}>{v.parent >= 0 ? `from ${link.variants[v.parent]?.name ?? '?'}: ` : ''}{v.step}</td>
+              <td>{formatCount(v.metrics.params)}{v.metrics.nonZero !== null && v.metrics.nonZero !== v.metrics.params ? ` (${formatCount(v.metrics.nonZero)})` : ''}</td>
+              <td>{v.metrics.gzip === null ? 'unknown' : formatBytes(v.metrics.gzip)}</td>
+              <td>{pct(v.metrics.accuracy)}</td>
+              <td>{latencyText(v.metrics)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        {link.base.kind === 'sample' ? (
+          <button type="button" onClick={() => void openModel({ kind: 'sample', sampleId: (link.base as { id: string }).id })}>Open {link.base.id} here</button>
+        ) : link.base.kind === 'url' ? (
+          confirmUrl ? (
+            <>
+              <span role="alert">This loads a model from <strong>{host}</strong>. Continue?</span>
+              <button type="button" onClick={() => void openModel({ kind: 'url', url: (link.base as { url: string }).url })}>Load from {host}</button>
+              <button type="button" onClick={() => setConfirmUrl(false)}>Don't load</button>
+            </>
+          ) : (
+            <button type="button" onClick={() => setConfirmUrl(true)}>Open the base model…</button>
+          )
+        ) : (
+          <span className="muted">Open the base file yourself (drop it here); Bonsai checks its SHA-256 against the link's.</span>
+        )}
+        <button type="button" onClick={closeSharedLink}>Close</button>
+      </div>
+    </section>
+  );
+}
