@@ -29,6 +29,13 @@ test('the author copies a link; a receiver with an empty browser sees the author
   await expect(shared.getByTestId('shared-device')).toContainText('Measured on the author');
   await expect(shared.getByTestId('scatter-point').first()).toBeVisible();
   await expect(other.getByRole('alert')).toHaveCount(0);
+  // Reproduce on this device: the same recipe gives byte-identical weights; latency is this device's own.
+  await shared.getByTestId('reproduce').click();
+  await expect(shared.getByTestId('reproduced-row')).toHaveCount(2, { timeout: 120_000 });
+  await expect(shared.getByTestId('reproduce')).toHaveText('Reproduce on my device', { timeout: 60_000 });
+  await expect(shared.getByTestId('reproduced-sha')).toHaveText(['byte-identical (same SHA-256)', 'byte-identical (same SHA-256)']);
+  await expect(shared.getByTestId('theirs-vs-yours')).toContainText('on your device');
+  await expect(other.getByRole('alert')).toHaveCount(0);
   await shared.getByRole('button', { name: 'Close' }).click();
   await expect(other.getByTestId('shared-experiment')).toHaveCount(0);
   expect(new URL(other.url()).hash).toBe('');

@@ -6,20 +6,39 @@ import { create } from 'zustand';
 import { experimentLink } from '../share/experiment';
 import { decodeLink, encodeLink, LINK_PREFIX, type ShareLink } from '../share/link';
 import { reportError } from './errors';
+import type { VariantMetrics } from '../engine/pipeline/report-types';
 import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
+
+export interface Reproduced {
+  sha256: string;
+  libraryId: string | null;
+  after: VariantMetrics;
+  latency: { backend: string; batch: number; ms: number }[];
+}
+
+export interface ReproduceState {
+  running: boolean;
+  /** Variant index → what this device made and measured. */
+  yours: Record<number, Reproduced>;
+  /** The variant that could not be reproduced, and why. */
+  failed: { index: number; reason: string } | null;
+}
+
+export const initialReproduce: ReproduceState = { running: false, yours: {}, failed: null };
 
 export interface ShareState {
   /** The experiment the page was opened with (the author's view), until closed. */
   shared: ShareLink | null;
+  reproduce: ReproduceState;
 }
 
-export const useShare = create<ShareState>()(() => ({ shared: null }));
+export const useShare = create<ShareState>()(() => ({ shared: null, reproduce: initialReproduce }));
 
 /** Read `location.hash` once at start-up (and when it changes). */
 export function readSharedLink(hash: string = location.hash): void {
   if (!hash.startsWith(LINK_PREFIX)) return;
   try {
-    useShare.setState({ shared: decodeLink(hash) });
+    useShare.setState({ shared: decodeLink(hash), reproduce: initialReproduce });
   } catch (e) {
     useShare.setState({ shared: null });
     reportError(e);

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { ShareLink } from '../share/link';
 import { openModel } from '../store/actions';
-import { closeSharedLink, useShare } from '../store/share-actions';
+import { reproduce } from '../store/reproduce-actions';
+import { closeSharedLink, useShare, type Reproduced } from '../store/share-actions';
 import { ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
 import { formatBytes, formatCount, formatMs } from './format';
 
@@ -25,6 +26,7 @@ function latencyText(m: ShareLink['metrics']): string {
  */
 export function SharedExperiment() {
   const link = useShare((s) => s.shared);
+  const rep = useShare((s) => s.reproduce);
   const [confirmUrl, setConfirmUrl] = useState(false);
   const points = useMemo((): ScatterPoint[] => {
     if (!link) return [];
@@ -79,8 +81,53 @@ export function SharedExperiment() {
         ) : (
           <span className="muted">Open the base file yourself (drop it here); Bonsai checks its SHA-256 against the link's.</span>
         )}
+        {link.variants.length && (link.base.kind !== 'url' || confirmUrl) ? (
+          <button type="button" className="primary" disabled={rep.running} onClick={() => void reproduce(link)} data-testid="reproduce">
+            {rep.running ? 'Reproducing…' : 'Reproduce on my device'}
+          </button>
+        ) : null}
         <button type="button" onClick={closeSharedLink}>Close</button>
       </div>
+      {rep.failed ? <p className="warning" role="status">Variant {rep.failed.index + 1} ({link.variants[rep.failed.index]?.name}) was not reproduced: {rep.failed.reason}</p> : null}
+      {Object.keys(rep.yours).length ? <TheirsVsYours link={link} yours={rep.yours} /> : null}
     </section>
+  );
+}
+
+function latencyLine(theirs: ShareLink['metrics']['latency'], yours: Reproduced['latency']): string {
+  const pairs = yours.flatMap((y) => {
+    const t = theirs.find((x) => x.backend === y.backend && x.batch === y.batch);
+    return t ? [{ ...y, ratio: y.ms / t.ms }] : [];
+  });
+  if (!pairs.length) return yours.length ? `${yours.map((y) => `${formatMs(y.ms)} (${y.backend}, batch ${y.batch})`).join(', ')}; the author did not time this backend and batch` : 'not timed';
+  return pairs.map((p) => `${formatMs(p.ms)} here vs ${formatMs(p.ms / p.ratio)} — ${p.ratio >= 1 ? `${p.ratio.toFixed(2)}× slower` : `${(1 / p.ratio).toFixed(2)}× faster`} on your device (${p.backend}, batch ${p.batch})`).join('; ');
+}
+
+/** What this device made and measured beside the author's: sizes and accuracy should match; latency should not. */
+function TheirsVsYours({ link, yours }: { link: ShareLink; yours: Record<number, Reproduced> }) {
+  return (
+    <table className="search-table" data-testid="theirs-vs-yours">
+      <caption>Theirs vs yours</caption>
+      <thead>
+        <tr><th>Variant</th><th>Weights</th><th>gzip (theirs → yours)</th><th>Accuracy (theirs → yours)</th><th>Latency</th></tr>
+      </thead>
+      <tbody>
+        {link.variants.map((v, i) => {
+          const y = yours[i];
+          if (!y) return null;
+          const same = y.sha256.startsWith(v.sha);
+          const accDiff = v.metrics.accuracy !== null && y.after.accuracy !== null ? 100 * (y.after.accuracy - v.metrics.accuracy) : null;
+          return (
+            <tr key={i} data-testid="reproduced-row">
+              <td>{v.name}</td>
+              <td data-testid="reproduced-sha">{same ? 'byte-identical (same SHA-256)' : `differ (theirs ${v.sha}…, yours ${y.sha256.slice(0, 16)}…): training on another backend or thread count rounds differently`}</td>
+              <td>{v.metrics.gzip === null ? 'unknown' : formatBytes(v.metrics.gzip)} → {formatBytes(y.after.gzipBytes)}</td>
+              <td>{pct(v.metrics.accuracy)} → {pct(y.after.accuracy)}{accDiff !== null && Math.abs(accDiff) >= 0.005 ? ` (${accDiff > 0 ? '+' : '−'}${Math.abs(accDiff).toFixed(2)} pt${same ? '' : ': the weights differ'})` : accDiff !== null ? ' (same)' : ''}</td>
+              <td>{latencyLine(v.metrics.latency, y.latency)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
