@@ -41,6 +41,22 @@ test('the author copies a link; a receiver with an empty browser sees the author
   expect(new URL(other.url()).hash).toBe('');
   await receiver.close();
 
+  // The experiment file (with weights) moves the experiment to a third, empty browser.
+  const download = page.waitForEvent('download');
+  await share.getByRole('button', { name: 'Export experiment file' }).click();
+  const file = await (await download).path();
+  const third = await browser.newContext();
+  const importer = await third.newPage();
+  await openApp(importer);
+  await expect(importer.getByTestId('library-entry')).toHaveCount(0);
+  await importer.getByTestId('import-experiment').setInputFiles(file!);
+  await expect(importer.getByTestId('library-entry')).toHaveCount(2);
+  await expect(importer.getByTestId('shared-experiment').getByTestId('shared-row')).toHaveCount(3);
+  await expect(importer.getByRole('alert')).toHaveCount(0);
+  await importer.getByTestId('library-entry').filter({ hasText: 'uint8' }).getByRole('button', { name: /^Open/ }).first().click();
+  await expect(importer.getByTestId('model-name')).toHaveText(/uint8/);
+  await third.close();
+
   // A hostile link: a readable refusal, the author's library untouched.
   const entries = await page.getByTestId('library-entry').count();
   await page.goto('/#x=' + 'A'.repeat(40) + '__proto__');

@@ -29,7 +29,7 @@ function deviceOf(d: DeviceProfile | null | undefined): ShareLink['device'] {
  * base must be reopenable by the receiver (a sample or a URL; a dropped file is asked for by its
  * SHA-256), and at least one variant must have been made from it.
  */
-export function experimentLink(model: ModelInfo, records: readonly VariantRecord[], extras: { dataset: string | null; seed?: number | null }): { link: ShareLink } | { reason: string } {
+export function lineageOf(model: ModelInfo, records: readonly VariantRecord[]): { rootSha: string; ordered: VariantRecord[] } {
   const bySha = new Map(records.map((r) => [r.id, r]));
   // Walk up to the root: the first ancestor without a record of its own.
   let rootSha: string = model.summary.sha256;
@@ -51,6 +51,11 @@ export function experimentLink(model: ModelInfo, records: readonly VariantRecord
       queue.push(c.id);
     }
   }
+  return { rootSha, ordered };
+}
+
+export function experimentLink(model: ModelInfo, records: readonly VariantRecord[], extras: { dataset: string | null; seed?: number | null }): { link: ShareLink } | { reason: string } {
+  const { rootSha, ordered } = lineageOf(model, records);
   if (!ordered.length) return { reason: 'Nothing to share yet: run a technique on this model first (the link carries its variants).' };
   const first = ordered[0];
   const ref = first.parentRef;

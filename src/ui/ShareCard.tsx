@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { CHAT_SAFE_CHARS } from '../share/link';
+import { exportExperiment, importExperimentFile } from '../store/experiment-file-actions';
 import { makeShareLink } from '../store/share-actions';
 import { selectCurrentModel, useStore } from '../store/store';
 
@@ -8,7 +9,26 @@ export function ShareCard() {
   const model = useStore(selectCurrentModel);
   const [result, setResult] = useState<ReturnType<typeof makeShareLink> | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
-  if (!model) return null;
+  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const importInput = (
+    <>
+      <button type="button" onClick={() => fileRef.current?.click()}>Import experiment file…</button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".zip,application/zip"
+        hidden
+        data-testid="import-experiment"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void importExperimentFile(f);
+        }}
+      />
+    </>
+  );
+  if (!model) return <section className="card" data-testid="share-card">{importInput}</section>;
   const copy = async () => {
     const r = makeShareLink();
     setResult(r);
@@ -26,7 +46,12 @@ export function ShareCard() {
     <section className="card" aria-labelledby="share-title" data-testid="share-card">
       <h2 id="share-title">Share</h2>
       <p className="muted">A link to this experiment — base model, steps, settings and the numbers measured here, no weights. It lives in the part of the URL browsers never send to a server.</p>
-      <button type="button" onClick={() => void copy()}>Copy link</button>
+      <div className="row wrap-row">
+        <button type="button" onClick={() => void copy()}>Copy link</button>
+        <button type="button" onClick={() => void exportExperiment().then(setFileProblem)}>Export experiment file</button>
+        {importInput}
+      </div>
+      {fileProblem ? <p className="warning" role="status">{fileProblem}</p> : null}
       {result && 'reason' in result ? <p className="warning" role="status" data-testid="share-problem">{result.reason}</p> : null}
       {result && 'url' in result ? (
         <>

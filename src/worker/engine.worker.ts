@@ -20,6 +20,7 @@ import { runTrain } from './jobs/train';
 import { runOptimize } from './jobs/optimize';
 import { runExport } from './jobs/export';
 import { runSaveCandidate } from './jobs/save-candidate';
+import { runImportExperiment } from './jobs/import-experiment';
 import { disposeModel } from './models';
 import { disposeDatasetById } from './datasets';
 
@@ -49,6 +50,8 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
       return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
       return { kind: 'export', ...runExport(spec.modelId, { compact: spec.compact }) };
+    case 'import-experiment':
+      return { kind: 'import-experiment', ...(await runImportExperiment(spec.models, ctx)) };
     case 'save-candidate':
       return { kind: 'save-candidate', output: await runSaveCandidate(spec, ctx) };
     default: {

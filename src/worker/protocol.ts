@@ -9,6 +9,7 @@ import type { DeviceProfile, BackendName } from '../backend/types';
 import type { DatasetSummary } from '../engine/data/types';
 import type { TrainConfig, TrainHistory } from '../engine/train/meta';
 import type { AnalysisRecord, VariantRecord } from '../share/records';
+import type { ExperimentModel } from '../share/experiment-file';
 
 export type JobId = string;
 export type ModelId = string;
@@ -124,6 +125,8 @@ export type JobSpec =
   /** compact (default true): model.json without the fields stock TF.js fills in by itself; false: the files as stored. */
   | { kind: 'export'; modelId: ModelId; compact?: boolean }
   /** Save a searched candidate (its trained files) to the library as a variant of `parent`. */
+  /** Save an experiment file's models (validated, SHA-256 checked) to the library. */
+  | { kind: 'import-experiment'; models: ExperimentModel[] }
   | { kind: 'save-candidate'; parent: { modelId?: ModelId; ref?: ModelRef }; datasetId?: DatasetId; files: InputFile[]; name: string; step: string; steps: TechniqueStep[] };
 
 export type JobResult =
@@ -134,7 +137,8 @@ export type JobResult =
   | { kind: 'train'; model: ModelInfo; history: TrainHistory; record?: VariantRecord }
   | { kind: 'optimize'; outputs: OptimizeOutput[] }
   | { kind: 'export'; fileName: string; bytes: Uint8Array }
-  | { kind: 'save-candidate'; output: OptimizeOutput };
+  | { kind: 'save-candidate'; output: OptimizeOutput }
+  | { kind: 'import-experiment'; saved: number };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */
