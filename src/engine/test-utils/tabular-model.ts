@@ -1,25 +1,44 @@
 /**
  * The tabular MLP fixture: a seeded Dense classifier over the CSV fixture's four features and three
- * classes, written as the files a TF.js export has (model.json + one shard) by the engine's own
- * serializer, so unit tests and the e2e spec open the same model.
+ * classes, written as the files a TF.js export has (model.json + one shard) through stock
+ * `model.save`, so unit tests and the e2e spec (plain Node, no Vite) open the same model.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { InputFile } from '../model/types';
-import { serializeLayersModel } from '../model/serialize';
-import { denseClassifier } from './train-fixtures';
 
-export const TABULAR_MLP = { inputs: 4, hidden: [16], classes: 3, seed: 5 } as const;
+export const TABULAR_MLP = { inputs: 4, hidden: 16, classes: 3, seed: 5 } as const;
 
-export function tabularMlp() {
-  return denseClassifier({ ...TABULAR_MLP, hidden: [...TABULAR_MLP.hidden] });
+/** Same weights every time: 4 → Dense 16 relu → Dense 3 softmax, seeded Glorot kernels. */
+export function tabularMlp(): tfl.LayersModel {
+  const { inputs, hidden, classes, seed } = TABULAR_MLP;
+  const model = tfl.sequential({ name: 'tabular_mlp' });
+  model.add(tfl.layers.dense({ units: hidden, activation: 'relu', inputShape: [inputs], kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
+  model.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
+  return model;
 }
 
-/** model.json + group1-shard1of1.bin of an untrained tabular MLP. */
+/** model.json + group1-shard1of1.bin of the untrained tabular MLP. */
 export async function tabularMlpFiles(): Promise<InputFile[]> {
+  await tf.ready();
   const model = tabularMlp();
+  let files: InputFile[] = [];
   try {
-    return await serializeLayersModel(model, { compact: false });
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        const shard = 'group1-shard1of1.bin';
+        const weights = new Uint8Array(a.weightData as ArrayBuffer);
+        const json = { format: 'layers-model', generatedBy: 'bonsai-fixture', convertedBy: null, modelTopology: a.modelTopology, weightsManifest: [{ paths: [shard], weights: a.weightSpecs }] };
+        files = [
+          { path: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) },
+          { path: shard, bytes: weights },
+        ];
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
   } finally {
     model.dispose();
   }
+  return files;
 }
