@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+import { openApp, pickFiles, runPreset, waitForImportToFinish } from './helpers';
 
 /** The fixtures the project builds itself: a seeded 3-class, 4-feature CSV and an untrained MLP over it. */
 async function fixtures() {
@@ -67,4 +67,19 @@ test('a tabular MLP on a CSV: fit warnings, a clear error for a bad label column
   await expect(page.getByTestId('model-name')).toHaveText(`${modelName} · trained`, { timeout: 90_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('model-parent')).toContainText('trained 1 epoch on plants');
+});
+
+test('Prune, Quantize and Distill run on a CSV dataset (fine-tuning and measuring on its splits)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { csv, mlp } = await fixtures();
+  await openApp(page);
+  await pickFiles(page, mlp);
+  await waitForImportToFinish(page);
+  await pickCsv(page, csv);
+  await expect(page.getByTestId('dataset-name')).toHaveText('plants');
+  for (const [tab, preset] of [['Prune', 'Gradual 90%'], ['Quantize', 'uint8 — 4× smaller'], ['Distill', 'Width ÷2 student']]) {
+    await runPreset(page, tab, preset);
+    await expect(page.getByTestId('dataset-fit-warning')).toHaveCount(0);
+    await expect(page.getByTestId(`${tab.toLowerCase()}-panel`).getByText(/plants|30 test/).first(), tab).toBeVisible();
+  }
 });

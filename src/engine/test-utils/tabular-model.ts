@@ -8,14 +8,17 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { InputFile } from '../model/types';
 
-export const TABULAR_MLP = { inputs: 4, hidden: 16, classes: 3, seed: 5 } as const;
+/** Two hidden layers of 64, so the middle Dense (4,160 weights) is large enough for pruning's defaults. */
+export const TABULAR_MLP = { inputs: 4, hidden: [64, 64], classes: 3, seed: 5 } as const;
 
-/** Same weights every time: 4 → Dense 16 relu → Dense 3 softmax, seeded Glorot kernels. */
+/** Same weights every time: 4 → Dense 64 relu → Dense 64 relu → Dense 3 softmax, seeded Glorot kernels. */
 export function tabularMlp(): tfl.LayersModel {
   const { inputs, hidden, classes, seed } = TABULAR_MLP;
   const model = tfl.sequential({ name: 'tabular_mlp' });
-  model.add(tfl.layers.dense({ units: hidden, activation: 'relu', inputShape: [inputs], kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  model.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
+  hidden.forEach((units, i) =>
+    model.add(tfl.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [inputs] } : {}), kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + i }) })),
+  );
+  model.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + hidden.length }) }));
   return model;
 }
 
