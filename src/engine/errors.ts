@@ -51,10 +51,16 @@ export const ERROR_CODES = {
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
   NO_IMAGES: 'No images were found.',
   IMAGE_UNREADABLE: 'An image could not be read.',
-  ONE_CLASS_ONLY: 'A labeled image dataset needs at least two class folders.',
+  ONE_CLASS_ONLY: 'A labeled dataset needs at least two classes.',
   CHANNEL_MISMATCH: 'The model input has a channel count images cannot fill.',
   DATASET_TOO_LARGE: 'The dataset is larger than Bonsai holds in memory.',
   UNLABELED_DATA: 'This needs labelled data.',
+  CSV_NO_HEADER: 'A CSV file has no header row of column names.',
+  CSV_COLUMN_COUNT: 'A CSV row has a different number of cells than the header.',
+  CSV_MISSING_VALUE: 'A CSV cell is empty or marked missing.',
+  CSV_NOT_NUMERIC: 'A CSV feature cell is not a number.',
+  CSV_NO_ROWS: 'A CSV file has a header but no data rows.',
+  CSV_LABEL_COLUMN: 'The chosen label column is not in the CSV header.',
   NO_TRAINING_DATA: 'This needs a dataset split that is not loaded (training or validation).',
   // Training and evaluation
   BAD_CONFIG: 'A setting is out of range.',
@@ -78,7 +84,7 @@ export interface ErrorInfo {
 
 /** Non-fatal findings (e.g. NaN weights): the model loads, the user is told. */
 export interface Warning {
-  code: 'NAN_WEIGHTS' | 'INF_WEIGHTS' | 'QUANTIZED_WEIGHTS' | 'NOT_COUNTED_OPS' | 'IMAGES_SKIPPED' | 'FILES_IGNORED';
+  code: 'NAN_WEIGHTS' | 'INF_WEIGHTS' | 'QUANTIZED_WEIGHTS' | 'NOT_COUNTED_OPS' | 'IMAGES_SKIPPED' | 'FILES_IGNORED' | 'CLASSES_EMPTY';
   message: string;
 }
 

@@ -7,7 +7,7 @@ import { adoptModel, runJob } from './jobs';
 import { useStore } from './store';
 
 export async function loadDataset(source: DatasetSource, transfer?: Transferable[]): Promise<boolean> {
-  const label = source.kind === 'builtin' ? 'Loading MNIST digits' : 'Loading images';
+  const label = source.kind === 'builtin' ? 'Loading MNIST digits' : source.kind === 'csv' ? 'Loading CSV' : 'Loading images';
   const result = await runJob('dataset', label, { kind: 'load-dataset', source }, transfer);
   if (result?.kind !== 'load-dataset') return false;
   const previous = useStore.getState().currentDatasetId;
@@ -31,6 +31,11 @@ export function loadImageDataset(files: InputFile[], labeled: boolean): Promise<
   const modelId = useStore.getState().currentModelId;
   if (!modelId) return Promise.resolve(false);
   return loadDataset({ kind: 'images', files, labeled, modelId }, files.map((f) => f.bytes.buffer as ArrayBuffer));
+}
+
+/** A CSV file as the dataset; `labelColumn` is the 0-based column holding the class. */
+export function loadCsvDataset(file: InputFile, labelColumn: number): Promise<boolean> {
+  return loadDataset({ kind: 'csv', file, labelColumn }, [file.bytes.buffer as ArrayBuffer]);
 }
 
 export async function evaluateCurrent(reference?: ModelRef): Promise<void> {

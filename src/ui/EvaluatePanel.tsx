@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useState } from 'react';
 import { evaluateCurrent } from '../store/data-actions';
 import { useStore, selectCurrentDataset, selectCurrentEvaluation, selectCurrentModel, selectJob } from '../store/store';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { DatasetFitWarning, useDatasetFit } from './DatasetFitWarning';
 import { JobProgress } from './JobProgress';
 import { ModelRefSelect, parseRefKey, refKey } from './ModelRefSelect';
 import { formatCount } from './format';
@@ -17,7 +18,8 @@ export function EvaluatePanel() {
   const [reference, setReference] = useState('');
   useEffect(() => setReference(refKey(model?.parent?.ref)), [model?.parent?.ref]);
 
-  const canRun = !!model && !!dataset && !job && (dataset.summary.labeled || !!reference);
+  const misfit = useDatasetFit();
+  const canRun = !!model && !!dataset && !job && !misfit && (dataset.summary.labeled || !!reference);
   return (
     <section aria-labelledby="evaluate-title" data-testid="evaluate-panel">
       <h2 id="evaluate-title">Evaluate</h2>
@@ -25,6 +27,7 @@ export function EvaluatePanel() {
         Accuracy is top-1 on the test split of <strong>{dataset?.summary.name ?? 'the dataset'}</strong>. Fidelity compares this model
         with a reference on the same inputs (top-1 agreement and mean KL), so it works without labels too.
       </p>
+      <DatasetFitWarning />
       <form
         className="options"
         onSubmit={(e) => {

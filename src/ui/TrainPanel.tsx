@@ -4,6 +4,7 @@ import { trainCurrent } from '../store/data-actions';
 import { useStore, selectCurrentDataset, selectCurrentModel, selectCurrentRecord, selectJob } from '../store/store';
 import { VariantCard } from './techniques/VariantCard';
 import { JobProgress } from './JobProgress';
+import { DatasetFitWarning, useDatasetFit } from './DatasetFitWarning';
 
 const TrainingChart = lazy(() => import('./charts/TrainingChart').then((m) => ({ default: m.TrainingChart })));
 const selectTrainJob = selectJob('train');
@@ -26,7 +27,8 @@ export function TrainPanel() {
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
   const set = <K extends keyof TrainConfig>(key: K) => (value: TrainConfig[K]) => setConfig((c) => ({ ...c, [key]: value }));
   const isGraph = model?.format === 'graph';
-  const canRun = !!model && !isGraph && !!dataset?.summary.labeled && !job;
+  const misfit = useDatasetFit();
+  const canRun = !!model && !isGraph && !!dataset?.summary.labeled && !job && !misfit;
 
   return (
     <section aria-labelledby="train-title" data-testid="train-panel">
@@ -36,7 +38,8 @@ export function TrainPanel() {
         on its test split after every epoch. The original stays as it is.
       </p>
       {isGraph ? <p className="warning">GraphModels are inference-only in TF.js: open a LayersModel to train.</p> : null}
-      {dataset && !dataset.summary.labeled ? <p className="warning">Training needs labels: pick MNIST or a labeled image folder.</p> : null}
+      {dataset && !dataset.summary.labeled ? <p className="warning">Training needs labels: pick MNIST, a labeled image folder or a CSV.</p> : null}
+      <DatasetFitWarning />
       <form
         className="options"
         onSubmit={(e) => {

@@ -28,7 +28,9 @@ export type { ModelRef };
 export type DatasetSource =
   | { kind: 'builtin'; id: 'mnist' }
   /** Dropped images: one sub-folder per class when labeled; resized to `modelId`'s input. */
-  | { kind: 'images'; files: InputFile[]; labeled: boolean; modelId: ModelId; name?: string };
+  | { kind: 'images'; files: InputFile[]; labeled: boolean; modelId: ModelId; name?: string }
+  /** A CSV file: header row, numeric features, `labelColumn` (0-based) holds the class. */
+  | { kind: 'csv'; file: InputFile; labelColumn: number; name?: string };
 
 export interface DatasetInfo {
   id: DatasetId;

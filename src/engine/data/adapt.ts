@@ -1,71 +1,46 @@
 /**
  * Fit a dataset to a model: the same pixels may be fed as [28, 28, 1] or flat [784]. Anything that
- * does not fit is a clear WRONG_INPUT_SHAPE naming both shapes.
+ * does not fit is a clear WRONG_INPUT_SHAPE naming both shapes (the check itself is meta.ts's).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../errors';
 import type { LoadedModel } from '../model/loaded';
 import { modelInputs, modelOutputs } from '../metrics/inputs';
+import { datasetFitProblem, declaredClassCount, perExampleShape, type ModelShapes } from './meta';
 import type { DatasetSummary } from './types';
 
-const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const shapesOf = (loaded: LoadedModel): ModelShapes => ({ inputs: modelInputs(loaded), outputs: modelOutputs(loaded) });
 
 /** The model's per-example input shape (batch dimension dropped). Single-input models only. */
 export function perExampleInputShape(loaded: LoadedModel): number[] {
-  const inputs = modelInputs(loaded);
-  if (inputs.length !== 1) {
-    throw new BonsaiError(
-      'WRONG_INPUT_SHAPE',
-      `This model has ${inputs.length} inputs; datasets can feed single-input models only.`,
-      'Use a model with one image input.',
-    );
-  }
-  const shape = inputs[0].shape.slice(1);
-  if (shape.length === 0 || shape.some((d) => d < 0)) {
-    throw new BonsaiError(
-      'WRONG_INPUT_SHAPE',
-      `The model input '${inputs[0].name}' has shape [${inputs[0].shape.join(', ')}]: only the batch dimension may be free.`,
-      'Re-export the model with a fixed input shape.',
-    );
-  }
+  const shape = perExampleShape(shapesOf(loaded));
+  if (!Array.isArray(shape)) throw new BonsaiError('WRONG_INPUT_SHAPE', shape.message, shape.hint);
   return shape;
 }
 
 /** Number of classes the model predicts (last dimension of its first output), or null if unknown. */
 export function modelClassCount(loaded: LoadedModel): number | null {
-  const out = modelOutputs(loaded)[0];
-  const last = out?.shape[out.shape.length - 1];
-  return last !== undefined && last > 0 ? last : null;
+  return declaredClassCount(shapesOf(loaded));
 }
 
-/** Refuse a dataset whose examples cannot be reshaped to the model input, or whose classes differ. */
+/**
+ * Refuse a dataset whose examples cannot be reshaped to the model input, or (needLabels) that has
+ * no labels or other classes. The words are datasetFitProblem's: what the page warned about.
+ */
 export function checkDatasetFits(loaded: LoadedModel, dataset: DatasetSummary, needLabels: boolean): number[] {
-  const shape = perExampleInputShape(loaded);
-  if (product(shape) !== product(dataset.inputShape)) {
-    throw new BonsaiError(
-      'WRONG_INPUT_SHAPE',
-      `The dataset's examples are [${dataset.inputShape.join(', ')}] but the model expects [${shape.join(', ')}].`,
-      'Pick a dataset whose images match the model input, or a model made for this dataset.',
-    );
-  }
+  const problem = datasetFitProblem(shapesOf(loaded), dataset);
+  if (problem && problem.kind !== 'classes') throw new BonsaiError('WRONG_INPUT_SHAPE', problem.message, problem.hint);
   if (needLabels) {
     if (!dataset.labeled) {
       throw new BonsaiError(
         'WRONG_INPUT_SHAPE',
         `"${dataset.name}" has no labels, so accuracy cannot be measured or the model trained on it.`,
-        'Use a labeled dataset (one sub-folder per class), or measure fidelity against a reference model.',
+        'Use a labeled dataset (one sub-folder per class, or a CSV with a label column), or measure fidelity against a reference model.',
       );
     }
-    const classes = modelClassCount(loaded);
-    if (classes !== null && classes !== dataset.numClasses) {
-      throw new BonsaiError(
-        'WRONG_INPUT_SHAPE',
-        `The model predicts ${classes} classes but "${dataset.name}" has ${dataset.numClasses}.`,
-        'Pick a dataset with as many classes as the model outputs.',
-      );
-    }
+    if (problem) throw new BonsaiError('WRONG_INPUT_SHAPE', problem.message, problem.hint);
   }
-  return shape;
+  return perExampleInputShape(loaded);
 }
 
 /** xs reshaped to [n, ...perExample] (a view when the shape already matches). Caller owns it. */

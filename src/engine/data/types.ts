@@ -1,9 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Where a dataset came from. */
-export type DatasetKind = 'mnist' | 'images' | 'unlabeled';
+export type DatasetKind = 'mnist' | 'images' | 'unlabeled' | 'csv';
 
-/** One split held as tensors in the worker. xs: float32 in [0, 1], NHWC; ys: one-hot or null. */
+/** A CSV dataset's columns: the numeric features (standardised with train statistics) and the label. */
+export interface TabularColumns {
+  features: string[];
+  label: string;
+}
+
+/** One split held as tensors in the worker. xs: float32 ([0, 1] NHWC pixels, or standardised CSV features); ys: one-hot or null. */
 export interface DatasetSplit {
   xs: tf.Tensor;
   ys: tf.Tensor | null;
@@ -23,6 +29,8 @@ export interface Dataset {
   test: DatasetSplit;
   /** Seed of the deterministic split/shuffle. */
   seed: number;
+  /** CSV datasets only. */
+  columns?: TabularColumns;
 }
 
 /** Plain-data view of a dataset for the UI (no tensors). */
@@ -36,6 +44,7 @@ export interface DatasetSummary {
   testCount: number;
   labeled: boolean;
   seed: number;
+  columns?: TabularColumns;
 }
 
 export function summarizeDataset(d: Dataset): DatasetSummary {
@@ -49,6 +58,7 @@ export function summarizeDataset(d: Dataset): DatasetSummary {
     testCount: d.test.count,
     labeled: d.numClasses !== null,
     seed: d.seed,
+    ...(d.columns ? { columns: d.columns } : {}),
   };
 }
 

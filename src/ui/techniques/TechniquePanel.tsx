@@ -3,6 +3,7 @@ import { BonsaiError } from '../../engine/errors';
 import { optimizeCurrent } from '../../store/optimize-actions';
 import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentAnalyses, selectJob } from '../../store/store';
 import type { TechniqueStep } from '../../worker/protocol';
+import { DatasetFitWarning } from '../DatasetFitWarning';
 import { JobProgress } from '../JobProgress';
 import { ReportCard } from './ReportCard';
 import { RunTarget } from './RunTarget';
@@ -57,6 +58,8 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
       <h2 id={`${technique}-title`}>{meta.label}</h2>
       <p className="muted">{meta.intro}</p>
       <RunTarget busy={!!job} />
+      {/* Methods that need data (fine-tuning, calibration, distillation) cannot use a dataset that does not fit. */}
+      <DatasetFitWarning />
       <div className="presets" role="group" aria-label="Presets">
         {meta.presets.map((p) => {
           const reason = why(p.config);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BonsaiError } from '../../engine/errors';
 import { MNIST_NUM_CLASSES, MNIST_PATH, mnistTensors, parseMnistBinary } from '../../engine/data/mnist';
 import { buildImageDataset } from '../../engine/data/images';
+import { buildCsvDataset } from '../../engine/data/csv';
 import { perExampleInputShape } from '../../engine/data/adapt';
 import type { Dataset } from '../../engine/data/types';
 import { decodeImageInWorker } from '../decode-image';
@@ -66,6 +67,11 @@ export async function runLoadDataset(source: DatasetSource, ctx: JobContext): Pr
         decodeImageInWorker,
       );
       return registerDataset(dataset, dataset.report.warnings);
+    }
+    case 'csv': {
+      ctx.progress('Reading CSV', 0, 1);
+      const dataset = buildCsvDataset(source.file, { labelColumn: source.labelColumn, name: source.name, signal: ctx.signal });
+      return registerDataset(dataset, dataset.warnings);
     }
     default: {
       const never: never = source;
