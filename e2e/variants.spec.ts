@@ -46,3 +46,27 @@ test('result cards, reports and the variant tree come back after a reload and af
   await expectCardAndTree(page, second);
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('a recipe runs as one job and each step’s result is a node of the tree: prune → cluster', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await page.getByLabel('Built-in sample').selectOption('lenet-300-100');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  await page.getByRole('button', { name: 'Deep Compression', exact: true }).click();
+  await page.getByRole('button', { name: 'Run quantize' }).click();
+  // One job, with per-step progress.
+  await expect(page.getByTestId('job-optimize')).toContainText('Step 1/2', { timeout: 60_000 });
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 280_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // The pruned model is a node made from the sample (top level of the library); the clustered one its child.
+  await expect(page.getByTestId('library-entry')).toHaveCount(2);
+  const pruned = page.locator('[data-testid="library-entry"][data-depth="0"]');
+  const clustered = page.locator('[data-testid="library-entry"][data-depth="1"]');
+  await expect(pruned).toHaveCount(1);
+  await expect(clustered).toHaveCount(1);
+  await expect(pruned.getByTestId('library-step').first()).toContainText('magnitude');
+  await expect(clustered.getByTestId('library-step')).toContainText('clustering');
+  await expect(page.getByTestId('model-name')).toHaveText(/90% sparse.*16 clusters|clusters/);
+});

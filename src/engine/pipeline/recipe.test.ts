@@ -68,11 +68,13 @@ describeEachBackend('runRecipe', () => {
     ]);
     const final = await runRecipe(opts);
     expect(final.kind).toBe('variant');
-    // The emitted report first (from step 2), then the final variant with every step.
-    expect(outputs.map(([o, i]) => [o.kind, i.final, i.stepIndex])).toEqual([['report', false, 1], ['variant', true, 1]]);
-    const [, info] = outputs[1];
-    expect(info.step).toBe('weights × 2 → weights × 0.25');
-    expect(info.steps).toHaveLength(2);
+    // Step 1's variant is a node of the tree; then what step 2 emits (a report); then the final
+    // variant, the node's child, with its own step only.
+    expect(outputs.map(([o, i]) => [o.kind, i.final, !!i.intermediate, i.stepIndex])).toEqual([['variant', false, true, 0], ['report', false, false, 1], ['variant', true, false, 1]]);
+    expect(outputs[0][1]).toMatchObject({ step: 'weights × 2', steps: [{ technique: 'scale', config: { factor: 2, report: false } }] });
+    const [, info] = outputs[2];
+    expect(info.step).toBe('weights × 0.25');
+    expect(info.steps).toEqual([{ technique: 'scale', config: { factor: 0.25, report: true } }]);
     // The weights really went through both steps: × 2 × 0.25 = × 0.5.
     if (final.kind !== 'variant' || input.format !== 'layers') throw new Error('expected a variant');
     const { prepareModel } = await import('../model/validate');
@@ -121,7 +123,8 @@ describeEachBackend('runRecipe', () => {
     const first = SCALE.run;
     const registry = { ...REGISTRY, scale: { ...SCALE, run: async (...a: Parameters<typeof SCALE.run>) => { const r = await first(...a); controller.abort(); return r; } } as Technique<unknown> };
     await expect(runRecipe({ ...opts, registry })).rejects.toMatchObject({ name: 'AbortError' });
-    expect(outputs).toHaveLength(0);
+    // The step that finished before the cancel is a complete node and is kept; nothing after it ran.
+    expect(outputs.map(([o, i]) => [o.kind, i.intermediate, i.stepIndex])).toEqual([['variant', true, 0]]);
   });
 
   it('a report step (int8 simulation) reaches the caller as a report, with no files', async () => {

@@ -20,6 +20,11 @@ export interface OutputInfo {
   stepIndex: number;
   /** true for the recipe's own result (the last step's returned output). */
   final: boolean;
+  /**
+   * true for a step's variant inside a recipe (every step but the last): a node of the variant
+   * tree, the parent of the next step's result. Its `steps` is its own step only.
+   */
+  intermediate?: boolean;
   /** The steps that made it: all steps for the final output, steps up to this one for emitted ones. */
   steps: TechniqueStep[];
   /** In words: every step's description joined with " → ". */
@@ -60,6 +65,8 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
   // Inside a recipe a later step's input is the previous step's variant: "lenet-5 · 90% sparse".
   let currentName = opts.inputName;
   const descriptions: string[] = [];
+  /** Index of the last step whose variant was handed out as a node (-1: none yet). */
+  let lastNode = -1;
   const notes: string[] = [];
   try {
     for (const [i, s] of steps.entries()) {
@@ -96,10 +103,15 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
       const last = i === steps.length - 1;
       if (last) {
         const final = { ...output, notes: [...new Set(notes)] } as TechniqueOutput;
-        await opts.onOutput(final, { stepIndex: i, final: true, steps, step: descriptions.join(' → ') });
+        // After a node, the result is that node's child: its own step only (a share link replays it on its parent).
+        const own = lastNode >= 0 ? { steps: steps.slice(lastNode + 1), step: descriptions.slice(lastNode + 1).join(' → ') } : { steps, step: descriptions.join(' → ') };
+        await opts.onOutput(final, { stepIndex: i, final: true, ...own });
         return final;
       }
       if (output.kind === 'variant') {
+        // Each step's variant is a node of the tree; the next step's result is its child.
+        await opts.onOutput(output, { stepIndex: i, final: false, intermediate: true, steps: steps.slice(lastNode + 1, i + 1), step: descriptions.slice(lastNode + 1).join(' → ') });
+        lastNode = i;
         const next = await loadPrepared(prepareModel(output.files));
         if (current !== opts.input) disposeLoaded(current);
         current = next;

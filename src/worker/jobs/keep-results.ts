@@ -24,15 +24,26 @@ import type { JobContext } from './context';
  * What every result of one job shares, worked out once per job: the device profile (a failed
  * probe says why, it is not mistaken for "no browser") and the parent's test accuracy.
  */
-const perJob = new WeakMap<FittedData, { device: Promise<DeviceProfile | null>; parentAccuracy?: ReturnType<typeof accuracyOrReason> }>();
+const perJob = new WeakMap<FittedData, { device: Promise<DeviceProfile | null>; parentAccuracy: Map<string, ReturnType<typeof accuracyOrReason>> }>();
 
 function shared(fitted: FittedData) {
   let s = perJob.get(fitted);
   if (!s) {
-    s = { device: deviceProfile(tf.getBackend()).catch(() => null) };
+    s = { device: deviceProfile(tf.getBackend()).catch(() => null), parentAccuracy: new Map() };
     perJob.set(fitted, s);
   }
   return s;
+}
+
+/** A parent's test accuracy, measured once per job (a recipe's steps each have their own parent). */
+function parentAccuracyOf(cache: Map<string, ReturnType<typeof accuracyOrReason>>, parent: Parent, measure: () => ReturnType<typeof accuracyOrReason>) {
+  const key = parent.info.summary.sha256;
+  let a = cache.get(key);
+  if (!a) {
+    a = measure();
+    cache.set(key, a);
+  }
+  return a;
 }
 
 export type Parent = { loaded: MeasuredModel['loaded']; info: ModelInfo };
@@ -61,7 +72,7 @@ export async function keepVariant(
     const report = await measureVariant(measured(parent), { loaded, name, summary, residentBytes }, output, info.steps, info.step, {
       test: fitted.test,
       noTestReason: fitted.note,
-      parentAccuracy: (job.parentAccuracy ??= accuracyOrReason(measured(parent), { test: fitted.test, noTestReason: fitted.note, device, signal: ctx.signal, progress: ctx.progress })),
+      parentAccuracy: parentAccuracyOf(job.parentAccuracy, parent, () => accuracyOrReason(measured(parent), { test: fitted.test, noTestReason: fitted.note, device, signal: ctx.signal, progress: ctx.progress })),
       latencyBatchSizes: spec.latencyBatchSizes,
       device,
       signal: ctx.signal,

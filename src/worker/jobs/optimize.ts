@@ -11,7 +11,7 @@ import { disposeModel, getModel } from '../models';
 import { workerCache } from '../latency-cache';
 import { loadRef } from '../resolve-model';
 import type { JobContext } from './context';
-import { keepReport, keepVariant } from './keep-results';
+import { keepReport, keepVariant, type Parent } from './keep-results';
 
 export interface OptimizeSpec {
   modelId: ModelId;
@@ -31,6 +31,9 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
   const outputs: OptimizeOutput[] = [];
   const runId = `${Date.now()}-${ctx.jobId}`;
   const refNames = new WeakMap<object, string>();
+  /** The tree node results attach to: the open model, then each recipe step's saved variant. */
+  let node: Parent = parent;
+  const nodes: string[] = [];
   try {
     await runRecipe({
       input: parent.loaded,
@@ -49,7 +52,19 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
       },
       refName: (m) => refNames.get(m),
       onOutput: async (output, info) => {
-        outputs.push(output.kind === 'variant' ? await keepVariant(parent, output, info, fitted, { ...spec, runId }, ctx) : await keepReport(parent, output, info, fitted));
+        if (output.kind === 'report') {
+          outputs.push(await keepReport(node, output, info, fitted));
+        } else if (info.intermediate) {
+          // A recipe step's variant: saved as a node of the tree, kept open as the next result's parent.
+          const kept = await keepVariant(node, output, { ...info, final: true }, fitted, { runId, latencyBatchSizes: spec.latencyBatchSizes }, ctx);
+          if (kept.kind === 'variant' && kept.model) {
+            nodes.push(kept.model.id);
+            node = getModel(kept.model.id);
+          }
+          outputs.push(kept.kind === 'variant' ? { kind: 'variant', record: kept.record, storageError: kept.storageError } : kept);
+        } else {
+          outputs.push(await keepVariant(node, output, info, fitted, { ...spec, runId }, ctx));
+        }
       },
     });
     return outputs;
@@ -58,6 +73,7 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
     for (const o of outputs) if (o.kind === 'variant' && o.model) disposeModel(o.model.id);
     throw e;
   } finally {
+    for (const id of nodes) disposeModel(id);
     disposeFitted(fitted);
   }
 }
