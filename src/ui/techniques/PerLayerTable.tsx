@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { LayerReportRow } from '../../engine/techniques/types';
+import { isFractionKey } from '../charts/fractions';
 
 /** Fractions read as percentages; other numbers at four significant decimals; null as "—". */
 function cell(v: number | string | null | undefined, fraction: boolean): string {
@@ -9,8 +10,6 @@ function cell(v: number | string | null | undefined, fraction: boolean): string 
   return Math.abs(v) < 1 && v !== 0 ? v.toFixed(4) : String(Number(v.toFixed(4)));
 }
 
-/** A 0–1 share by name: shown as a percentage, and charted on its own axis (see PerLayerChart). */
-export const isFractionKey = (key: string) => /fraction|sparsity|share|ratio|agreement|accuracy/i.test(key);
 
 type Sort = { key: string; dir: 1 | -1 };
 
