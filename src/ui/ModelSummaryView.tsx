@@ -30,6 +30,7 @@ export function ModelSummaryView({ model }: { model: ModelInfo }) {
         </p>
       ) : null}
       <h3>Inputs and outputs</h3>
+      <div className="table-scroll">
       <table className="table">
         <thead>
           <tr>
@@ -43,13 +44,16 @@ export function ModelSummaryView({ model }: { model: ModelInfo }) {
           {[...s.inputs.map((t) => ['input', t] as const), ...s.outputs.map((t) => ['output', t] as const)].map(([role, t]) => (
             <tr key={role + t.name} data-testid={`io-${role}`}>
               <td>{role}</td>
-              <td>{t.name}</td>
+              <td className="layer-name" title={t.name}>
+                {t.name}
+              </td>
               <td>{formatShape(t.shape)}</td>
               <td>{t.dtype}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       <h3>{model.format === 'layers' ? 'Layers' : 'Ops'}</h3>
       <div className="table-scroll">
         <table className="table" data-testid="layer-table">
@@ -70,7 +74,9 @@ export function ModelSummaryView({ model }: { model: ModelInfo }) {
           <tbody>
             {s.layers.slice(0, MAX_ROWS).map((l) => (
               <tr key={l.name} data-testid="layer-row">
-                <td>{l.name}</td>
+                <td className="layer-name" title={l.name}>
+                  {l.name}
+                </td>
                 <td>{l.type}</td>
                 <td>{l.outputShape.map(formatShape).join(' ')}</td>
                 <td className="num">{formatCount(l.params)}</td>

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BonsaiError } from '../errors';
 import { disposeLoaded } from '../model/load';
 import { describeEachBackend } from '../test-utils/backends';
 import { loadedLayers } from '../test-utils/model-fixtures';
-import { evaluateFidelity } from './fidelity';
+import { evaluateFidelity, fidelityVerdict } from './fidelity';
 
 /** A Dense model with the given weights: `activation` 'softmax' outputs probabilities, 'linear' logits. */
 async function dense(kernel: number[][], bias: number[], activation: 'softmax' | 'linear') {
@@ -30,7 +30,9 @@ describeEachBackend('evaluateFidelity', () => {
     const m = await dense(K, B, 'softmax');
     const xs = tf.randomUniform([7, 2], -2, 2, 'float32', 1);
     try {
-      expect(await evaluateFidelity(m, m, xs, { batchSize: 3 })).toEqual({ agreement: 1, meanKL: 0, count: 7 });
+      const r = await evaluateFidelity(m, m, xs, { batchSize: 3 });
+      expect(r).toMatchObject({ agreement: 1, meanKL: 0, maxLogitDelta: 0, count: 7 });
+      expect(r.referenceClasses).toBeGreaterThanOrEqual(2);
     } finally {
       xs.dispose();
       disposeLoaded(m);
@@ -62,10 +64,30 @@ describeEachBackend('evaluateFidelity', () => {
       const r = await evaluateFidelity(ref, mod, xs);
       expect(r.agreement).toBe(0);
       expect(r.meanKL).toBeCloseTo(0.7 * Math.log(0.7 / 0.4) + 0.3 * Math.log(0.3 / 0.6), 5);
+      // |log 0.3 − log 0.6| = log 2 > |log 0.7 − log 0.4|
+      expect(r.maxLogitDelta).toBeCloseTo(Math.log(2), 5);
+      // The reference says class 0 for every input: agreement cannot discriminate here.
+      expect(r).toMatchObject({ referenceClasses: 1, referenceTopShare: 1 });
+      expect(fidelityVerdict(r, 'synthetic inputs')).toMatch(/not meaningful here.*one class for every input/);
     } finally {
       xs.dispose();
       disposeLoaded(ref);
       disposeLoaded(mod);
+    }
+  });
+
+  it('max |Δ logit| ignores a shift of every logit (it changes no prediction)', async () => {
+    const a = await dense(K, B, 'linear');
+    const b = await dense(K, B.map((v) => v + 5), 'linear');
+    const xs = tf.randomUniform([6, 2], -2, 2, 'float32', 3);
+    try {
+      const r = await evaluateFidelity(a, b, xs);
+      expect(r.maxLogitDelta).toBeLessThan(1e-4);
+      expect(r.agreement).toBe(1);
+    } finally {
+      xs.dispose();
+      disposeLoaded(a);
+      disposeLoaded(b);
     }
   });
 
@@ -86,5 +108,18 @@ describeEachBackend('evaluateFidelity', () => {
       disposeLoaded(three);
       disposeLoaded(two);
     }
+  });
+});
+
+describe('fidelityVerdict', () => {
+  it.each([
+    { referenceClasses: 1, referenceTopShare: 1, meaningful: false },
+    { referenceClasses: 3, referenceTopShare: 0.95, meaningful: false },
+    { referenceClasses: 2, referenceTopShare: 0.9, meaningful: true },
+    { referenceClasses: 10, referenceTopShare: 0.2, meaningful: true },
+  ])('$referenceClasses classes, top share $referenceTopShare → meaningful: $meaningful', ({ meaningful, ...r }) => {
+    const v = fidelityVerdict({ ...r, count: 100 }, 'synthetic inputs');
+    if (meaningful) expect(v).toBeNull();
+    else expect(v).toMatch(/not meaningful here/);
   });
 });

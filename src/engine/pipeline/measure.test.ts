@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatasetSplit } from '../data/types';
 import { summarize } from '../metrics/summary';
@@ -53,6 +54,31 @@ describeEachBackend('measureVariant', () => {
     expect(r.before.accuracy).toBeNull();
     expect(r.after.accuracyUnknown).toMatch(/No dataset/);
     expect(r.fidelity?.inputs).toBe('synthetic (weak: no dataset fits)');
+    expect(r.fidelity?.distribution).toEqual(expect.any(String));
+    expect(r.fidelity?.maxLogitDelta).toBeGreaterThan(0);
+  });
+
+  it('a parent that predicts one class on every synthetic input: agreement is not meaningful, the output distance stands', async () => {
+    const biased = async (bias: number): Promise<MeasuredModel> => {
+      // Small weights and a bias far above any input's pull: class 0 for every input.
+      const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 10, inputShape: [784], activation: 'softmax' })] });
+      const w = [tf.randomUniform([784, 10], -0.05, 0.05, 'float32', 3), tf.tensor1d([bias, 0, 0, 0, 0, 0, 0, 0, 0, 0])];
+      model.setWeights(w);
+      tf.dispose(w);
+      const loaded = await loadedLayers(model);
+      return { loaded, name: 'biased', summary: await summarize(loaded), residentBytes: null };
+    };
+    const p = await biased(10_000);
+    const c = await biased(9_999);
+    try {
+      const r = await measureVariant(p, c, OUTPUT, [], 's', { device: null, latencyBatchSizes: [], progress: () => {} });
+      expect(r.fidelity).toMatchObject({ agreement: 1, parentClasses: 1, parentTopShare: 1 });
+      expect(r.fidelity?.notMeaningful).toMatch(/not meaningful here.*one class for every input/);
+      expect(r.fidelity?.maxLogitDelta).toEqual(expect.any(Number));
+    } finally {
+      disposeLoaded(p.loaded);
+      disposeLoaded(c.loaded);
+    }
   });
 
   it('unlabeled test data: accuracy null, saying to look at fidelity', async () => {

@@ -9,9 +9,9 @@ import type { DeviceProfile } from '../../backend/types';
 import type { DatasetSplit } from '../data/types';
 import { isAbortError } from '../errors';
 import { evaluateAccuracy } from '../metrics/accuracy';
-import { evaluateFidelity } from '../metrics/fidelity';
-import { makeInputs } from '../metrics/inputs';
+import { evaluateFidelity, fidelityVerdict } from '../metrics/fidelity';
 import { measureInterleaved } from '../metrics/interleaved';
+import { INPUT_DISTRIBUTIONS, spreadingInputs, type SyntheticInputs } from '../metrics/synthetic-inputs';
 import type { LoadedModel } from '../model/loaded';
 import type { ModelSummary } from '../model/types';
 import { throwIfAborted } from '../runtime/yield';
@@ -72,26 +72,40 @@ export function metricsOf(m: MeasuredModel, acc: { accuracy: number | null; accu
 
 async function fidelityOf(parent: LoadedModel, child: LoadedModel, opts: MeasureOptions): Promise<{ fidelity: FidelityMeasure | null; fidelityUnknown?: string }> {
   const onProgress = (d: number, t: number) => opts.progress('Fidelity to the parent', d, t);
-  const measure = async (xs: tf.Tensor, inputs: FidelityMeasure['inputs']) => {
+  const measure = async (xs: tf.Tensor, inputs: FidelityMeasure['inputs'], distribution?: string) => {
     try {
       const r = await evaluateFidelity(parent, child, xs, { signal: opts.signal, onProgress });
-      return { fidelity: { ...r, inputs } };
+      const notMeaningful = fidelityVerdict(r, inputs === 'test split' ? 'test examples' : `synthetic inputs (best of ${INPUT_DISTRIBUTIONS.length} distributions tried: ${distribution})`);
+      const fidelity: FidelityMeasure = {
+        agreement: r.agreement,
+        meanKL: r.meanKL,
+        count: r.count,
+        inputs,
+        maxLogitDelta: r.maxLogitDelta,
+        parentClasses: r.referenceClasses,
+        parentTopShare: r.referenceTopShare,
+        ...(distribution ? { distribution } : {}),
+        ...(notMeaningful ? { notMeaningful } : {}),
+      };
+      return { fidelity };
     } catch (e) {
       if (isAbortError(e) || opts.signal?.aborted) throw e;
       return { fidelity: null, fidelityUnknown: `Fidelity could not be measured: ${message(e)}` };
     }
   };
   if (opts.test) return measure(opts.test.xs, 'test split');
-  let xs: tf.Tensor;
+  let synthetic: SyntheticInputs;
   try {
-    [xs] = makeInputs(parent, 256, 'random', 'fidelity on synthetic inputs');
+    opts.progress('Choosing synthetic inputs that spread the parent\'s predictions', 0, 1);
+    synthetic = await spreadingInputs(parent, 256, opts.signal);
   } catch (e) {
+    if (isAbortError(e) || opts.signal?.aborted) throw e;
     return { fidelity: null, fidelityUnknown: `No dataset fits and synthetic inputs could not be made: ${message(e)}` };
   }
   try {
-    return await measure(xs, 'synthetic (weak: no dataset fits)');
+    return await measure(synthetic.xs, 'synthetic (weak: no dataset fits)', synthetic.distribution);
   } finally {
-    xs.dispose();
+    synthetic.xs.dispose();
   }
 }
 

@@ -35,6 +35,18 @@ export interface FidelityMeasure {
   meanKL: number;
   count: number;
   inputs: 'test split' | 'synthetic (weak: no dataset fits)';
+  /** Largest |Δ log-softmax logit| between parent and variant (absent in reports made before it). */
+  maxLogitDelta?: number;
+  /** Distinct top-1 classes the parent predicts on these inputs, and its most frequent class's share. */
+  parentClasses?: number;
+  parentTopShare?: number;
+  /** The synthetic input distribution chosen because it spread the parent's predictions most. */
+  distribution?: string;
+  /**
+   * Set when agreement cannot discriminate (the parent predicts one class almost everywhere):
+   * the reason, shown instead of a percentage. The output distance still stands.
+   */
+  notMeaningful?: string;
 }
 
 export interface LatencyComparison {

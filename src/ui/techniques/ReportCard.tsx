@@ -1,5 +1,6 @@
 import { Suspense, lazy } from 'react';
 import type { AnalysisRecord } from '../../worker/protocol';
+import { PerLayerTable } from './PerLayerTable';
 
 const PerLayerChart = lazy(() => import('../charts/PerLayerChart').then((m) => ({ default: m.PerLayerChart })));
 const SensitivityChart = lazy(() => import('../charts/SensitivityChart').then((m) => ({ default: m.SensitivityChart })));
@@ -13,7 +14,6 @@ export function ReportCard({ record, chartKeys }: { record: AnalysisRecord; char
   const rows = report.perLayer;
   const sensitivity = rows.length > 0 && rows.every((r) => typeof r.ratio === 'number' && typeof r.metric === 'number');
   const keys = chartKeys.filter((k) => rows.some((r) => typeof r[k] === 'number'));
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return (
     <div className="variant-card" data-testid="report-card">
       <h3>Report: {report.title}</h3>
@@ -51,30 +51,7 @@ export function ReportCard({ record, chartKeys }: { record: AnalysisRecord; char
       {rows.length ? (
         <details className="advanced">
           <summary>Per-layer table ({rows.length} rows)</summary>
-          <div className="table-scroll">
-            <table className="table" data-testid="report-table">
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r, i) => (
-                  <tr key={i}>
-                    {columns.map((c) => (
-                      <td key={c} className={typeof r[c] === 'number' ? 'num' : undefined}>
-                        {r[c] === undefined ? '' : show(r[c])}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <PerLayerTable rows={rows} testId="report-table" />
         </details>
       ) : null}
     </div>

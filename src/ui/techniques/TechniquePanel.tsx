@@ -5,6 +5,7 @@ import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentAnalyse
 import type { TechniqueStep } from '../../worker/protocol';
 import { DatasetFitWarning } from '../DatasetFitWarning';
 import { JobProgress } from '../JobProgress';
+import { PerLayerTable } from './PerLayerTable';
 import { ReportCard } from './ReportCard';
 import { RunTarget } from './RunTarget';
 import type { TechniqueTab } from './registry';
@@ -147,6 +148,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
               <PerLayerChart rows={mine.perLayer} keys={chartKey.slice(0, 2)} title={`Per layer: ${chartKey.slice(0, 2).join(', ')}`} />
             </Suspense>
           ) : null}
+          {mine.perLayer.length ? <PerLayerTable rows={mine.perLayer} /> : null}
         </>
       ) : null}
       {analysis ? <ReportCard record={analysis} chartKeys={meta.chartKeys} /> : null}

@@ -45,6 +45,7 @@ const ROWS: { label: string; get(m: VariantMetrics): string; why?(m: VariantMetr
 
 /** Before/after of one variant: every number measured the same way for both, latency interleaved. */
 export function VariantCard({ report, parentName, name }: { report: VariantReport; parentName: string; name: string }) {
+  const f = report.fidelity;
   const reasons = [...new Set(ROWS.flatMap((r) => [r.why?.(report.before), r.why?.(report.after)]).filter((x): x is string => !!x))];
   return (
     <div className="variant-card" data-testid="variant-card">
@@ -80,10 +81,20 @@ export function VariantCard({ report, parentName, name }: { report: VariantRepor
               </tr>
             ))}
             <tr>
-              <th scope="row">Fidelity to the parent{report.fidelity ? ` (${report.fidelity.inputs})` : ''}</th>
+              <th scope="row">
+                Top-1 agreement with the parent{f ? ` (${f.count} ${f.inputs === 'test split' ? 'test examples' : `synthetic inputs${f.distribution ? `, ${f.distribution}` : ''}`})` : ''}
+              </th>
               <td />
-              <td className="num" data-testid="variant-fidelity" title={report.fidelityUnknown}>
-                {report.fidelity ? `${pct(report.fidelity.agreement)} agree · KL ${report.fidelity.meanKL.toExponential(1)}` : 'unknown'}
+              <td className="num" data-testid="variant-fidelity" title={f?.notMeaningful ?? report.fidelityUnknown}>
+                {!f ? 'unknown' : f.notMeaningful ? 'not meaningful here' : `${pct(f.agreement)} agree`}
+              </td>
+              <td className="num">{f?.parentClasses !== undefined ? `parent predicts ${f.parentClasses} class${f.parentClasses === 1 ? '' : 'es'}` : ''}</td>
+            </tr>
+            <tr>
+              <th scope="row">Output distance to the parent (mean KL · max |Δ logit|)</th>
+              <td />
+              <td className="num" data-testid="variant-output-distance" title={report.fidelityUnknown}>
+                {f ? `KL ${f.meanKL.toExponential(1)} nats · ${f.maxLogitDelta === undefined ? 'max |Δ logit| not recorded' : `max |Δ logit| ${f.maxLogitDelta.toPrecision(3)}`}` : 'unknown'}
               </td>
               <td />
             </tr>
@@ -102,13 +113,13 @@ export function VariantCard({ report, parentName, name }: { report: VariantRepor
           </tbody>
         </table>
       </div>
-      {report.notes.length || reasons.length || report.fidelityUnknown ? (
+      {report.notes.length || reasons.length || report.fidelityUnknown || f?.notMeaningful ? (
         <ul className="notes" data-testid="variant-notes">
           {report.notes.map((n) => (
             <li key={n}>{n}</li>
           ))}
-          {[...reasons, ...(report.fidelityUnknown ? [report.fidelityUnknown] : [])].map((n) => (
-            <li key={n} className="warning">
+          {[...reasons, ...(report.fidelityUnknown ? [report.fidelityUnknown] : []), ...(f?.notMeaningful ? [f.notMeaningful] : [])].map((n) => (
+            <li key={n} className="warning" data-testid={n === f?.notMeaningful ? 'fidelity-not-meaningful' : undefined}>
               {n}
             </li>
           ))}
