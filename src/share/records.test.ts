@@ -61,3 +61,11 @@ describe('variant records', () => {
     );
   });
 });
+
+describe('fidelity fields survive a save and a read', () => {
+  it('keeps "not meaningful here" and the output distance (a reload must not turn them back into a percentage)', () => {
+    const fidelity = { agreement: 1, meanKL: 0.2, count: 256, inputs: 'synthetic (weak: no dataset fits)' as const, maxLogitDelta: 3.5, parentClasses: 1, parentTopShare: 1, distribution: 'uniform [0, 1]', notMeaningful: 'the parent predicts one class' };
+    const back = parseVariantRecord({ ...RECORD, report: { ...RECORD.report!, fidelity } });
+    expect(back.report?.fidelity).toEqual(fidelity);
+  });
+});
