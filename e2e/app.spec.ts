@@ -44,6 +44,9 @@ test('tabs are keyboard operable', async ({ page }) => {
   await expect(page.getByRole('tab', { name: 'Evaluate' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Evaluate' })).toBeFocused();
   await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('compare-empty')).toBeVisible();
+  await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: 'Benchmark' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeVisible();
   await page.keyboard.press('Home');

@@ -62,6 +62,7 @@ test('a recipe runs as one job and each step’s result is a node of the tree: p
   await expect(page.getByRole('alert')).toHaveCount(0);
   // The pruned model is a node made from the sample (top level of the library); the clustered one its child.
   await expect(page.getByTestId('library-entry')).toHaveCount(2);
+  await expect(page.getByTestId('storage-line')).toContainText(/used of .* available/);
   const pruned = page.locator('[data-testid="library-entry"][data-depth="0"]');
   const clustered = page.locator('[data-testid="library-entry"][data-depth="1"]');
   await expect(pruned).toHaveCount(1);
@@ -69,4 +70,15 @@ test('a recipe runs as one job and each step’s result is a node of the tree: p
   await expect(pruned.getByTestId('library-step').first()).toContainText('magnitude');
   await expect(clustered.getByTestId('library-step')).toContainText('clustering');
   await expect(page.getByTestId('model-name')).toHaveText(/90% sparse.*16 clusters|clusters/);
+
+  // Compare: the base and both nodes, charts with the front, and the picked ones timed together.
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByTestId('compare-row')).toHaveCount(3);
+  await expect(page.getByTestId('compare-size').getByTestId('scatter-point')).toHaveCount(3);
+  await expect(page.locator('[data-testid="compare-size"] [data-front="true"]').first()).toBeVisible();
+  await page.getByLabel('Pick lenet-300-100', { exact: true }).check();
+  await page.getByLabel(/Pick .*16 clusters/).check();
+  await page.getByRole('button', { name: 'Benchmark selected (2)' }).click();
+  await expect(page.getByTestId('compare-measured').filter({ hasText: '× lenet-300-100' })).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useStore, selectCurrentModel, selectImportJob } from '../store/store';
 import { BenchmarkPanel } from './BenchmarkPanel';
+import { ComparePanel } from './ComparePanel';
 import { ChartWarmup } from './charts/ChartWarmup';
 import { ImportPanel, useWindowDrop } from './DropZone';
 import { ErrorList } from './ErrorList';
@@ -31,6 +32,7 @@ export function viewTabs(techniques: TechniqueTab[] = techniqueTabs()): ViewTab[
     { id: 'train', label: 'Train' },
     ...techniques.map((t) => ({ id: t.id, label: t.label, technique: t })),
     { id: 'benchmark', label: 'Benchmark' },
+    { id: 'compare', label: 'Compare' },
   ];
 }
 
@@ -103,6 +105,8 @@ export function App() {
               <TrainPanel />
             ) : technique ? (
               <TechniquePanel key={technique.id} tab={technique} />
+            ) : tab === 'compare' ? (
+              <ComparePanel />
             ) : (
               <BenchmarkPanel />
             )}

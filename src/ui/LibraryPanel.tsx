@@ -1,3 +1,4 @@
+import { StorageLine } from './StorageLine';
 import type { LibraryEntry } from '../library/db';
 import type { VariantRecord } from '../share/records';
 import { useStore, selectLibrary, selectCurrentModel } from '../store/store';
@@ -74,6 +75,7 @@ export function LibraryPanel({ busy }: { busy: boolean }) {
           {libraryError.message} {libraryError.hint}
         </p>
       ) : null}
+      <StorageLine entries={library.length} />
       {library.length === 0 && !libraryError ? <p className="muted">Models you import and the variants you make are kept here, in this browser only.</p> : null}
       <ul className="library">{variantTree(library, records).map((n) => renderNode(n, 0))}</ul>
     </section>

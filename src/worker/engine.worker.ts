@@ -21,6 +21,7 @@ import { runOptimize } from './jobs/optimize';
 import { runExport } from './jobs/export';
 import { runSaveCandidate } from './jobs/save-candidate';
 import { runImportExperiment } from './jobs/import-experiment';
+import { runCompareLatency } from './jobs/compare-latency';
 import { disposeModel } from './models';
 import { disposeDatasetById } from './datasets';
 
@@ -50,6 +51,8 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
       return { kind: 'optimize', outputs: await runOptimize(spec, ctx) };
     case 'export':
       return { kind: 'export', ...runExport(spec.modelId, { compact: spec.compact }) };
+    case 'compare-latency':
+      return { kind: 'compare-latency', result: await runCompareLatency(spec.refs, spec.batchSize, ctx) };
     case 'import-experiment':
       return { kind: 'import-experiment', ...(await runImportExperiment(spec.models, ctx)) };
     case 'save-candidate':

@@ -117,6 +117,15 @@ export interface BenchmarkResult {
   cancelled?: { cells: { backend: BackendName; batchSize: number }[] };
 }
 
+export interface CompareLatencyResult {
+  backend: string;
+  batchSize: number;
+  medianMs: number[];
+  /** Each model's median per-round ratio to the first. */
+  ratio: number[];
+  samples: number;
+}
+
 export type JobSpec =
   | { kind: 'import'; source: ModelSource; name?: string }
   | { kind: 'benchmark'; spec: BenchmarkSpec }
@@ -129,6 +138,8 @@ export type JobSpec =
   /** Save a searched candidate (its trained files) to the library as a variant of `parent`. */
   /** Save an experiment file's models (validated, SHA-256 checked) to the library. */
   | { kind: 'import-experiment'; models: ExperimentModel[] }
+  /** Several saved models timed interleaved in one run (Compare → Benchmark selected). */
+  | { kind: 'compare-latency'; refs: ModelRef[]; batchSize: number }
   | { kind: 'save-candidate'; parent: { modelId?: ModelId; ref?: ModelRef }; datasetId?: DatasetId; files: InputFile[]; name: string; step: string; steps: TechniqueStep[] };
 
 export type JobResult =
@@ -140,7 +151,8 @@ export type JobResult =
   | { kind: 'optimize'; outputs: OptimizeOutput[] }
   | { kind: 'export'; fileName: string; bytes: Uint8Array }
   | { kind: 'save-candidate'; output: OptimizeOutput }
-  | { kind: 'import-experiment'; saved: number };
+  | { kind: 'import-experiment'; saved: number }
+  | { kind: 'compare-latency'; result: CompareLatencyResult };
 
 export interface MetricPoint {
   /** Free-form series name, e.g. "wasm · batch 1". */

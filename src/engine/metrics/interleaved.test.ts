@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { disposeLoaded } from '../model/load';
 import { describeEachBackend } from '../test-utils/backends';
 import { loadedLayers } from '../test-utils/model-fixtures';
-import { measureInterleaved, measureInterleavedRuns } from './interleaved';
+import { measureInterleaved, measureInterleavedMany, measureInterleavedManyRuns, measureInterleavedRuns } from './interleaved';
 
 describe('measureInterleavedRuns', () => {
   it('alternates A and B and reports the median per-pair ratio', async () => {
@@ -26,7 +26,33 @@ describe('measureInterleavedRuns', () => {
   });
 });
 
+describe('measureInterleavedManyRuns', () => {
+  it('times every run once per round and gives each one\'s ratio to the first', async () => {
+    let t = 0;
+    const order: string[] = [];
+    const run = (name: string, ms: number) => async () => {
+      order.push(name);
+      t += ms;
+    };
+    const r = await measureInterleavedManyRuns([run('a', 4), run('b', 2), run('c', 8)], { samples: 4, allowFewSamples: true, warmupRuns: 1, minSampleMs: 3, now: () => t });
+    expect(r.medianMs).toEqual([4, 2, 8]);
+    expect(r.ratio).toEqual([1, 0.5, 2]);
+    // Rounds after calibration (a: K=1, b: K=2, c: K=1): a b b c.
+    expect(order.slice(-8).join('')).toBe('abbcabbc');
+    await expect(measureInterleavedManyRuns([], {})).rejects.toThrow(/nothing to measure/);
+  });
+});
+
 describeEachBackend('measureInterleaved', () => {
+  it('measures three models in one run and leaks nothing', async () => {
+    const make = (units: number) =>
+      tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [8], units, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });
+    const models = await Promise.all([64, 16, 4].map((u) => loadedLayers(make(u))));
+    const r = await measureInterleavedMany(models, { batchSize: 2, samples: 3, allowFewSamples: true, warmupRuns: 1 });
+    expect(r.medianMs).toHaveLength(3);
+    expect(r.ratio[0]).toBe(1);
+    for (const m of models) disposeLoaded(m);
+  });
   it('measures two models and leaks nothing', async () => {
     const make = (units: number) =>
       tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [8], units, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });

@@ -28,11 +28,21 @@ export interface InterleavedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function measureInterleavedRuns(
-  a: () => Promise<void>,
-  b: () => Promise<void>,
-  opts: Omit<InterleavedOptions, 'batchSize'>,
-): Promise<Omit<InterleavedResult, 'batchSize'>> {
+export interface InterleavedManyResult {
+  /** Warm median per inference of each run, from the same interleaved rounds. */
+  medianMs: number[];
+  /** Median over rounds of (run i ÷ run 0): 1 for the first, below 1 = faster than the first. */
+  ratio: number[];
+  samples: number;
+}
+
+/**
+ * N runs interleaved (A B C … A B C …) in one measurement: each round times every run once (K
+ * back-to-back inferences each, K chosen per run so a sample lasts ≥ minSampleMs), so machine
+ * load drifts affect all of them alike; ratios are medians of the per-round ratios to the first.
+ */
+export async function measureInterleavedManyRuns(runs: (() => Promise<void>)[], opts: Omit<InterleavedOptions, 'batchSize'>): Promise<InterleavedManyResult> {
+  if (runs.length === 0) throw new Error('Error in measureInterleavedManyRuns: nothing to measure.');
   const now = opts.now ?? (() => performance.now());
   const requested = Math.floor(opts.samples ?? MIN_SAMPLES);
   const samples = opts.allowFewSamples ? Math.max(1, requested) : Math.max(MIN_SAMPLES, requested);
@@ -44,30 +54,37 @@ export async function measureInterleavedRuns(
     return now() - start;
   };
   for (let i = 0; i < warmupRuns; i++) {
-    await a();
-    await b();
+    for (const run of runs) await run();
     await checkpoint(opts.signal);
   }
-  const chooseK = async (run: () => Promise<void>) => {
+  const ks: number[] = [];
+  for (const run of runs) {
     let k = 1;
     while (k < MAX_K && (await time(run, k)) < minSampleMs) k *= 2;
-    return k;
-  };
-  const kA = await chooseK(a);
-  const kB = await chooseK(b);
-  const aMs: number[] = [];
-  const bMs: number[] = [];
-  const ratios: number[] = [];
+    ks.push(k);
+  }
+  const perRun: number[][] = runs.map(() => []);
+  const ratios: number[][] = runs.map(() => []);
   for (let i = 0; i < samples; i++) {
-    const ta = (await time(a, kA)) / kA;
-    const tb = (await time(b, kB)) / kB;
-    aMs.push(ta);
-    bMs.push(tb);
-    ratios.push(tb / ta);
+    const round: number[] = [];
+    for (const [j, run] of runs.entries()) round.push((await time(run, ks[j])) / ks[j]);
+    round.forEach((t, j) => {
+      perRun[j].push(t);
+      ratios[j].push(t / round[0]);
+    });
     opts.onProgress?.(i + 1, samples);
     await checkpoint(opts.signal);
   }
-  return { aMedianMs: percentile(aMs, 50), bMedianMs: percentile(bMs, 50), ratio: percentile(ratios, 50), samples };
+  return { medianMs: perRun.map((x) => percentile(x, 50)), ratio: ratios.map((x) => percentile(x, 50)), samples };
+}
+
+export async function measureInterleavedRuns(
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+  opts: Omit<InterleavedOptions, 'batchSize'>,
+): Promise<Omit<InterleavedResult, 'batchSize'>> {
+  const r = await measureInterleavedManyRuns([a, b], opts);
+  return { aMedianMs: r.medianMs[0], bMedianMs: r.medianMs[1], ratio: r.ratio[1], samples: r.samples };
 }
 
 /** Interleaved latency of two loaded models on the current backend at one batch size. */
@@ -82,5 +99,16 @@ export async function measureInterleaved(a: LoadedModel, b: LoadedModel, opts: I
     }
   } finally {
     ra.dispose();
+  }
+}
+
+/** Interleaved latency of several loaded models on the current backend at one batch size. */
+export async function measureInterleavedMany(models: LoadedModel[], opts: InterleavedOptions): Promise<InterleavedManyResult & { batchSize: number }> {
+  const runners: ReturnType<typeof inferenceRunner>[] = [];
+  try {
+    for (const m of models) runners.push(inferenceRunner(m, opts.batchSize, 'measureInterleavedMany'));
+    return { batchSize: opts.batchSize, ...(await measureInterleavedManyRuns(runners.map((r) => r.runOnce), opts)) };
+  } finally {
+    for (const r of runners) r.dispose();
   }
 }

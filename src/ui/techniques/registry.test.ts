@@ -11,7 +11,7 @@ import { TechniquePanel } from './TechniquePanel';
 describe('technique tabs come from the catalog', () => {
   it('every catalog technique is a tab between Train and Benchmark, with its own Options form', () => {
     const tabs = viewTabs();
-    expect(tabs.map((t) => t.id)).toEqual(['summary', 'evaluate', 'train', ...Object.keys(TECHNIQUE_CATALOG), 'benchmark']);
+    expect(tabs.map((t) => t.id)).toEqual(['summary', 'evaluate', 'train', ...Object.keys(TECHNIQUE_CATALOG), 'benchmark', 'compare']);
     expect(techniqueTabs().every((t) => t.Options !== GenericOptions)).toBe(true);
   });
 
