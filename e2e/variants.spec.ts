@@ -82,3 +82,28 @@ test('a recipe runs as one job and each step’s result is a node of the tree: p
   await expect(page.getByTestId('compare-measured').filter({ hasText: '× lenet-300-100' })).toHaveCount(2, { timeout: 60_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('a recipe built from the technique tabs runs as one job, and re-runs on another model after a reload', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  await page.getByRole('button', { name: 'float16 — safe', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to recipe' }).click();
+  await page.getByRole('button', { name: 'uint8 — 4× smaller', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to recipe' }).click();
+  const tray = page.getByTestId('recipe-tray');
+  await expect(tray.getByTestId('recipe-step')).toHaveCount(2);
+  await tray.getByRole('button', { name: 'Remove step 2' }).click();
+  await expect(tray.getByTestId('recipe-step')).toHaveCount(1);
+  // The recipe outlives a reload, and runs on whichever model is open.
+  await page.reload();
+  await expect(page.getByTestId('model-name')).not.toBeEmpty();
+  await page.getByLabel('Built-in sample').selectOption('lenet-300-100');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
+  await expect(tray.getByTestId('recipe-step')).toHaveCount(1);
+  await tray.getByRole('button', { name: 'Run recipe on lenet-300-100' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('model-name')).toHaveText(/lenet-300-100 · float16/);
+});

@@ -7,6 +7,7 @@ import { ImportPanel, useWindowDrop } from './DropZone';
 import { ErrorList } from './ErrorList';
 import { Header } from './Header';
 import { JobProgress } from './JobProgress';
+import { RecipeTray } from './RecipeTray';
 import { ShareCard } from './ShareCard';
 import { SharedExperiment } from './SharedExperiment';
 import { LibraryPanel } from './LibraryPanel';
@@ -59,6 +60,7 @@ export function App() {
           <DatasetCard busy={!!datasetJob} />
           <ImportPanel busy={busy} dragging={dragging} />
           <LibraryPanel busy={busy} />
+          <RecipeTray />
           <ShareCard />
         </aside>
         <section className="centre">

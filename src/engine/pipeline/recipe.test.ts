@@ -40,6 +40,8 @@ it('the catalog (UI) and the registry (worker) list the same techniques, each me
     expect(meta.id).toBe(id);
     expect((TECHNIQUES as Record<string, Technique<unknown>>)[id].meta).toBe(meta);
     for (const p of meta.presets) expect(() => meta.validate(p.config)).not.toThrow();
+    // Every step of every recipe preset is valid for the technique it names.
+    for (const r of meta.recipes ?? []) for (const step of r.steps) expect(() => (TECHNIQUES as Record<string, Technique<unknown>>)[step.technique].meta.validate(step.config)).not.toThrow();
   }
 });
 

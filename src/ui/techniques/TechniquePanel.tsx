@@ -1,6 +1,7 @@
 import { Suspense, lazy, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { BonsaiError } from '../../engine/errors';
 import { optimizeCurrent } from '../../store/optimize-actions';
+import { addToRecipe } from '../../store/recipe-actions';
 import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentAnalyses, selectJob } from '../../store/store';
 import type { TechniqueStep } from '../../worker/protocol';
 import { DatasetFitWarning } from '../DatasetFitWarning';
@@ -41,15 +42,18 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
 
   const recipe = meta.recipes?.find((r) => r.id === presetId);
   const blocked = recipe ? null : why(config);
-  const run = () => {
+  /** The steps these settings make (a recipe preset's, or one validated step), handed to `use`; a bad setting is shown. */
+  const withSteps = (use: (steps: TechniqueStep[]) => void) => {
     try {
       const steps: TechniqueStep[] = recipe ? recipe.steps : [{ technique, config: meta.validate(config) }];
       setProblem(null);
-      void optimizeCurrent(steps);
+      use(steps);
     } catch (e) {
       setProblem(e instanceof BonsaiError ? `${e.message}${e.hint ? ` ${e.hint}` : ''}` : String(e));
     }
   };
+  const run = () => withSteps((steps) => void optimizeCurrent(steps));
+  const addStep = () => withSteps((steps) => steps.forEach(addToRecipe));
   const mine = record?.report && record.steps.some((s) => s.technique === technique) ? record.report : undefined;
   const chartKey = mine ? meta.chartKeys.filter((k) => mine.perLayer.some((r) => typeof r[k] === 'number')) : [];
   const analysis = analyses.find((a) => a.technique === technique);
@@ -126,6 +130,9 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
       <div className="row">
         <button type="button" className="primary" disabled={!model || !!job || !!blocked} onClick={run} aria-describedby="run-target-text">
           Run {meta.label.toLowerCase()}
+        </button>
+        <button type="button" disabled={!!blocked} onClick={addStep} title="Add these settings as a step of your recipe (run it on any model from the recipe card)">
+          Add to recipe
         </button>
       </div>
       {job ? (

@@ -131,6 +131,26 @@ export const PRUNE_META: TechniqueMeta<PruneConfig> = {
   chartKeys: ['sparsity', 'removedFraction', 'after', 'metric'],
   defaults: magnitudeDefaults,
   unavailable: unavailableOn,
+  recipes: [
+    {
+      id: 'fast-on-this-device',
+      label: 'Fast on this device',
+      description: 'Structured pruning (half the filters and units, fine-tuned) for a model that really runs faster, then uint8 weights for a 4× smaller download. Two nodes in the tree.',
+      steps: [
+        { technique: 'prune', config: { method: 'structured', ratio: 0.5, norm: 'l1', fineTune: DEFAULT_FINE_TUNE } },
+        { technique: 'quantize', config: { method: 'ptq', default: 'uint8' } },
+      ],
+    },
+    {
+      id: 'smallest-download',
+      label: 'Smallest download',
+      description: 'Auto pruning (the most zeros within 1 pt of accuracy, chosen on validation), then auto precision per layer within 0.5 pt: the smallest gzip that keeps accuracy.',
+      steps: [
+        { technique: 'prune', config: { method: 'auto', target: { kind: 'accuracy-drop', points: 1 }, fineTune: DEFAULT_FINE_TUNE } },
+        { technique: 'quantize', config: { method: 'auto', budget: { kind: 'accuracy-drop', points: 0.5 } } },
+      ],
+    },
+  ],
   presets: [
     {
       id: 'gradual-90',
