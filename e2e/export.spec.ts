@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type * as TF from '@tensorflow/tfjs-core';
 import { unzipSync } from 'fflate';
-import { openApp, pickFiles, waitForImportToFinish } from './helpers';
+import { openApp, pickFiles, stockLayersModel, waitForImportToFinish } from './helpers';
 
 async function exportZip(page: Page): Promise<Record<string, Uint8Array>> {
   const download = page.waitForEvent('download');
@@ -12,19 +12,7 @@ async function exportZip(page: Page): Promise<Record<string, Uint8Array>> {
 
 /** Load exported files the way a stranger would (stock TF.js, nothing of Bonsai's); the output's float32 bits. */
 async function stockOutputBits(files: Record<string, Uint8Array>): Promise<number[]> {
-  const tf = await import('@tensorflow/tfjs-core');
-  await import('@tensorflow/tfjs-backend-cpu');
-  const tfl = await import('@tensorflow/tfjs-layers');
-  await tf.setBackend('cpu');
-  const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: object; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
-  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => files[p]));
-  const data = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
-  let at = 0;
-  for (const s of shards) {
-    data.set(s, at);
-    at += s.length;
-  }
-  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer }));
+  const { tf, model } = await stockLayersModel(files);
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 3);
   const y = model.predict(x) as TF.Tensor;
   const values = (await y.data()) as Float32Array;

@@ -99,22 +99,27 @@ export async function setTabSettings(page: Page, technique: string, edit: (confi
   await expect(page.getByTestId('preset-description')).toHaveText('Custom settings.');
 }
 
-/** Load exported files the way a stranger would: stock TF.js, nothing of Bonsai's. */
-export async function stockLoad(files: Record<string, Uint8Array>, inputShape: number[] = [28, 28, 1]) {
+/** Exported files loaded the way a stranger would: stock TF.js on the cpu backend, nothing of Bonsai's. */
+export async function stockLayersModel(files: Record<string, Uint8Array>) {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
   const tfl = await import('@tensorflow/tfjs-layers');
   await tf.setBackend('cpu');
   const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: object; weightsManifest: { paths: string[]; weights: TF.io.WeightsManifestEntry[] }[] };
   const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => files[p]));
-  const total = shards.reduce((n, s) => n + s.length, 0);
-  const data = new Uint8Array(total);
+  const data = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
   let o = 0;
   for (const s of shards) {
     data.set(s, o);
     o += s.length;
   }
-  const model = await tfl.loadLayersModel(tf.io.fromMemory(json.modelTopology, json.weightsManifest.flatMap((g) => g.weights), data.buffer));
+  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer }));
+  return { tf, model };
+}
+
+/** Parameters and output shape of exported files loaded with stock TF.js. */
+export async function stockLoad(files: Record<string, Uint8Array>, inputShape: number[] = [28, 28, 1]) {
+  const { tf, model } = await stockLayersModel(files);
   const params = model.countParams();
   const out = tf.tidy(() => model.predict(tf.zeros([1, ...inputShape])) as TF.Tensor);
   const shape = out.shape;

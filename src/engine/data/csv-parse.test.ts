@@ -1,18 +1,10 @@
+import { bonsaiErrorOf } from '../test-utils/errors';
 import { describe, expect, it } from 'vitest';
-import { BonsaiError } from '../errors';
 import { BAD_CSV_CASES, TABULAR_CLASSES, TABULAR_FEATURES, tabularCsv } from './csv-fixtures';
 import { csvRecords, detectDelimiter, parseCsvExamples, readCsvHeader } from './csv-parse';
 import { featureStats, standardizeRows } from './standardize';
 
-function errorOf(f: () => unknown): BonsaiError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BonsaiError) return e;
-    throw e;
-  }
-  throw new Error('expected a BonsaiError');
-}
+const errorOf = bonsaiErrorOf;
 
 describe('csvRecords', () => {
   it('reads quoted cells with delimiters, doubled quotes and line breaks, and skips blank lines', () => {

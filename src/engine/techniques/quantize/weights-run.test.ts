@@ -1,8 +1,8 @@
+import { bonsaiErrorOf } from '../../test-utils/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
-import { BonsaiError } from '../../errors';
 import { disposeLoaded, loadPrepared } from '../../model/load';
 import { prepareModel } from '../../model/validate';
 import { describeEachBackend } from '../../test-utils/backends';
@@ -17,15 +17,7 @@ const ctx = { progress: () => {} };
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 const TOLERANCE: Record<WeightPrecision, number> = { float32: 0, float16: 2e-3, uint16: 1e-3, uint8: 0.05 };
 
-function caught(f: () => unknown): BonsaiError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BonsaiError) return e;
-    throw e;
-  }
-  throw new Error('expected a BonsaiError');
-}
+const caught = bonsaiErrorOf;
 
 describeEachBackend('weight quantization runs', () => {
   for (const precision of ['float16', 'uint16', 'uint8'] as const) {

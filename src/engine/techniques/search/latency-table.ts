@@ -24,16 +24,20 @@ export function memoryCache(): KeyValueCache & { size(): number } {
   return { get: async (k) => m.get(k), set: async (k, v) => void m.set(k, v), size: () => m.size };
 }
 
-/** Time `model.predict` on zeros of [batch, ...shape] per input, read-back included. */
-export async function measureModelLatency(model: LayersModel, batch: number, opts: MeasureOptions = {}): Promise<number> {
+/**
+ * Median per-call time of `call` on zeros of [batch, ...shape] per model input; its outputs are
+ * read back when `readBack` is set (always on WebGPU, which queues work), then disposed.
+ */
+async function timeCalls(model: LayersModel, batch: number, opts: MeasureOptions, call: (arg: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[], readBack: boolean): Promise<number> {
   const inputs = model.inputs.map((i) => tf.zeros([batch, ...i.shape.slice(1).map((d) => d ?? 1)]));
+  const sync = readBack || tf.getBackend() === 'webgpu';
   try {
     const arg = inputs.length === 1 ? inputs[0] : inputs;
     const m = await measureLatency(async () => {
-      const out = model.predict(arg);
+      const out = call(arg);
       const list = Array.isArray(out) ? out : [out];
       try {
-        await Promise.all(list.map((t) => t.data()));
+        if (sync) await Promise.all(list.map((t) => t.data()));
       } finally {
         tf.dispose(list);
       }
@@ -42,6 +46,11 @@ export async function measureModelLatency(model: LayersModel, batch: number, opt
   } finally {
     tf.dispose(inputs);
   }
+}
+
+/** Time `model.predict` on zeros of [batch, ...shape] per input, read-back included. */
+export function measureModelLatency(model: LayersModel, batch: number, opts: MeasureOptions = {}): Promise<number> {
+  return timeCalls(model, batch, opts, (arg) => model.predict(arg), true);
 }
 
 /** Protocol for table entries: a predictor, cached, re-used across searches. */
@@ -53,25 +62,9 @@ const TABLE_PROTOCOL: MeasureOptions = { warmupRuns: 5, samples: 15, allowFewSam
  * WebGPU queues work, so there each call is read back). No model-level predict overhead is in it:
  * that is counted once per model (`overhead`).
  */
-async function layerCallMs(model: LayersModel, batch: number, opts: MeasureOptions): Promise<number> {
-  const inputs = model.inputs.map((i) => tf.zeros([batch, ...i.shape.slice(1).map((d) => d ?? 1)]));
+function layerCallMs(model: LayersModel, batch: number, opts: MeasureOptions): Promise<number> {
   const layer = model.layers[model.layers.length - 1];
-  const eager = tf.getBackend() !== 'webgpu';
-  try {
-    const arg = inputs.length === 1 ? inputs[0] : inputs;
-    const m = await measureLatency(async () => {
-      const out = layer.apply(arg) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(out) ? out : [out];
-      try {
-        if (!eager) await Promise.all(list.map((t) => t.data()));
-      } finally {
-        tf.dispose(list);
-      }
-    }, opts);
-    return m.medianMs;
-  } finally {
-    tf.dispose(inputs);
-  }
+  return timeCalls(model, batch, opts, (arg) => layer.apply(arg) as tf.Tensor | tf.Tensor[], false);
 }
 
 export function layerConfigKey(l: LayerSpec, batch: number): string {

@@ -3,6 +3,7 @@
  * manifest's shards concatenated in order, handed to stock tf.loadLayersModel / tf.loadGraphModel
  * through tf.io.fromMemory — and the committed samples' files.
  */
+import { stockArtifacts } from '../../../techniques/quantize/test-utils/quantize-fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,23 +28,7 @@ export function compactFiles(files: InputFile[]): InputFile[] {
   return files.map((f) => (f.path === 'model.json' ? { path: f.path, bytes: modelJsonBytes(modelJsonOf(files)) } : f));
 }
 
-function artifactsOf(files: InputFile[]): tf.io.ModelArtifacts {
-  const json = modelJsonOf(files);
-  const groups = json.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const shards = groups.flatMap((g) => g.paths.map((p) => files.find((f) => f.path === p)!.bytes));
-  const data = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
-  let at = 0;
-  for (const s of shards) {
-    data.set(s, at);
-    at += s.byteLength;
-  }
-  return {
-    modelTopology: json.modelTopology as object,
-    weightSpecs: groups.flatMap((g) => g.weights),
-    weightData: data.buffer,
-    ...(json.signature ? { signature: json.signature as object } : {}),
-  };
-}
+const artifactsOf = stockArtifacts;
 
 export type StockModel = { kind: 'layers'; model: LayersModel } | { kind: 'graph'; model: GraphModel };
 
