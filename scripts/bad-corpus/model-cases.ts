@@ -109,6 +109,7 @@ function dtypeCases(): CorpusCase[] {
   seqSpec('weight-name-number', 'a weight named 7', err('BAD_WEIGHT_SPEC'), (w) => { w[0].name = 7; });
   seqSpec('weight-not-object', 'a weight entry that is a string', err('BAD_WEIGHT_SPEC'), (w) => { w[0] = 'dense/kernel'; });
   seqSpec('weight-listed-twice', 'the kernel listed twice', err('BAD_WEIGHT_SPEC'), (w) => { w[1] = { ...w[0] }; });
+  seqSpec('weight-name-digit-junk', 'a weight named "0` " (read as a Keras 3 positional name, TF.js leaked)', err('MODEL_LOAD_FAILED'), (w) => { w[0].name = '0` '; });
   seqSpec('weight-extra', 'a weight no layer has (bytes supplied)', err('MODEL_LOAD_FAILED'), (w) => { w.push({ name: 'dense/extra', shape: [1], dtype: 'float32' }); },
     new Uint8Array([...denseWeightBytes(), 0, 0, 0, 0]));
   seqSpec('weight-missing', 'the bias absent from the manifest (its bytes dropped too)', err('MODEL_LOAD_FAILED'), (w) => { w.pop(); }, denseWeightBytes().slice(0, 48));
@@ -155,6 +156,8 @@ function shapeCases(): CorpusCase[] {
     modelFiles(layer((c) => { c.units = 100000; c.batch_input_shape = [null, 100000]; }))));
   out.push(model('topology-units-3e4-input-3e4', 'a Dense 30,000 → 30,000 (9 × 10^8 weights, 3.6 GB)', err('WEIGHT_TOO_LARGE'),
     modelFiles(layer((c) => { c.units = 30000; c.batch_input_shape = [null, 30000]; }))));
+  out.push(model('topology-constraint-not-a-constraint', 'a bias_constraint that is an initializer (TF.js threw while writing weights, and leaked)', err('MODEL_LOAD_FAILED'),
+    modelFiles(layer((c) => { c.bias_constraint = { class_name: 'Zeros', config: {} }; }))));
   out.push(model('topology-units-negative', 'a Dense layer with -3 units', err('MODEL_LOAD_FAILED'), modelFiles(layer((c) => { c.units = -3; }))));
   return out;
 }
@@ -218,6 +221,12 @@ function edgeCases(): CorpusCase[] {
   fn('fn-output-node-2', 'output_layers uses node 2 of dense', (_, c) => { c.output_layers = [['dense', 2, 0]]; });
   fn('fn-output-empty', 'output_layers is empty', (_, c) => { c.output_layers = []; });
   fn('fn-input-missing', 'input_layers is absent', (_, c) => { delete c.input_layers; });
+  for (const [name, bad] of [['space', ' 9'], ['leading-dash', '-dense'], ['colon', 'dense:0'], ['unicode', 'dénse'], ['newline', 'dense\n']]) {
+    fn(`fn-layer-name-${name}`, `a layer config named ${JSON.stringify(bad)} (TF.js cannot name its weights)`, (l) => { l[1].config.name = bad; });
+    out.push(model(`seq-layer-name-${name}`, `seq: a layer named ${JSON.stringify(bad)}`, err('BAD_TOPOLOGY'), modelFiles(edit('seq', (j) => { layersOf(j)[0].config.name = bad; }))));
+  }
+  fn('fn-layer-without-name', 'the input layer has config.name but no "name" (TF.js waited for it forever)', (l) => { delete l[0].name; });
+  fn('fn-layer-name-number', 'the dense layer\'s "name" is 7', (l) => { l[1].name = 7; });
   fn('fn-duplicate-layer', 'two layers named dense', (l) => { l.push({ ...l[1] }); });
   fn('fn-layers-not-array', 'config.layers is an object', (_, c) => { c.layers = { dense: {} }; });
   fn('fn-layer-no-class', 'a layer without class_name', (l) => { delete l[1].class_name; });

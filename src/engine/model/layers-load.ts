@@ -28,6 +28,7 @@ export async function checkWeightsAgainstLayers(modelTopology: unknown, specs: W
   });
   try {
     checkWeights(dry, specs, file);
+    writeZerosThroughConstraints(dry, file);
   } finally {
     const registered = tf.engine().registeredVariables;
     for (const w of dry.weights) registered[w.name]?.dispose();
@@ -104,6 +105,21 @@ function zeroInitializers(node: unknown): unknown {
   return out;
 }
 
+/**
+ * loadWeights writes each value through its weight's constraint; a constraint that cannot run (a
+ * corrupt or mistyped config) throws there, after every weight tensor was decoded, and TF.js leaks
+ * them. Writing zeros here, inside tidy, finds that first.
+ */
+function writeZerosThroughConstraints(model: LayersModel, file: string): void {
+  try {
+    tf.tidy(() => {
+      for (const w of model.weights) if (w.constraint) w.write(tf.zeros(w.shape, w.dtype));
+    });
+  } catch (e) {
+    throw mismatch(file, `a weight constraint cannot be applied (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
 /** Mirror LayersModel.loadWeights(weights, strict=true): same name matching, plus shapes. */
 function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): void {
   const modelSpecs = specs.filter((s) => s.group !== 'optimizer');
@@ -118,7 +134,7 @@ function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): vo
   }
   const first = modelSpecs[0]?.name.split('/').pop() ?? '';
   // Keras 3 names weights "layer/0"; TF.js matches those by position. Leave that path to TF.js.
-  if (modelSpecs.length === 0 || !Number.isNaN(parseInt(first, 10))) return;
+  if (modelSpecs.length === 0 || /^\d+$/.test(first)) return;
   const byName = new Map<string, number[]>();
   const dtypes = new Map<string, string>();
   for (const layer of model.layers) {
