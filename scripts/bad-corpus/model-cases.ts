@@ -225,6 +225,7 @@ function edgeCases(): CorpusCase[] {
     fn(`fn-layer-name-${name}`, `a layer config named ${JSON.stringify(bad)} (TF.js cannot name its weights)`, (l) => { l[1].config.name = bad; });
     out.push(model(`seq-layer-name-${name}`, `seq: a layer named ${JSON.stringify(bad)}`, err('BAD_TOPOLOGY'), modelFiles(edit('seq', (j) => { layersOf(j)[0].config.name = bad; }))));
   }
+  fn('fn-layer-config-name-object', 'the dense layer\'s config.name is an object (TF.js named its weights "[object Object]/kernel", and leaked)', (l) => { l[1].config.name = {}; });
   fn('fn-layer-without-name', 'the input layer has config.name but no "name" (TF.js waited for it forever)', (l) => { delete l[0].name; });
   fn('fn-layer-name-number', 'the dense layer\'s "name" is 7', (l) => { l[1].name = 7; });
   fn('fn-duplicate-layer', 'two layers named dense', (l) => { l.push({ ...l[1] }); });

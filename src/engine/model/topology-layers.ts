@@ -92,7 +92,7 @@ function validateLayer(layer: unknown, file: string, where: string): string {
   if (UNSAFE_KEYS.has(name) || name === '') throw bad(file, `${where} has the name "${name}", which is not allowed.`);
   for (const n of [layer.name, config.name]) {
     // TF.js names each weight "<layer>/<weight>" and throws on anything else, after allocating the first.
-    if (typeof n === 'string' && !TENSOR_NAME.test(n)) {
+    if (n !== undefined && n !== null && (typeof n !== 'string' || !TENSOR_NAME.test(n))) {
       throw bad(file, `${where} has the name ${JSON.stringify(n)}; TF.js layer names start with a letter or digit and hold only letters, digits and - . _ /.`);
     }
   }
