@@ -113,7 +113,7 @@ function zeroInitializers(node: unknown): unknown {
 function writeZerosThroughConstraints(model: LayersModel, file: string): void {
   try {
     tf.tidy(() => {
-      for (const w of model.weights) if (w.constraint) w.write(tf.zeros(w.shape, w.dtype));
+      for (const w of model.weights) if (w.constraint) w.write(tf.zeros(w.shape as number[], w.dtype));
     });
   } catch (e) {
     throw mismatch(file, `a weight constraint cannot be applied (${e instanceof Error ? e.message : String(e)})`);
