@@ -19,7 +19,8 @@ const quick = args.has('--quick');
 const started = Date.now();
 
 /** The figures this command produces; any of them absent at the end is a failure. */
-const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13'];
+const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'R1', 'R2', 'R3'];
+const RELIABILITY_IDS = ['R1', 'R2', 'R3'];
 const ENGINE_IDS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F12', 'F13'];
 
 if (!args.has('--no-build')) {
@@ -72,6 +73,17 @@ if (engineCode === 0 && existsSync(ENGINE_OUT)) {
   for (const id of ENGINE_IDS) missing.push({ id, reason: `the engine-figures process failed (exit ${engineCode})` });
 }
 
+// R1–R3: the bad-input corpus and the fuzz, in Node (scripts/bench/reliability-figures.ts).
+const RELIABILITY_OUT = 'bench/reliability-figures.json';
+rmSync(RELIABILITY_OUT, { force: true });
+const reliabilityCode = await new Promise((resolve) => {
+  const child = spawn('npx', ['tsx', 'scripts/bench/reliability-figures.ts', ...(quick ? ['--quick'] : []), '--out', RELIABILITY_OUT], { stdio: 'inherit' });
+  child.on('error', () => resolve(-1));
+  child.on('exit', (code, signal) => resolve(code ?? signal));
+});
+if (reliabilityCode === 0 && existsSync(RELIABILITY_OUT)) figures.push(...JSON.parse(readFileSync(RELIABILITY_OUT, 'utf8')).figures);
+else for (const id of RELIABILITY_IDS) missing.push({ id, reason: `the reliability-figures process failed (exit ${reliabilityCode})` });
+
 await attempt(['F10', 'F9'], () =>
   withPreviewServer(async (baseURL) => {
     await withBrowser(async (browser) => {
@@ -92,8 +104,10 @@ await attempt(['F10', 'F9'], () =>
 for (const id of EXPECTED) {
   if (!figures.some((f) => f.id === id) && !missing.some((m) => m.id === id)) missing.push({ id, reason: 'absent (no figure and no error recorded)' });
 }
-figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
-missing.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+// F figures first, then R, each by number.
+const byId = (a, b) => a.id[0].localeCompare(b.id[0]) || Number(a.id.slice(1)) - Number(b.id.slice(1));
+figures.sort(byId);
+missing.sort(byId);
 const seconds = Math.round((Date.now() - started) / 1000);
 mkdirSync('bench', { recursive: true });
 writeFileSync(

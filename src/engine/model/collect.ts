@@ -39,12 +39,14 @@ function expandZip(zip: InputFile, lim: ImportLimits): InputFile[] {
   const zipName = basename(zip.path);
   let declared = 0;
   let entries = 0;
+  let seen = 0;
   let raw: Record<string, Uint8Array>;
   try {
     raw = unzipSync(zip.bytes, {
       // fflate calls this with the central directory's sizes before it inflates (and allocates)
       // each entry, so a zip bomb is refused here without a large allocation.
       filter: (entry) => {
+        seen += 1;
         const name = entry.name;
         if (name.endsWith('/') || name === '__proto__' || isIgnoredPath(name)) return false;
         entries += 1;
@@ -77,6 +79,10 @@ function expandZip(zip: InputFile, lim: ImportLimits): InputFile[] {
       'The archive may be truncated or corrupt. Create the zip again, or select the files directly.',
       zip.path,
     );
+  }
+  if (seen === 0) {
+    throw new BonsaiError('EMPTY_FILE', `${zipName} is an empty zip archive (it holds no files).`,
+      'Zip the model folder again (model.json and its .bin files), or select the files directly.', zip.path);
   }
   return Object.keys(raw).map((name) => {
     const path = `zip:${zipName}/${name}`;

@@ -5,8 +5,10 @@
  * loadWeights will; only a load that cannot fail there is handed to TF.js.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
 import { loadLayersModel, models, type LayersModel } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../errors';
+import { DEFAULT_IMPORT_LIMITS } from './limits';
 import type { PreparedModel } from './loaded';
 import type { WeightSpec } from './manifest';
 
@@ -19,9 +21,14 @@ export async function checkWeightsAgainstLayers(modelTopology: unknown, specs: W
   // in the graph keeps a reference count above one, and LayersModel.dispose() skips it.
   const dry = await sweepNewVariablesOnFailure(() =>
     models.modelFromJSON({ modelTopology: zeroInitializers(modelTopology) } as never),
-  );
+  ).catch((e: unknown) => {
+    // CappedZeros cannot know the file: name it here.
+    if (e instanceof BonsaiError && !e.file) throw new BonsaiError(e.code, `${file}: ${e.message}`, e.hint, file);
+    throw e;
+  });
   try {
     checkWeights(dry, specs, file);
+    writeZerosThroughConstraints(dry, file);
   } finally {
     const registered = tf.engine().registeredVariables;
     for (const w of dry.weights) registered[w.name]?.dispose();
@@ -59,16 +66,58 @@ async function sweepNewVariablesOnFailure<T>(step: () => Promise<T>): Promise<T>
   }
 }
 
-/** The topology with every *_initializer replaced by Zeros: the dry build allocates zeros only. */
+/**
+ * The dry build's initializer: zeros, but a weight over the per-weight element cap is refused
+ * before it is allocated. Without the cap a topology declaring a Dense of 10^5 × 10^5 units asks
+ * the backend for 40 GB (a RangeError on cpu, a wasm heap out of memory, or a tab crash).
+ */
+class CappedZeros extends serialization.Serializable {
+  static className = 'BonsaiCappedZeros';
+  getClassName(): string {
+    return CappedZeros.className;
+  }
+  getConfig(): serialization.ConfigDict {
+    return {};
+  }
+  apply(shape: number[], dtype?: tf.DataType): tf.Tensor {
+    const elements = shape.reduce((a, b) => a * b, 1);
+    if (!(elements <= DEFAULT_IMPORT_LIMITS.maxWeightElements)) {
+      throw new BonsaiError(
+        'WEIGHT_TOO_LARGE',
+        `A layer declares a weight of shape [${shape.join(', ')}], more than the ${DEFAULT_IMPORT_LIMITS.maxWeightElements.toLocaleString('en-US')} elements Bonsai allows per weight.`,
+        'This model is too large to optimize in a browser tab, or its topology (units, filters, input shape) is corrupt.',
+      );
+    }
+    return tf.zeros(shape, dtype);
+  }
+}
+serialization.registerClass(CappedZeros);
+
+/** The topology with every *_initializer replaced by CappedZeros: the dry build allocates zeros only, within the cap. */
 function zeroInitializers(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(zeroInitializers);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     const isInit = /(_i|I)nitializer$/.test(key) && typeof value === 'object' && value !== null && 'class_name' in value;
-    out[key] = isInit ? { class_name: 'Zeros', config: {} } : zeroInitializers(value);
+    out[key] = isInit ? { class_name: CappedZeros.className, config: {} } : zeroInitializers(value);
   }
   return out;
+}
+
+/**
+ * loadWeights writes each value through its weight's constraint; a constraint that cannot run (a
+ * corrupt or mistyped config) throws there, after every weight tensor was decoded, and TF.js leaks
+ * them. Writing zeros here, inside tidy, finds that first.
+ */
+function writeZerosThroughConstraints(model: LayersModel, file: string): void {
+  try {
+    tf.tidy(() => {
+      for (const w of model.weights) if (w.constraint) w.write(tf.zeros(w.shape as number[], w.dtype));
+    });
+  } catch (e) {
+    throw mismatch(file, `a weight constraint cannot be applied (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Mirror LayersModel.loadWeights(weights, strict=true): same name matching, plus shapes. */
@@ -85,12 +134,14 @@ function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): vo
   }
   const first = modelSpecs[0]?.name.split('/').pop() ?? '';
   // Keras 3 names weights "layer/0"; TF.js matches those by position. Leave that path to TF.js.
-  if (modelSpecs.length === 0 || !Number.isNaN(parseInt(first, 10))) return;
+  if (modelSpecs.length === 0 || /^\d+$/.test(first)) return;
   const byName = new Map<string, number[]>();
+  const dtypes = new Map<string, string>();
   for (const layer of model.layers) {
     for (const w of layer.weights) {
       if (byName.has(w.originalName)) throw mismatch(file, `two weights are named ${w.originalName}`);
       byName.set(w.originalName, w.shape as number[]);
+      dtypes.set(w.originalName, w.dtype);
     }
   }
   for (const spec of modelSpecs) {
@@ -104,6 +155,11 @@ function checkWeights(model: LayersModel, specs: WeightSpec[], file: string): vo
     if (!shape) throw mismatch(file, `the manifest's weight "${spec.name}" matches no weight of the model's layers`);
     if (shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
       throw shapeMismatch(file, spec, shape);
+    }
+    // loadWeights refuses a dtype change only after it has decoded every weight tensor (and leaks them).
+    const dtype = dtypes.get(name);
+    if (dtype !== spec.dtype) {
+      throw mismatch(file, `the manifest stores weight "${spec.name}" as ${spec.dtype}, but its layer holds ${dtype}`);
     }
     byName.delete(name);
   }

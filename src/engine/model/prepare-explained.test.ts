@@ -15,6 +15,7 @@ describe('climbsOut', () => {
     expect(climbsOut('./../x.bin')).toBe(true);
     expect(climbsOut('%2e%2e/x.bin')).toBe(true);
     expect(climbsOut('x.bin')).toBe(false);
+    for (const abs of ['/etc/passwd', 'C:\\win.ini', '\\\\server\\x.bin', 'file:///etc/passwd']) expect(climbsOut(abs), abs).toBe(true);
     expect(climbsOut('a/../x.bin')).toBe(false);
     expect(climbsOut('weights/x.bin')).toBe(false);
   });

@@ -72,10 +72,15 @@ function findShard(manifestPath: string, files: InputFile[], modelJsonPath: stri
   return null;
 }
 
-/** "../x.bin" (or "a/../../x.bin") leads above the folder model.json is in. */
+/**
+ * "../x.bin" (or "a/../../x.bin") leads above the folder model.json is in; so does an absolute path
+ * ("/etc/passwd", "C:\\x.bin", "\\\\server\\x", "file:///x"): TF.js only ever reads weight paths relative to model.json.
+ */
 export function climbsOut(manifestPath: string): boolean {
+  const clean = cleanManifestPath(manifestPath);
+  if (/^([/\\]|[a-z][a-z0-9+.-]*:)/i.test(clean)) return true;
   let depth = 0;
-  for (const seg of cleanManifestPath(manifestPath).split(/[/\\]/)) {
+  for (const seg of clean.split(/[/\\]/)) {
     if (seg === '..') depth--;
     else if (seg !== '' && seg !== '.') depth++;
     if (depth < 0) return true;
@@ -87,8 +92,8 @@ function outsideFolderError(paths: string[], modelJsonPath: string): BonsaiError
   const list = paths.slice(0, 3).map((p) => `"${p}"`).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
   return new BonsaiError(
     'SHARD_PATH_OUTSIDE',
-    `${modelJsonPath} names weight file ${list}, which is outside the model's folder (the path climbs above it with "..").`,
-    'TF.js reads weight files relative to model.json. Put the .bin files beside model.json and name them without "../" in weightsManifest (or select them together with model.json).',
+    `${modelJsonPath} names weight file ${list}, which is outside the model's folder (the path climbs above it with "..", or is absolute).`,
+    'TF.js reads weight files relative to model.json. Put the .bin files beside model.json and name them without "../" or a leading "/" in weightsManifest (or select them together with model.json).',
     modelJsonPath,
   );
 }

@@ -60,11 +60,81 @@ function checkNodes(nodes: unknown[], file: string, where: string, unknownOps: M
     if (!isKnownGraphOp(node.op) && !unknownOps.has(node.op)) unknownOps.set(node.op, node.name);
   });
   if (!checkInputs) return;
+  const inputs = new Map<string, string[]>();
   for (const node of nodes as Obj[]) {
-    for (const input of (node.input as string[] | undefined) ?? []) {
+    const sources = ((node.input as string[] | undefined) ?? []).map((input) => {
       // Same parsing as the converter: "^ctrl" is a control input, "name:1" an output index.
       const source = input.replace(/^\^/, '').split(':')[0];
       if (!names.has(source)) throw bad(file, `node "${String(node.name)}" takes input "${input}", but no node is named "${source}".`);
+      return source;
+    });
+    inputs.set(node.name as string, sources);
+  }
+  const cycle = findGraphCycle(nodes as Obj[], inputs);
+  if (cycle) throw bad(file, `the graph has a cycle: ${cycle.join(' → ')}. A graph TF.js can run never feeds a node its own output.`);
+}
+
+/**
+ * A cycle among node inputs, or null. TF 1 while loops are the one legal cycle: their back edge
+ * always runs NextIteration → Merge, so edges out of NextIteration nodes are not followed. Iterative
+ * (a 100,000-node chain must not overflow the stack).
+ */
+function findGraphCycle(nodes: Obj[], inputs: Map<string, string[]>): string[] | null {
+  const op = new Map(nodes.map((n) => [n.name as string, n.op as string]));
+  const state = new Map<string, 'open' | 'done'>();
+  for (const start of inputs.keys()) {
+    if (state.has(start)) continue;
+    const path: string[] = [start];
+    const next: number[] = [0];
+    state.set(start, 'open');
+    while (path.length > 0) {
+      const name = path[path.length - 1];
+      const sources = inputs.get(name) ?? [];
+      const i = next[next.length - 1]++;
+      if (i >= sources.length) {
+        state.set(name, 'done');
+        path.pop();
+        next.pop();
+        continue;
+      }
+      const source = sources[i];
+      if (op.get(source) === 'NextIteration') continue;
+      if (state.get(source) === 'open') return [...path.slice(path.indexOf(source)), source].reverse();
+      if (state.has(source)) continue;
+      state.set(source, 'open');
+      path.push(source);
+      next.push(0);
     }
+  }
+  return null;
+}
+
+/**
+ * Each weight's manifest shape against the shape its Const node declares (attr.value.tensor.
+ * tensorShape): the converter does not compare them, so a mismatch loads and fails at the first predict.
+ */
+export function checkGraphWeightShapes(topology: unknown, specs: { name: string; shape: number[] }[], file: string): void {
+  if (!isObject(topology) || !Array.isArray(topology.node)) return;
+  const declared = new Map<string, number[]>();
+  for (const node of topology.node as unknown[]) {
+    if (!isObject(node) || node.op !== 'Const' || !isObject(node.attr)) continue;
+    const value = node.attr.value;
+    const tensor = isObject(value) && isObject(value.tensor) ? value.tensor : undefined;
+    const shape = tensor && isObject(tensor.tensorShape) ? tensor.tensorShape : undefined;
+    if (!shape) continue;
+    const dims = shape.dim === undefined ? [] : shape.dim;
+    if (!Array.isArray(dims)) continue;
+    const sizes = dims.map((d) => (isObject(d) ? Number(d.size ?? 0) : NaN));
+    if (sizes.every((d) => Number.isSafeInteger(d) && d >= 0)) declared.set(node.name as string, sizes);
+  }
+  for (const spec of specs) {
+    const want = declared.get(spec.name);
+    if (!want || (want.length === spec.shape.length && want.every((d, i) => d === spec.shape[i]))) continue;
+    throw new BonsaiError(
+      'WEIGHT_SHAPE_MISMATCH',
+      `${file}: weight "${spec.name}" is declared with shape [${spec.shape.join(', ')}] in the manifest, but its Const node holds [${want.join(', ')}].`,
+      'The weightsManifest in model.json does not describe this graph (edited by hand, or from another version of the model). Use model.json and the .bin files exported together.',
+      file,
+    );
   }
 }

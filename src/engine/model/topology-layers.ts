@@ -10,6 +10,8 @@ import { UNSAFE_KEYS } from './json';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** tfjs-layers' isValidTensorName (common.ts). */
+const TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 /** Config keys under which Keras nests another layer (wrappers, RNN cells). */
 const NESTED_LAYER_KEYS = ['layer', 'backward_layer', 'cell', 'cells'];
@@ -56,6 +58,9 @@ function validateModel(model: Obj, file: string, where: string): void {
   const layers = config.layers as unknown[];
   const names = new Set<string>();
   layers.forEach((l, i) => {
+    // TF.js finds a functional layer by its own "name" (not config.name): without one, every node
+    // that refers to it waits forever and the build never returns.
+    if (isObject(l) && typeof l.name !== 'string') throw bad(file, `${where}.layers[${i}] has no "name"; a functional model refers to its layers by name.`);
     const name = validateLayer(l, file, `${where}.layers[${i}]`);
     if (names.has(name)) throw bad(file, 'the layer name is used twice.', name);
     names.add(name);
@@ -85,6 +90,12 @@ function validateLayer(layer: unknown, file: string, where: string): string {
   const rawName = layer.name ?? config.name;
   const name = typeof rawName === 'string' ? rawName : where;
   if (UNSAFE_KEYS.has(name) || name === '') throw bad(file, `${where} has the name "${name}", which is not allowed.`);
+  for (const n of [layer.name, config.name]) {
+    // TF.js names each weight "<layer>/<weight>" and throws on anything else, after allocating the first.
+    if (n !== undefined && n !== null && (typeof n !== 'string' || !TENSOR_NAME.test(n))) {
+      throw bad(file, `${where} has the name ${JSON.stringify(n)}; TF.js layer names start with a letter or digit and hold only letters, digits and - . _ /.`);
+    }
+  }
   const cls = layer.class_name;
   if (!isKnownLayerClass(cls)) {
     throw new BonsaiError(

@@ -10,7 +10,7 @@ import type { PreparedModel } from './loaded';
 import { readManifest } from './manifest';
 import { basename } from './paths';
 import { placeWeights } from './shards';
-import { validateGraphTopology } from './topology-graph';
+import { checkGraphWeightShapes, validateGraphTopology } from './topology-graph';
 import { validateLayersTopology } from './topology-layers';
 import type { InputFile, ModelFormat } from './types';
 import { scanWeights } from './weight-scan';
@@ -28,6 +28,7 @@ export function prepareModel(files: InputFile[], limits?: Partial<ImportLimits>)
   else validateGraphTopology(json.modelTopology, file, json.modelInitializer);
 
   const groups = readManifest(json, file, lim.maxWeightElements);
+  if (format === 'graph') checkGraphWeightShapes(json.modelTopology, groups.flatMap((g) => g.weights), file);
   const placed = placeWeights(groups, files, file);
   const warnings = scanWeights(placed.specs, placed.offsets, placed.weightData);
 
