@@ -101,10 +101,13 @@ test('Cancel keeps the rows that finished and marks the rest cancelled', async (
   await job.getByRole('button', { name: 'Cancel' }).click();
   await expect(job).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect(page.getByTestId('benchmark-cancelled')).toContainText(/Cancelled: 2 of 4 cells finished/);
-  await expect(page.locator('[data-testid="latency-row"][data-backend="wasm"]')).toHaveCount(2);
+  // Both WASM cells finished; the cancel lands during the CPU cells — before or after the first of
+  // them finishes, depending on the machine — so 2 or 3 of the 4 are kept.
+  await expect(page.getByTestId('benchmark-cancelled')).toContainText(/Cancelled: [23] of 4 cells finished/);
+  const kept = Number(/Cancelled: (\d) of 4/.exec((await page.getByTestId('benchmark-cancelled').textContent())!)![1]);
+  await expect(page.locator('[data-testid="latency-row"][data-backend="wasm"]:not([data-status="cancelled"])')).toHaveCount(2);
   const cancelled = page.locator('[data-testid="latency-row"][data-status="cancelled"]');
-  await expect(cancelled).toHaveCount(2);
+  await expect(cancelled).toHaveCount(4 - kept);
   await expect(cancelled.first()).toContainText('cancelled');
-  await expect(cancelled.first()).toHaveAttribute('data-backend', 'cpu');
+  for (const row of await cancelled.all()) await expect(row).toHaveAttribute('data-backend', 'cpu');
 });

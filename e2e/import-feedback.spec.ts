@@ -48,7 +48,8 @@ test('a visible dashed drop target, highlighted while files are dragged over the
   await dragOver();
   await expect(target).toHaveAttribute('data-active', 'true');
   await expect(target).toContainText('Release to open');
-  expect(await target.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(idleBackground);
+  // Polled: the highlight may fade in (a CSS transition), so one read right away can still see the idle colour.
+  await expect.poll(() => target.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(idleBackground);
 
   // The drag leaves the window: the highlight goes.
   await page.evaluate(() => {
