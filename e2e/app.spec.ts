@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, expectCspViolation, test } from './csp-test';
 import { cspViolations, openApp } from './helpers';
 
 test('opens on a built-in sample under a strict CSP, cross-origin isolated', async ({ page }) => {
@@ -17,6 +17,7 @@ test('opens on a built-in sample under a strict CSP, cross-origin isolated', asy
   expect(await cspViolations(page)).toEqual([]);
   expect(watch.consoleErrors).toEqual([]);
   // …and the CSP is really enforced: an injected inline script does not run.
+  expectCspViolation();
   const inlineRan = await page.evaluate(async () => {
     const s = document.createElement('script');
     s.textContent = 'window.__inlineRan = true';

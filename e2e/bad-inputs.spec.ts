@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { BAD_INPUTS, VALID_FIXTURES } from '../src/engine/model/bad-inputs.fixtures';
 import { openApp, pickFiles, waitForImportToFinish } from './helpers';
 

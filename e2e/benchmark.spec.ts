@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { openApp } from './helpers';
 
 test('benchmarks on wasm with figures, device profile and threads support', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { unzipSync } from 'fflate';
 import { loadUnlabeledImages, openApp, openGraphFixture, setTabSettings, stockLoad } from './helpers';
 

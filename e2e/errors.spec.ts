@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { BAD_INPUTS, VALID_FIXTURES } from '../src/engine/model/bad-inputs.fixtures';
 import { openApp, pickFiles, waitForImportToFinish } from './helpers';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import type * as TF from '@tensorflow/tfjs-core';
 import { unzipSync } from 'fflate';
 import { openApp, pickFiles, stockLayersModel, waitForImportToFinish } from './helpers';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { biasedClassifier, spreadClassifier } from './fixtures/dense-classifiers';
 import { openApp, pickFiles, runPreset, waitForImportToFinish } from './helpers';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { openApp, runPreset } from './helpers';
 
 test('result cards read one way: speed ratios say faster or slower, accuracy changes carry their sign', async ({ page }) => {

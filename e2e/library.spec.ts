@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { VALID_FIXTURES } from '../src/engine/model/bad-inputs.fixtures';
 import { dropFiles, openApp, pickFiles, waitForImportToFinish } from './helpers';
 

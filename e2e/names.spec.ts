@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { openApp, runPreset } from './helpers';
 
 test('variants are named from the open model and the step, never from Keras names; the zip is named after the model', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { openApp, openGraphFixture, pickFiles, runPreset as runTabPreset, waitForImportToFinish } from './helpers';
 
 async function openSample(page: Page, sampleId: string) {

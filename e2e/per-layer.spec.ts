@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { graphModelJson, modelFiles } from '../src/engine/model/valid-models.fixtures';
 import { openApp, pickFiles, runPreset, setTabSettings, waitForImportToFinish } from './helpers';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { openApp, runPreset } from './helpers';
 
 test('each technique tab says which model the run applies to, with one click back to the parent', async ({ page }) => {

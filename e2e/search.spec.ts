@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { unzipSync } from 'fflate';
 import { openApp, setTabSettings, stockLoad } from './helpers';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp-test';
 import { openApp, runPreset } from './helpers';
 
 test('the author copies a link; a receiver with an empty browser sees the author’s experiment; a hostile link changes nothing', async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { openApp, pickFiles, runPreset, waitForImportToFinish } from './helpers';
 
 /** The fixtures the project builds itself: a seeded 3-class, 4-feature CSV and an untrained MLP over it. */

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './csp-test';
 import { openApp, runPreset } from './helpers';
 
 async function expectCardAndTree(page: Page, variantName: string) {
