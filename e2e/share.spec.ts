@@ -64,3 +64,32 @@ test('the author copies a link; a receiver with an empty browser sees the author
   await expect(page.getByTestId('shared-experiment')).toHaveCount(0);
   await expect(page.getByTestId('library-entry')).toHaveCount(entries);
 });
+
+test('a link with just a model and its latency: the receiver benchmarks their device and compares', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await page.getByLabel('Backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-badge')).toHaveText(/WASM/);
+  // No variants yet: nothing to share until the model is benchmarked.
+  await page.getByTestId('share-card').getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByTestId('share-problem')).toContainText('benchmark it');
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByLabel('Batch sizes').fill('1');
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  await expect(page.getByTestId('benchmark-result')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('share-card').getByRole('button', { name: 'Copy link' }).click();
+  const url = await page.getByTestId('share-url').inputValue();
+
+  const receiver = await browser.newContext();
+  const other = await receiver.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('backend-badge')).not.toHaveText(/Starting/);
+  const shared = other.getByTestId('shared-experiment');
+  await expect(shared.getByTestId('shared-row')).toHaveCount(1);
+  await expect(shared.getByTestId('shared-table')).toContainText('wasm, batch 1');
+  await shared.getByTestId('benchmark-my-device').click();
+  await expect(shared.getByTestId('device-vs-author-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(shared.getByTestId('device-vs-author-row')).toContainText(/× (slower|faster) on your device/);
+  await expect(other.getByRole('alert')).toHaveCount(0);
+  await receiver.close();
+});

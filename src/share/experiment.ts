@@ -54,9 +54,43 @@ export function lineageOf(model: ModelInfo, records: readonly VariantRecord[]): 
   return { rootSha, ordered };
 }
 
-export function experimentLink(model: ModelInfo, records: readonly VariantRecord[], extras: { dataset: string | null; seed?: number | null }): { link: ShareLink } | { reason: string } {
+/**
+ * A model alone with this device's benchmark: the receiver benchmarks their device and compares.
+ * Only a model the receiver can open by reference (a sample or a URL) can be shared this way.
+ */
+function benchmarkLink(model: ModelInfo, extras: LinkExtras): { link: ShareLink } | { reason: string } {
+  const runs = extras.benchmark ?? [];
+  let base: ShareLink['base'];
+  if (model.ref?.kind === 'sample' && !model.parent) base = { kind: 'sample', id: model.ref.sampleId };
+  else if (model.source.kind === 'url') base = { kind: 'url', url: model.source.label };
+  else return { reason: 'Nothing to share yet: run a technique on this model first (the link carries its variants), or open a sample or a URL and benchmark it.' };
+  if (!runs.length) return { reason: 'Nothing to share yet: run a technique on this model (the link carries its variants), or benchmark it (Benchmark tab) to share its latency for others to compare with.' };
+  const s = model.summary;
+  return {
+    link: {
+      v: LINK_VERSION,
+      base,
+      name: model.name.slice(0, 200),
+      dataset: extras.dataset,
+      seed: extras.seed ?? null,
+      device: deviceOf(extras.device),
+      metrics: { params: s.params, nonZero: s.nonZeroParams, stored: s.storedBytes, gzip: s.gzipBytes, flops: s.flops, accuracy: null, latency: runs.map((r) => ({ backend: r.backend, batch: r.batchSize, ms: Number(r.medianMs.toPrecision(4)) })).slice(0, 16) },
+      variants: [],
+    },
+  };
+}
+
+export interface LinkExtras {
+  dataset: string | null;
+  seed?: number | null;
+  /** This device's benchmark of the open model (shared when it has no variants). */
+  benchmark?: { backend: string; batchSize: number; medianMs: number }[];
+  device?: DeviceProfile | null;
+}
+
+export function experimentLink(model: ModelInfo, records: readonly VariantRecord[], extras: LinkExtras): { link: ShareLink } | { reason: string } {
   const { rootSha, ordered } = lineageOf(model, records);
-  if (!ordered.length) return { reason: 'Nothing to share yet: run a technique on this model first (the link carries its variants).' };
+  if (!ordered.length) return benchmarkLink(model, extras);
   const first = ordered[0];
   const ref = first.parentRef;
   const rootName = first.parentName;

@@ -59,7 +59,8 @@ export function makeShareLink(): { url: string; chars: number } | { reason: stri
   const s = useStore.getState();
   const model = selectCurrentModel(s);
   if (!model) return { reason: 'Open a model first.' };
-  const r = experimentLink(model, s.libraryRecords, { dataset: selectCurrentDataset(s)?.summary.name ?? null });
+  const bench = s.benchmarks[model.id];
+  const r = experimentLink(model, s.libraryRecords, { dataset: selectCurrentDataset(s)?.summary.name ?? null, benchmark: bench?.runs, device: bench?.profiles[0] ?? s.device });
   if ('reason' in r) return r;
   try {
     const fragment = encodeLink(r.link);

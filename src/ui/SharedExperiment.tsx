@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'react';
 import type { ShareLink } from '../share/link';
 import { openModel } from '../store/actions';
+import { benchmarkMyDevice, sameBase } from '../store/benchmark-link-actions';
 import { reproduce } from '../store/reproduce-actions';
+import { selectCurrentModel, useStore } from '../store/store';
+import type { BenchmarkResult } from '../worker/protocol';
 import { closeSharedLink, useShare, type Reproduced } from '../store/share-actions';
 import { ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
 import { formatBytes, formatCount, formatMs } from './format';
@@ -27,6 +30,11 @@ function latencyText(m: ShareLink['metrics']): string {
 export function SharedExperiment() {
   const link = useShare((s) => s.shared);
   const rep = useShare((s) => s.reproduce);
+  const benchJob = useStore((s) => s.jobs.benchmark);
+  const mine = useStore((s) => {
+    const m = selectCurrentModel(s);
+    return m && link && sameBase(link, m) ? s.benchmarks[m.id] : undefined;
+  });
   const [confirmUrl, setConfirmUrl] = useState(false);
   const points = useMemo((): ScatterPoint[] => {
     if (!link) return [];
@@ -86,8 +94,14 @@ export function SharedExperiment() {
             {rep.running ? 'Reproducing…' : 'Reproduce on my device'}
           </button>
         ) : null}
+        {!link.variants.length && link.metrics.latency.length && (link.base.kind !== 'url' || confirmUrl) ? (
+          <button type="button" className="primary" disabled={!!benchJob} onClick={() => void benchmarkMyDevice(link)} data-testid="benchmark-my-device">
+            Benchmark my device
+          </button>
+        ) : null}
         <button type="button" onClick={closeSharedLink}>Close</button>
       </div>
+      {!link.variants.length && mine ? <DeviceVsAuthor link={link} mine={mine} /> : null}
       {rep.failed ? <p className="warning" role="status">Variant {rep.failed.index + 1} ({link.variants[rep.failed.index]?.name}) was not reproduced: {rep.failed.reason}</p> : null}
       {Object.keys(rep.yours).length ? <TheirsVsYours link={link} yours={rep.yours} /> : null}
     </section>
@@ -124,6 +138,36 @@ function TheirsVsYours({ link, yours }: { link: ShareLink; yours: Record<number,
               <td>{v.metrics.gzip === null ? 'unknown' : formatBytes(v.metrics.gzip)} → {formatBytes(y.after.gzipBytes)}</td>
               <td>{pct(v.metrics.accuracy)} → {pct(y.after.accuracy)}{accDiff !== null && Math.abs(accDiff) >= 0.005 ? ` (${accDiff > 0 ? '+' : '−'}${Math.abs(accDiff).toFixed(2)} pt${same ? '' : ': the weights differ'})` : accDiff !== null ? ' (same)' : ''}</td>
               <td>{latencyLine(v.metrics.latency, y.latency)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** The shared model's latency here against the author's, per backend and batch both measured. */
+function DeviceVsAuthor({ link, mine }: { link: ShareLink; mine: BenchmarkResult }) {
+  const rows = link.metrics.latency.flatMap((t) => {
+    const y = mine.runs.find((r) => r.backend === t.backend && r.batchSize === t.batch);
+    return y ? [{ ...t, yours: y.medianMs }] : [];
+  });
+  if (!rows.length) return <p className="muted">This device did not time any backend and batch the author timed.</p>;
+  return (
+    <table className="search-table" data-testid="device-vs-author">
+      <caption>Your device vs the author's: {link.name}</caption>
+      <thead>
+        <tr><th>Backend · batch</th><th>Author</th><th>You</th><th>Compared</th></tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const ratio = r.yours / r.ms;
+          return (
+            <tr key={`${r.backend}-${r.batch}`} data-testid="device-vs-author-row">
+              <td>{r.backend} · batch {r.batch}</td>
+              <td>{formatMs(r.ms)}</td>
+              <td>{formatMs(r.yours)}</td>
+              <td>{ratio >= 1 ? `runs ${ratio.toFixed(2)}× slower on your device` : `runs ${(1 / ratio).toFixed(2)}× faster on your device`}</td>
             </tr>
           );
         })}
