@@ -272,6 +272,6 @@ export async function figureF2(c: Ctx): Promise<Figure | null> {
   return deepCompressionFigure('F2',
     `LeNet-5 compression ratio at ≤0.3 pt loss, stock-loadable — measured on Bonsai's ${params.toLocaleString('en-US')}-param LeNet-5 sample, NOT the anchor's 431,080-param Caffe LeNet-5 (not yet a sample)`,
     45, 'Deep Compression 39× (on the 431,080-param Caffe LeNet-5)',
-    `lenet-5 sample (${params.toLocaleString('en-US')} params; the BENCHMARKS.md anchor is the 431,080-param Caffe LeNet-5, which is not a sample yet — this figure is not measured on it)`,
+    `lenet-5 sample (${params.toLocaleString('en-US')} params; the BENCHMARKS.md anchor is the 431,080-param Caffe LeNet-5, now the lenet-5-caffe sample, not yet measured here — this figure is not measured on it)`,
     params, baseVal, baseTest, ladder, RECIPES.cnnFineTune(1), c, control);
 }
