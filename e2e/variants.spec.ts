@@ -62,7 +62,7 @@ test('a recipe runs as one job and each step’s result is a node of the tree: p
   await expect(page.getByRole('alert')).toHaveCount(0);
   // The pruned model is a node made from the sample (top level of the library); the clustered one its child.
   await expect(page.getByTestId('library-entry')).toHaveCount(2);
-  await expect(page.getByTestId('storage-line')).toContainText(/used of .* available/);
+  await expect(page.getByTestId('storage-line')).toContainText(/used of the .* this browser allows/);
   const pruned = page.locator('[data-testid="library-entry"][data-depth="0"]');
   const clustered = page.locator('[data-testid="library-entry"][data-depth="1"]');
   await expect(pruned).toHaveCount(1);

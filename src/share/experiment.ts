@@ -21,7 +21,7 @@ function deviceOf(d: DeviceProfile | null | undefined): ShareLink['device'] {
   if (!d) return null;
   // Records from older versions keep only backend and userAgent for sure.
   const wasm = (d as Partial<DeviceProfile>).wasm;
-  return { backend: String(d.backend).slice(0, 20), ...(wasm ? { simd: wasm.simd, threads: wasm.threadCount } : {}), agent: String(d.userAgent ?? "").slice(0, 300) };
+  return { backend: String(d.backend).slice(0, 20), ...(wasm ? { simd: wasm.simd, threads: wasm.threadCount } : {}), agent: String(d.userAgent ?? '').slice(0, 300) };
 }
 
 /**

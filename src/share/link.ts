@@ -27,7 +27,14 @@ export const MAX_INFLATED_BYTES = 64 * 1024;
 const text = (max: number) => z.string().check(z.maxLength(max));
 const count = z.number().check(z.int(), z.gte(0));
 const num = z.number().check(z.refine(Number.isFinite, 'a finite number'));
-const httpUrl = text(2000).check(z.refine((u) => /^https?:\/\//i.test(u), 'an http(s) URL'));
+/** An http(s) URL the browser can parse (the view shows its host before anything loads). */
+const httpUrl = text(2000).check(z.refine((u) => {
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}, 'an http(s) URL'));
 
 const latency = z.object({ backend: text(20), batch: count, ms: num });
 const metrics = z.object({

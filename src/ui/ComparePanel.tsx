@@ -38,20 +38,24 @@ export function ComparePanel() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'gzip', desc: false });
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [batch, setBatch] = useState(1);
-  const rows = useMemo((): Row[] => {
-    if (!model) return [];
+  const { rows, backend } = useMemo((): { rows: Row[]; backend: string | null } => {
+    if (!model) return { rows: [], backend: null };
     const { rootSha, ordered } = lineageOf(model, records);
-    if (!ordered.length) return [];
+    if (!ordered.length) return { rows: [], backend: null };
     const first = ordered[0];
-    const latencyOf = (r: (typeof ordered)[number], side: 'beforeMs' | 'afterMs') => r.report?.latency.find((l) => l.batchSize === 1)?.[side] ?? null;
+    // One backend for the whole column (the one most variants were timed on): times from different backends never share an axis.
+    const counts = new Map<string, number>();
+    for (const r of ordered) for (const l of r.report?.latency ?? []) if (l.batchSize === 1) counts.set(l.backend, (counts.get(l.backend) ?? 0) + 1);
+    const backend = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    const latencyOf = (r: (typeof ordered)[number], side: 'beforeMs' | 'afterMs') => r.report?.latency.find((l) => l.batchSize === 1 && l.backend === backend)?.[side] ?? null;
     const base: Row = {
       key: rootSha, name: first.parentName, step: 'base', ref: first.parentRef ?? null,
       params: first.report!.before.params, nonZero: first.report!.before.nonZeroParams, gzip: first.report!.before.gzipBytes, accuracy: first.report!.before.accuracy, latencyMs: latencyOf(first, 'beforeMs'),
     };
-    return [base, ...ordered.map((r) => ({
+    return { backend, rows: [base, ...ordered.map((r) => ({
       key: r.id, name: r.name, step: r.report!.step, ref: { kind: 'library' as const, libraryId: r.id },
       params: r.report!.after.params, nonZero: r.report!.after.nonZeroParams, gzip: r.report!.after.gzipBytes, accuracy: r.report!.after.accuracy, latencyMs: latencyOf(r, 'afterMs'),
-    }))];
+    }))] };
   }, [model, records]);
   const sorted = useMemo(() => {
     const v = (r: Row) => (sort.key === 'name' ? r.name : (r[sort.key] ?? -Infinity));
@@ -61,9 +65,14 @@ export function ComparePanel() {
       return sort.desc ? -c : c;
     });
   }, [rows, sort]);
+  // Latencies share an axis only when they come from one source: the interleaved run of
+  // "Benchmark selected" when two or more were timed together, else the times taken when each was made.
+  const together = rows.filter((r) => measured[r.key]?.batchSize === 1);
+  const interleaved = together.length >= 2;
+  const latencyLabel = interleaved ? `latency in one interleaved run (ms, batch 1, ${measured[together[0].key].backend})` : `latency when each was made (ms, batch 1${backend ? `, ${backend}` : ''}; separate runs)`;
   const scatter = (axis: 'gzip' | 'latency'): ScatterPoint[] =>
-    rows.flatMap((r) => {
-      const x = axis === 'gzip' ? r.gzip / 1024 : (measured[r.key]?.batchSize === 1 ? measured[r.key].ms : r.latencyMs);
+    (axis === 'latency' && interleaved ? together : rows).flatMap((r) => {
+      const x = axis === 'gzip' ? r.gzip / 1024 : interleaved ? measured[r.key].ms : r.latencyMs;
       return r.accuracy === null || x === null ? [] : [{ key: r.key, x, y: r.accuracy, kind: 'candidate' as const, label: `${r.name}: ${pct(r.accuracy)}, ${formatBytes(r.gzip)} gzip${r.latencyMs !== null ? `, ${formatMs(r.latencyMs)}` : ''}` }];
     });
   const open = (key: string) => {
@@ -84,7 +93,7 @@ export function ComparePanel() {
       <p className="muted">Every variant of {rows[0].name} in this browser. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
       <div className="compare-charts">
         <ParetoScatter points={scatter('gzip')} xLabel="gzip size (KB)" yLabel="test accuracy" onSelect={open} testId="compare-size" />
-        <ParetoScatter points={scatter('latency')} xLabel="latency (ms, batch 1)" yLabel="test accuracy" onSelect={open} testId="compare-latency" />
+        <ParetoScatter points={scatter('latency')} xLabel={latencyLabel} yLabel="test accuracy" onSelect={open} testId="compare-latency" />
       </div>
       <table className="search-table" data-testid="compare-table">
         <thead>
@@ -112,7 +121,7 @@ export function ComparePanel() {
                 <td>{formatCount(r.nonZero)}</td>
                 <td>{formatBytes(r.gzip)}</td>
                 <td>{pct(r.accuracy)}</td>
-                <td>{r.latencyMs === null ? 'not measured' : formatMs(r.latencyMs)}</td>
+                <td>{r.latencyMs === null ? `not measured${backend ? ` on ${backend}` : ''}` : `${formatMs(r.latencyMs)} (${backend})`}</td>
                 <td data-testid="compare-measured">{m ? `${formatMs(m.ms)} (${m.backend}, batch ${m.batchSize}; ${m.ratio.toFixed(2)}× ${m.firstName})` : ''}</td>
               </tr>
             );

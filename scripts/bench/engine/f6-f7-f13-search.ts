@@ -9,7 +9,6 @@
  *       is within 0.3 pt of LeNet-5's is chosen (on validation), then retrained with 3 seeds and
  *       measured once on the test split; speed-up vs LeNet-5 interleaved at batch 1 on wasm.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
 import { spearman } from '../../../src/engine/metrics/rank-correlation';
@@ -227,6 +226,5 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     };
   } finally {
     disposeLoaded(lenet);
-    void tf;
   }
 }

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CandidateRecord } from '../../engine/techniques/search/meta';
 import type { SearchSession } from '../../library/search-db';
 import { loadLastSearch, resumeBlocker, resumeSearch, saveCandidate, selectCandidate, useSearch } from '../../store/search-actions';
-import { selectCurrentModel, selectJob, useStore } from '../../store/store';
+import { selectJob, useStore } from '../../store/store';
 import { ParetoScatter, type ScatterPoint } from '../charts/ParetoScatter';
 import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
 
@@ -29,7 +29,6 @@ export function SearchView() {
   const storageProblem = useSearch((s) => s.storageProblem);
   const job = useStore(selectOptimizeJob);
   const saving = useStore(selectSaveJob);
-  const model = useStore(selectCurrentModel);
   const [axis, setAxis] = useState<'latency' | 'size'>('latency');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   useEffect(() => void loadLastSearch(), []);
@@ -67,7 +66,6 @@ export function SearchView() {
       <button type="button" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key === 'valAccuracy' })}>{label}</button>
     </th>
   );
-  void model;
 
   return (
     <section className="card" aria-label="Search results" data-testid="search-view">

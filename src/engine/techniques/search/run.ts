@@ -118,7 +118,8 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
 async function measureReference(ctx: RunContext, validation: DatasetSplit): Promise<SearchReference> {
   const input = ctx.input;
   ctx.progress('Measuring the reference model on this device', 0, 1);
-  const acc = await evaluateAccuracy(input, validation, { signal: ctx.signal }).then((r) => r.accuracy).catch(() => null);
+  // Validation is labeled here (checked by the caller): a failure is a real error, not an unknown accuracy.
+  const acc = (await evaluateAccuracy(input, validation, { signal: ctx.signal })).accuracy;
   const runner = inferenceRunner(input, 1, OP);
   try {
     const m = await measureLatency(runner.runOnce, { signal: ctx.signal });
