@@ -16,7 +16,7 @@ function statusLine(s: SearchSession, running: boolean): string {
   const trained = s.candidates.filter((c) => c.status === 'trained' && c.phase === 'search').length;
   const rejected = s.candidates.filter((c) => c.status === 'rejected').length;
   const counts = `${trained} candidate${trained === 1 ? '' : 's'} trained${rejected ? `, ${rejected} rejected by a constraint` : ''}`;
-  const time = `${(s.elapsedMs / 60_000).toFixed(1)} min of search`;
+  const time = s.elapsedMs < 60_000 ? `${Math.round(s.elapsedMs / 1000)} s of search` : `${(s.elapsedMs / 60_000).toFixed(1)} min of search`;
   if (s.status === 'running' && running) return `Searching · ${counts} · ${time}`;
   if (s.status === 'done') return `Finished · ${counts} · ${time}`;
   return `Stopped · ${counts} kept · ${time} — resume to continue from here`;

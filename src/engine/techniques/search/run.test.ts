@@ -152,7 +152,7 @@ describeEachBackend('search', () => {
       expect(start.kind === 'search-start' && start.space.kind).toBe('vector');
       expect(start.kind === 'search-start' && start.reference?.latencyMs).toBeGreaterThan(0);
       expect(start.kind === 'search-start' && start.targetLatencyMs).toBeCloseTo((start as { reference: { latencyMs: number } }).reference.latencyMs / 2, 9);
-      expect(out.notes.join(' ')).toMatch(/the reference .*× its latency/);
+      expect(out.notes.join(' ')).toMatch(/the reference .*: \d+\.\d\d%\)/);
     } finally {
       disposeLoaded(mlp);
       tf.dispose([ftrain.xs, fval.xs]);
