@@ -26,6 +26,7 @@ test('a parent whose predictions spread: agreement is a percentage over several 
   await openApp(page);
   await pickFiles(page, spreadClassifier());
   await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-params')).toHaveText('36');
   await runPreset(page, 'Quantize', 'uint8 — 4× smaller');
   const card = page.getByTestId('variant-card');
   await expect(card.getByTestId('variant-fidelity')).toHaveText(/^\d+\.\d\d% agree$/);

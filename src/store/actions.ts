@@ -21,6 +21,26 @@ export async function openModel(source: ModelSource, name?: string, transfer?: T
   return true;
 }
 
+/**
+ * Show the import as started the moment files are picked or dropped, while their bytes are still
+ * being read (large files take a while): nothing else can look like "no import running" meanwhile.
+ * `end()` clears it once the bytes are read; `cancelled()` says whether Cancel was pressed meanwhile.
+ */
+export function showReadingFiles(via: 'picked' | 'dropped'): { end(): void; cancelled(): boolean } {
+  let cancelled = false;
+  const end = () => useStore.setState((s) => (s.jobs.import === reading ? { jobs: { ...s.jobs, import: undefined } } : {}));
+  const reading = {
+    kind: 'import' as const, label: `Reading ${via} files`, phase: 'Reading', done: 0, total: 1,
+    startedAt: performance.now(), points: [],
+    cancel: () => {
+      cancelled = true;
+      end();
+    },
+  };
+  useStore.setState((s) => ({ jobs: { ...s.jobs, import: reading } }));
+  return { end, cancelled: () => cancelled };
+}
+
 export function importFiles(files: InputFile[], via: 'picked' | 'dropped'): Promise<boolean> {
   return openModel({ kind: 'files', files, via }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer));
 }

@@ -1,14 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { BonsaiError } from '../engine/errors';
-import { importFiles, importUrl } from '../store/actions';
+import { importFiles, importUrl, showReadingFiles } from '../store/actions';
 import { reportError } from '../store/errors';
 import { readDataTransfer, readPickedFiles } from './read-drop';
 
 async function importFrom(read: Promise<Awaited<ReturnType<typeof readPickedFiles>>>, via: 'picked' | 'dropped'): Promise<void> {
+  const reading = showReadingFiles(via);
   try {
     const files = await read;
-    if (files.length > 0) await importFiles(files, via);
+    reading.end();
+    if (files.length > 0 && !reading.cancelled()) await importFiles(files, via);
   } catch (e) {
+    reading.end();
     if (e instanceof BonsaiError) reportError(e.toInfo(), 'import');
     else reportError({ code: 'INTERNAL', message: `The ${via} files could not be read: ${String(e)}`, hint: 'Try picking the files with the Open button.' }, 'import');
   }

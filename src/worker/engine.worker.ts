@@ -22,7 +22,7 @@ import { runExport } from './jobs/export';
 import { runSaveCandidate } from './jobs/save-candidate';
 import { runImportExperiment } from './jobs/import-experiment';
 import { runCompareLatency } from './jobs/compare-latency';
-import { disposeModel } from './models';
+import { disposeModel, leaseModels, modelIdsIn } from './models';
 import { disposeDatasetById } from './datasets';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -67,6 +67,8 @@ async function execute(spec: JobSpec, ctx: JobContext): Promise<JobResult> {
 async function start(jobId: JobId, spec: JobSpec): Promise<void> {
   const controller = new AbortController();
   jobs.set(jobId, controller);
+  // The UI may drop a model (another was opened) while a job on it runs: it is freed after the job.
+  const release = leaseModels(modelIdsIn(spec));
   try {
     await backendReady;
     const result = await execute(spec, createJobContext(jobId, controller.signal, post));
@@ -78,6 +80,7 @@ async function start(jobId: JobId, spec: JobSpec): Promise<void> {
     if (isAbortError(e) || controller.signal.aborted) post({ type: 'cancelled', jobId });
     else post({ type: 'error', jobId, error: toErrorInfo(e, 'JOB_FAILED') });
   } finally {
+    release();
     jobs.delete(jobId);
   }
 }
