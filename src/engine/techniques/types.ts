@@ -102,7 +102,12 @@ export interface RunContext extends TechniqueContext {
   live?(item: unknown): void;
   /** A persistent key-value cache for this device (the worker keeps it in IndexedDB), e.g. a latency table. */
   cache?: KeyValueCache;
+  /** Start a pool of training workers (the browser worker can; absent in Node: pools train in-thread). */
+  spawnPool?: PoolFactory;
 }
+
+export type { PoolFactory } from './search/candidate-pool';
+import type { PoolFactory } from './search/candidate-pool';
 
 export interface KeyValueCache {
   get(key: string): Promise<unknown>;

@@ -47,6 +47,11 @@ export interface SearchConfig {
   /** Measure the open model as the reference (its validation accuracy and latency; the default target latency). */
   reference: boolean;
   seed: number;
+  /**
+   * Candidates trained at once, each in its own worker (null: auto — from the cores this device
+   * reports). Latency is always timed with every worker paused.
+   */
+  workers?: number | null;
   /** Candidates already evaluated (from a checkpoint): replayed, not retrained. */
   resume?: SearchResume;
 }
@@ -116,6 +121,7 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
   latencyBatch: null,
   reference: true,
   seed: 1,
+  workers: null,
 };
 
 const bad = (field: string, message: string, hint = 'Fix the value in Options.') => new BonsaiError('BAD_CONFIG', `Error in search: ${field} ${message}.`, hint);
@@ -157,6 +163,7 @@ export function validateSearchConfig(config: SearchConfig): SearchConfig {
   } else if (c.objective.kind !== 'accuracy') throw bad('objective', 'must be score or accuracy');
   if (c.latencyBatch !== null) intIn('latencyBatch', c.latencyBatch, 2, 4096);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
+  if (c.workers !== null && c.workers !== undefined) intIn('workers', c.workers, 1, 8);
   return c;
 }
 

@@ -159,6 +159,24 @@ describeEachBackend('search', () => {
     }
   });
 
+  it('with 2 workers, random search trains the same candidates to the same accuracy as with 1, and says where they trained', async () => {
+    const cfg: SearchConfig = { ...TINY, strategy: { kind: 'random' }, budget: { candidates: 3, minutes: null }, retrainTop: 2 };
+    const runWith = async (workers: number) => {
+      const run = fakeRun(input, { train, validation });
+      const live: SearchLive[] = [];
+      run.ctx.live = (item) => live.push(item as SearchLive);
+      const out = (await SEARCH.run(run.ctx, { ...cfg, workers })) as VariantOutput;
+      const records = live.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : []));
+      return { out, records: records.map((r) => [r.key, r.archKey, r.valAccuracy, r.params]).sort() };
+    };
+    const one = await runWith(1);
+    const two = await runWith(2);
+    expect(two.records).toEqual(one.records);
+    expect(two.out.files.map((f) => f.bytes)).toEqual(one.out.files.map((f) => f.bytes));
+    expect(one.out.notes.join(' ')).toMatch(/Candidates trained in this worker, one at a time; every latency was timed with all training paused/);
+    expect(two.out.notes.join(' ')).toMatch(/Candidates trained 2 at a time/);
+  });
+
   it('cancels promptly and leaks nothing', async () => {
     const controller = new AbortController();
     const run = fakeRun(input, { train, validation }, { signal: controller.signal });

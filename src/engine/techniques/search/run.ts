@@ -17,9 +17,9 @@ import { gzipBytes, gzipSize, paramsOf } from '../../metrics/size';
 import type { InputFile } from '../../model/types';
 import { serializeLayersModel } from '../../model/serialize';
 import { throwIfAborted } from '../../runtime/yield';
-import { trainModel } from '../../train/loop';
 import { variantOutput, type RunContext, type TechniqueOutput } from '../types';
 import { buildModel } from './build';
+import { autoPoolSize, openPool, type CandidatePool } from './candidate-pool';
 import { archCost, archLayers } from './layers';
 import { LatencyTable, measureModelLatency, memoryCache } from './latency-table';
 import { validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
@@ -43,8 +43,6 @@ async function deviceKey(): Promise<string> {
   return `latency-v1|${backend}|${wasm}|${nav?.userAgent ?? '?'}|${nav?.hardwareConcurrency ?? '?'} cores`;
 }
 
-const lastVal = (h: { epochs: { valAccuracy?: number }[] }) => h.epochs[h.epochs.length - 1]?.valAccuracy ?? null;
-
 export interface Setup {
   cfg: SearchConfig;
   space: SearchSpace;
@@ -53,6 +51,8 @@ export interface Setup {
   validation: DatasetSplit;
   table: LatencyTable;
   targetMs: number | null;
+  /** Where candidates train; every timing runs with its members paused. */
+  pool: CandidatePool;
 }
 
 function fitness(s: Setup, valAccuracy: number, latencyMs: number): number {
@@ -83,36 +83,38 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   let model: LayersModel | null = null;
   try {
     model = buildModel(layers, s.dataShape, req.seed);
-    const gz = async () => (await serializeLayersModel(model!)).reduce((sum, f) => sum + gzipSize(f.bytes), 0);
     if (c.maxGzipBytes != null) {
-      base.gzipBytes = await gz();
+      base.gzipBytes = (await serializeLayersModel(model)).reduce((sum, f) => sum + gzipSize(f.bytes), 0);
       if (base.gzipBytes > c.maxGzipBytes) return reject(`${Math.round(base.gzipBytes / 1024)} KB gzip > ${Math.round(c.maxGzipBytes / 1024)} KB`);
     }
     ctx.progress(`${label} · timing on this device`, -1, -1);
-    base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
-    // Latency depends on the architecture, not the weights: measured before training, so a slow one dies cheap.
-    base.latencyMs = await measureModelLatency(model, 1, { signal: ctx.signal });
-    if (s.cfg.latencyBatch) base.latencyBatchMs = await measureModelLatency(model, s.cfg.latencyBatch, { signal: ctx.signal });
-    if (c.maxLatencyMs != null && base.latencyMs > c.maxLatencyMs) return reject(`${base.latencyMs.toFixed(3)} ms > ${c.maxLatencyMs} ms on this device`);
-    const settings = { ...s.cfg.finalTrain, epochs: req.budget.epochs, seed: req.seed };
-    const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
-    const history = await trainModel(model, { train: s.train, validation: s.validation }, { ...settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}) }, {
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, -1, -1),
+    // Latency depends on the architecture, not the weights: measured before training, so a slow
+    // one dies cheap — with every pool member paused, so no training overlaps the timing.
+    const timed = model;
+    await s.pool.exclusive(async () => {
+      base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
+      base.latencyMs = await measureModelLatency(timed, 1, { signal: ctx.signal });
+      if (s.cfg.latencyBatch) base.latencyBatchMs = await measureModelLatency(timed, s.cfg.latencyBatch, { signal: ctx.signal });
     });
-    const files = await serializeLayersModel(model);
-    base.gzipBytes = files.reduce((sum, f) => sum + gzipSize(f.bytes), 0);
-    base.curve = history.epochs.map((e) => ({ epoch: e.epoch, valAccuracy: e.valAccuracy ?? null, loss: e.loss }));
-    const val = lastVal(history);
-    if (val === null || !Number.isFinite(val)) throw new BonsaiError('INTERNAL', `Error in ${OP}: candidate ${req.index + 1} has no validation accuracy.`);
-    base.valAccuracy = val;
-    base.fitness = fitness(s, val, base.latencyMs);
-    base.seconds = (performance.now() - started) / 1000;
-    if (c.maxGzipBytes != null && base.gzipBytes > c.maxGzipBytes) return { record: { ...base, status: 'rejected', reason: `${Math.round(base.gzipBytes / 1024)} KB gzip once trained > ${Math.round(c.maxGzipBytes / 1024)} KB`, fitness: null }, files: null };
-    return { record: base, files };
   } finally {
     model?.dispose();
   }
+  if (c.maxLatencyMs != null && base.latencyMs! > c.maxLatencyMs) return reject(`${base.latencyMs!.toFixed(3)} ms > ${c.maxLatencyMs} ms on this device`);
+  const settings = { ...s.cfg.finalTrain, epochs: req.budget.epochs, seed: req.seed };
+  const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
+  const { curve, files } = await s.pool.train(
+    { layers: [...layers], dataShape: [...s.dataShape], seed: req.seed, settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}) },
+    { signal: ctx.signal, onProgress: (p) => ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, -1, -1) },
+  );
+  base.gzipBytes = files.reduce((sum, f) => sum + gzipSize(f.bytes), 0);
+  base.curve = curve;
+  const val = curve[curve.length - 1]?.valAccuracy ?? null;
+  if (val === null || !Number.isFinite(val)) throw new BonsaiError('INTERNAL', `Error in ${OP}: candidate ${req.index + 1} has no validation accuracy.`);
+  base.valAccuracy = val;
+  base.fitness = fitness(s, val, base.latencyMs!);
+  base.seconds = (performance.now() - started) / 1000;
+  if (c.maxGzipBytes != null && base.gzipBytes > c.maxGzipBytes) return { record: { ...base, status: 'rejected', reason: `${Math.round(base.gzipBytes / 1024)} KB gzip once trained > ${Math.round(c.maxGzipBytes / 1024)} KB`, fitness: null }, files: null };
+  return { record: base, files };
 }
 
 async function measureReference(ctx: RunContext, validation: DatasetSplit): Promise<SearchReference> {
@@ -147,6 +149,8 @@ export interface SearchPhase {
   all: CandidateRecord[];
   elapsedMs(): number;
   live(item: SearchLive): void;
+  /** Where candidates trained, for the notes. The caller disposes `setup.pool`. */
+  poolNote: string;
 }
 
 /** The search itself, without the final retraining: what F7 compares strategies on. */
@@ -166,7 +170,11 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
   const targetMs = cfg.objective.kind === 'score' ? cfg.objective.targetLatencyMs ?? (reference ? reference.latencyMs / 2 : 1) : null;
   const device = await deviceKey();
   const table = new LatencyTable(ctx.cache ?? memoryCache(), device, ctx.signal);
-  const s: Setup = { cfg, space, dataShape, train, validation, table, targetMs };
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const wanted = cfg.workers ?? autoPoolSize(cores);
+  const { pool, fallback } = await openPool(wanted, { train, validation }, ctx.spawnPool);
+  const poolNote = `Candidates trained ${pool.description}${cfg.workers == null ? ` (workers: auto, ${cores ?? 'unknown'} cores reported)` : ''}${fallback ? `: ${fallback}` : ''}; every latency was timed with all training paused.`;
+  const s: Setup = { cfg, space, dataShape, train, validation, table, targetMs, pool };
   const live = (item: SearchLive) => ctx.live?.(item);
   const objective = cfg.objective.kind === 'score' ? `MnasNet score: accuracy × (latency / ${ms(targetMs!)})^${cfg.objective.w}` : 'validation accuracy';
   const { resume: _resume, ...plain } = cfg;
@@ -180,47 +188,71 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
   let evaluated = 0;
   const all: CandidateRecord[] = [];
 
-  const results = await runStrategy({
-    space, constraints: cfg.constraints, strategy: cfg.strategy, budget: cfg.budget, trainBudget: cfg.searchTrain, trainCount: train.count, seed: cfg.seed,
-    elapsedMs, signal: ctx.signal,
-    evaluate: async (req) => {
-      const prior = resumed.get(req.key);
-      evaluated++;
-      if (prior && prior.archKey === archKey(req.arch)) {
-        all.push(prior);
-        return prior;
-      }
-      const label = `Candidate ${req.index + 1}${cfg.budget.candidates ? `/${cfg.budget.candidates}` : ''}${req.rung ? ` (rung ${req.rung + 1})` : ''}`;
-      const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, progressDone(evaluated - 1), total + cfg.retrainTop) };
-      const t = await evaluateCandidate(s, wrapped, { ...req, seed: cfg.seed }, label);
-      all.push(t.record);
-      live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
-      return t.record;
-    },
-  });
+  let results: CandidateRecord[];
+  try {
+    results = await runStrategy({
+      space, constraints: cfg.constraints, strategy: cfg.strategy, budget: cfg.budget, trainBudget: cfg.searchTrain, trainCount: train.count, seed: cfg.seed,
+      elapsedMs, signal: ctx.signal, concurrency: pool.size,
+      evaluate: async (req) => {
+        const prior = resumed.get(req.key);
+        evaluated++;
+        if (prior && prior.archKey === archKey(req.arch)) {
+          all.push(prior);
+          return prior;
+        }
+        const label = `Candidate ${req.index + 1}${cfg.budget.candidates ? `/${cfg.budget.candidates}` : ''}${req.rung ? ` (rung ${req.rung + 1})` : ''}`;
+        const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, progressDone(evaluated - 1), total + cfg.retrainTop) };
+        const t = await evaluateCandidate(s, wrapped, { ...req, seed: cfg.seed }, label);
+        all.push(t.record);
+        live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
+        return t.record;
+      },
+    });
+  } catch (e) {
+    pool.dispose();
+    throw e;
+  }
 
-  return { cfg, setup: s, reference, objective, results, all, elapsedMs, live };
+  return { cfg, setup: s, reference, objective, results, all, elapsedMs, live, poolNote };
 }
 
 export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<TechniqueOutput> {
-  const { cfg, setup: s, reference, objective, results, all, elapsedMs, live } = await runSearchPhase(ctx, config);
+  const phase = await runSearchPhase(ctx, config);
+  try {
+    return await finishSearch(ctx, phase);
+  } finally {
+    phase.setup.pool.dispose();
+  }
+}
+
+async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<TechniqueOutput> {
+  const { cfg, setup: s, reference, objective, results, all, elapsedMs, live, poolNote } = phase;
   const { train, validation, table, space } = s;
   const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
   const top = bestCandidates(results, cfg.retrainTop);
   if (!top.length) {
     throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${results.length} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
   }
-  let winner: Trained | null = null;
-  for (const [i, c] of top.entries()) {
+  // The best few retrain at once when the pool has room; ties go to the better-ranked one.
+  let finished = 0;
+  const settled = await Promise.allSettled(top.map(async (c) => {
     throwIfAborted(ctx.signal);
-    const label = `Retraining the best ${top.length} (${i + 1}/${top.length}) with the full budget`;
-    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + i, total + cfg.retrainTop) };
+    const label = `Retraining the best ${top.length} with the full budget`;
+    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(`${phase}`, total + finished, total + cfg.retrainTop) };
     const t = await evaluateCandidate(s, wrapped, {
       key: `final:0:${c.index}`, index: c.index, phase: 'final', rung: 0, arch: c.arch, seed: cfg.seed,
       budget: { epochs: cfg.finalTrain.epochs, examples: train.count },
-    }, label);
+    }, `${label} (candidate ${c.index + 1})`);
+    finished++;
     all.push(t.record);
     live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
+    return t;
+  }));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  let winner: Trained | null = null;
+  for (const r of settled) {
+    const t = (r as PromiseFulfilledResult<Trained>).value;
     if (t.record.status === 'trained' && (!winner || (t.record.fitness ?? -Infinity) > (winner.record.fitness ?? -Infinity))) winner = t;
   }
   if (!winner?.files) throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: none of the retrained candidates met the constraints.`, 'Loosen the constraints (the gzip cap is checked on the trained weights).');
@@ -236,7 +268,7 @@ export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<
     `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search. Speed against the open model: the result card's interleaved latency rows (times from separate runs are not compared).`,
     `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
     `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,
-    'Candidates are evaluated one at a time in this worker (no worker pool), so no training ever overlaps a latency measurement.',
+    poolNote,
   ];
   live({ kind: 'search-end', predictorRho, flopsRho, measured: timed.length, notes });
   const layerRows = archLayers(w.arch, space).map((l) => ({ layer: l.name, kind: l.kind, output: `[${l.outShape.join('×')}]`, params: l.params, flops: l.flops }));

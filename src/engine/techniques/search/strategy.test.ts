@@ -108,3 +108,65 @@ describe('rungBudget and bestCandidates', () => {
     expect(new Set(best.map((b) => b.archKey)).size).toBe(2);
   });
 });
+
+describe('runStrategy with a pool (several candidates at once)', () => {
+  /** Evaluations that finish in a scrambled order, counting how many run at once. */
+  async function pooled(strategy: StrategyConfig, seed: number, concurrency: number, delaySeed: number) {
+    const log: EvalRequest[] = [];
+    const inner = fakeEvaluate(log);
+    let running = 0;
+    let most = 0;
+    let d = delaySeed;
+    const results = await runStrategy({
+      space: SPACE, constraints: CONSTRAINTS, strategy, budget: { candidates: 20, minutes: null }, trainBudget: { epochs: 1, examples: 100 }, trainCount: 1000, seed,
+      concurrency, elapsedMs: () => 0,
+      evaluate: async (req) => {
+        running++;
+        most = Math.max(most, running);
+        d = (d * 1103515245 + 12345) % 2147483648;
+        await new Promise((r) => setTimeout(r, d % 7));
+        running--;
+        return inner(req);
+      },
+    });
+    return { keys: results.map((r) => `${r.key}:${r.archKey}`), most };
+  }
+
+  it('the same seed, budget and pool size give the same sequence, whatever order evaluations finish in', async () => {
+    for (const s of [{ kind: 'random' }, EVOLUTION, { kind: 'halving', cohort: 9, eta: 3 }] as StrategyConfig[]) {
+      const a = await pooled(s, 5, 3, 1);
+      const b = await pooled(s, 5, 3, 99);
+      expect(b.keys).toEqual(a.keys);
+      expect(a.most).toBeLessThanOrEqual(3);
+      expect(a.most).toBeGreaterThan(1);
+    }
+  });
+
+  it('a pool of one is the sequential search exactly', async () => {
+    for (const s of [{ kind: 'random' }, EVOLUTION, { kind: 'halving', cohort: 9, eta: 3 }] as StrategyConfig[]) {
+      const sequential = await search(s, 8);
+      const one = await pooled(s, 8, 1, 3);
+      expect(one.keys).toEqual(sequential.results.map((r) => `${r.key}:${r.archKey}`));
+      expect(one.most).toBe(1);
+    }
+  });
+
+  it('a failed evaluation stops new proposals, lets the running ones settle, and is thrown', async () => {
+    let started = 0;
+    let settled = 0;
+    const e = await runStrategy({
+      space: SPACE, constraints: CONSTRAINTS, strategy: { kind: 'random' }, budget: { candidates: 20, minutes: null }, trainBudget: { epochs: 1, examples: 100 }, trainCount: 1000, seed: 1,
+      concurrency: 3, elapsedMs: () => 0,
+      evaluate: async (req) => {
+        started++;
+        await new Promise((r) => setTimeout(r, req.index === 1 ? 1 : 5));
+        settled++;
+        if (req.index === 1) throw new Error('candidate 2 failed');
+        return fakeEvaluate([])(req);
+      },
+    }).catch((x: unknown) => x);
+    expect((e as Error).message).toBe('candidate 2 failed');
+    expect(started).toBe(3);
+    expect(settled).toBe(3);
+  });
+});

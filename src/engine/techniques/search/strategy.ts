@@ -33,6 +33,11 @@ export interface DriverOptions {
   trainCount: number;
   seed: number;
   evaluate(req: EvalRequest): Promise<CandidateRecord>;
+  /**
+   * Candidates evaluated at once (a worker pool's size; default 1). Results are used in proposal
+   * order, so the same seed, budget and concurrency give the same candidate sequence.
+   */
+  concurrency?: number;
   /** Milliseconds of search so far (a resumed search counts the time before the reload). */
   elapsedMs(): number;
   signal?: AbortSignal;
@@ -46,12 +51,42 @@ function outOfBudget(o: DriverOptions, proposed: number): boolean {
   return o.budget.minutes !== null && o.elapsedMs() >= o.budget.minutes * 60_000;
 }
 
-async function randomSearch(o: DriverOptions, rng: Random, out: CandidateRecord[]): Promise<void> {
-  for (let i = 0; !outOfBudget(o, i); i++) {
-    throwIfAborted(o.signal);
-    const arch = sampleValid(o.space, o.constraints, rng);
-    out.push(await o.evaluate({ key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch, budget: o.trainBudget }));
+/**
+ * Evaluate the requests `next(i)` proposes (null: no more), up to `k` at once; results land in
+ * proposal order. After a failure nothing new is proposed, the ones in flight settle, and the
+ * failure is thrown.
+ */
+async function evaluateWindow(o: DriverOptions, next: (i: number) => EvalRequest | null, out: CandidateRecord[]): Promise<CandidateRecord[]> {
+  const k = Math.max(1, o.concurrency ?? 1);
+  const results: CandidateRecord[] = [];
+  const inflight = new Map<number, Promise<void>>();
+  const failures: unknown[] = [];
+  let more = true;
+  let flushed = 0;
+  for (let i = 0; ; ) {
+    while (more && failures.length === 0 && inflight.size < k) {
+      throwIfAborted(o.signal);
+      const req = next(i);
+      if (!req) {
+        more = false;
+        break;
+      }
+      const slot = i++;
+      inflight.set(slot, o.evaluate(req).then(
+        (r) => void (results[slot] = r),
+        (error) => void failures.push(error),
+      ).finally(() => inflight.delete(slot)));
+    }
+    if (inflight.size === 0) break;
+    await Promise.race(inflight.values());
+    while (results[flushed] !== undefined) out.push(results[flushed++]);
   }
+  if (failures.length) throw failures[0];
+  return results;
+}
+
+async function randomSearch(o: DriverOptions, rng: Random, out: CandidateRecord[]): Promise<void> {
+  await evaluateWindow(o, (i) => (outOfBudget(o, i) ? null : { key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: sampleValid(o.space, o.constraints, rng), budget: o.trainBudget }), out);
 }
 
 /**
@@ -61,22 +96,30 @@ async function randomSearch(o: DriverOptions, rng: Random, out: CandidateRecord[
  */
 async function evolution(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'evolution' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
   const population: CandidateRecord[] = [];
-  for (let i = 0; !outOfBudget(o, i); i++) {
-    throwIfAborted(o.signal);
-    let req: EvalRequest;
-    if (population.length < s.population) {
-      req = { key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: sampleValid(o.space, o.constraints, rng), budget: o.trainBudget };
-    } else {
-      const pool = [...population];
-      const contenders: CandidateRecord[] = [];
-      for (let k = 0; k < s.sample && pool.length; k++) contenders.push(pool.splice(Math.floor(rng() * pool.length), 1)[0]);
-      const parent = contenders.reduce((best, c) => (fitnessOf(c) > fitnessOf(best) ? c : best));
-      const child = mutate(parent.arch, o.space, o.constraints, rng);
-      req = { key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: child.arch, budget: o.trainBudget, mutation: child.mutation, parentIndex: parent.index };
+  const k = Math.max(1, o.concurrency ?? 1);
+  // A generation of k children is proposed from the population as it stands, then evaluated
+  // together; they join in proposal order (k = 1 is the sequential algorithm).
+  for (let i = 0; !outOfBudget(o, i); ) {
+    const batch: EvalRequest[] = [];
+    let drawn = 0;
+    while (batch.length < k && !outOfBudget(o, i)) {
+      throwIfAborted(o.signal);
+      if (population.length + drawn < s.population || population.length === 0) {
+        batch.push({ key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: sampleValid(o.space, o.constraints, rng), budget: o.trainBudget });
+        drawn++;
+      } else {
+        const pool = [...population];
+        const contenders: CandidateRecord[] = [];
+        for (let c = 0; c < s.sample && pool.length; c++) contenders.push(pool.splice(Math.floor(rng() * pool.length), 1)[0]);
+        const parent = contenders.reduce((best, c) => (fitnessOf(c) > fitnessOf(best) ? c : best));
+        const child = mutate(parent.arch, o.space, o.constraints, rng);
+        batch.push({ key: `search:0:${i}`, index: i, phase: 'search', rung: 0, arch: child.arch, budget: o.trainBudget, mutation: child.mutation, parentIndex: parent.index });
+      }
+      i++;
     }
-    const result = await o.evaluate(req);
-    out.push(result);
-    if (result.status === 'trained') {
+    const results = await evaluateWindow({ ...o, concurrency: k }, (j) => batch[j] ?? null, out);
+    for (const result of results) {
+      if (result.status !== 'trained') continue;
       population.push(result);
       if (population.length > s.population) population.shift();
     }
@@ -104,15 +147,17 @@ async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'hal
   for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: i });
   for (let rung = 0; alive.length > 0; rung++) {
     const budget = rungBudget(o.trainBudget, s.eta, rung, o.trainCount);
-    const results: CandidateRecord[] = [];
-    for (const a of alive) {
-      throwIfAborted(o.signal);
-      if (o.budget.minutes !== null && o.elapsedMs() >= o.budget.minutes * 60_000) return;
-      const r = await o.evaluate({ key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget });
-      results.push(r);
-      out.push(r);
-    }
-    if (alive.length === 1) return;
+    let timeUp = false;
+    const results = await evaluateWindow(o, (j) => {
+      const a = alive[j];
+      if (!a) return null;
+      if (o.budget.minutes !== null && o.elapsedMs() >= o.budget.minutes * 60_000) {
+        timeUp = true;
+        return null;
+      }
+      return { key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget };
+    }, out);
+    if (timeUp || alive.length === 1) return;
     const keep = Math.ceil(alive.length / s.eta);
     alive = [...results].sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).filter((r) => r.status === 'trained').slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
   }

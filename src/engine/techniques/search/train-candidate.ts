@@ -1,0 +1,57 @@
+/**
+ * Train one candidate from its layer list and seed: the part of a candidate's evaluation a pool
+ * member does (in this worker or another one). The same layers, seed, data and settings give the
+ * same weights wherever it runs (one thread on wasm or cpu).
+ */
+import type { DatasetSplit } from '../../data/types';
+import type { InputFile } from '../../model/types';
+import { serializeLayersModel } from '../../model/serialize';
+import { trainModel } from '../../train/loop';
+import type { TrainSettings } from '../../train/meta';
+import { buildModel } from './build';
+import type { LayerSpec } from './layers';
+import type { PauseGate } from './pause-gate';
+
+export interface TrainJob {
+  layers: LayerSpec[];
+  /** Per-example input shape. */
+  dataShape: number[];
+  /** Build seed and training settings (epochs, batch size, optimizer, seed). */
+  seed: number;
+  settings: TrainSettings;
+  /** Cap on batches per epoch (a candidate trained on part of the split); absent: the whole split. */
+  maxBatchesPerEpoch?: number;
+}
+
+export interface TrainJobResult {
+  curve: { epoch: number; valAccuracy: number | null; loss: number }[];
+  files: InputFile[];
+}
+
+export interface TrainJobProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+}
+
+export async function trainCandidate(
+  job: TrainJob,
+  data: { train: DatasetSplit; validation: DatasetSplit },
+  options: { signal?: AbortSignal; onProgress?(p: TrainJobProgress): void; gate?: PauseGate } = {},
+): Promise<TrainJobResult> {
+  const model = buildModel(job.layers, job.dataShape, job.seed);
+  try {
+    const { gate } = options;
+    const history = await trainModel(model, data, { ...job.settings, ...(job.maxBatchesPerEpoch ? { maxBatchesPerEpoch: job.maxBatchesPerEpoch } : {}) }, {
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ epoch: p.epoch, epochs: p.epochs, loss: p.loss }),
+      ...(gate ? { hooks: { afterStep: () => gate.step() } } : {}),
+    });
+    return {
+      curve: history.epochs.map((e) => ({ epoch: e.epoch, valAccuracy: e.valAccuracy ?? null, loss: e.loss })),
+      files: await serializeLayersModel(model),
+    };
+  } finally {
+    model.dispose();
+  }
+}
