@@ -70,3 +70,19 @@ test('a search streams candidates with the front highlighted, is cancelled, resu
   expect(loaded.params).toBe(params);
   expect(loaded.shape).toEqual([1, 10]);
 });
+
+test('with "workers": 2 candidates train in a pool of workers, and the notes say so', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Quick look (8 candidates)', exact: true }).click();
+  await setTabSettings(page, 'search', (c) => ({ ...c, ...TINY, strategy: { kind: 'random' }, budget: { candidates: 3, minutes: null }, workers: 2 }));
+  await page.getByRole('button', { name: 'Run search' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 240_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('search-status')).toContainText('Finished · ');
+  await expect(page.getByTestId('search-row')).toHaveCount(4);
+  await expect(page.getByTestId('search-notes')).toContainText(/Candidates trained 2 at a time, each in its own worker \((wasm|cpu)\); every latency was timed with all training paused/);
+  await expect(page.getByTestId('model-name')).toHaveText(/searched/);
+});

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { figureF11 } from './bench/bundle-size.mjs';
 import { figureF10 } from './bench/long-tasks.mjs';
 import { figureF9 } from './bench/simd-figure.mjs';
+import { figureN1 } from './bench/search-pool.mjs';
 import { withPreviewServer, withBrowser } from './bench/browser.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -19,7 +20,7 @@ const quick = args.has('--quick');
 const started = Date.now();
 
 /** The figures this command produces; any of them absent at the end is a failure. */
-const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'R1', 'R2', 'R3'];
+const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'N1', 'R1', 'R2', 'R3'];
 const RELIABILITY_IDS = ['R1', 'R2', 'R3'];
 const ENGINE_IDS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F12', 'F13'];
 
@@ -84,7 +85,7 @@ const reliabilityCode = await new Promise((resolve) => {
 if (reliabilityCode === 0 && existsSync(RELIABILITY_OUT)) figures.push(...JSON.parse(readFileSync(RELIABILITY_OUT, 'utf8')).figures);
 else for (const id of RELIABILITY_IDS) missing.push({ id, reason: `the reliability-figures process failed (exit ${reliabilityCode})` });
 
-await attempt(['F10', 'F9'], () =>
+await attempt(['F10', 'F9', 'N1'], () =>
   withPreviewServer(async (baseURL) => {
     await withBrowser(async (browser) => {
       await attempt(['F10'], async () => {
@@ -97,6 +98,7 @@ await attempt(['F10', 'F9'], () =>
         if (!device.backend) device = f9.device;
         figures.push(f9.figure);
       });
+      await attempt(['N1'], async () => figures.push(await figureN1(browser, baseURL, { quick })));
     });
   }),
 );
@@ -104,8 +106,9 @@ await attempt(['F10', 'F9'], () =>
 for (const id of EXPECTED) {
   if (!figures.some((f) => f.id === id) && !missing.some((m) => m.id === id)) missing.push({ id, reason: 'absent (no figure and no error recorded)' });
 }
-// F figures first, then R, each by number.
-const byId = (a, b) => a.id[0].localeCompare(b.id[0]) || Number(a.id.slice(1)) - Number(b.id.slice(1));
+// F figures first, then N, then R, each by number.
+const group = (id) => 'FNR'.indexOf(id[0]);
+const byId = (a, b) => group(a.id) - group(b.id) || Number(a.id.slice(1)) - Number(b.id.slice(1));
 figures.sort(byId);
 missing.sort(byId);
 const seconds = Math.round((Date.now() - started) / 1000);

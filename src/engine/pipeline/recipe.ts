@@ -46,6 +46,7 @@ export interface RecipeOptions extends TechniqueContext {
   /** Passed to each step's context (see RunContext.live / .cache). */
   live?: RunContext['live'];
   cache?: RunContext['cache'];
+  spawnPool?: RunContext['spawnPool'];
 }
 
 export function techniqueOf(registry: TechniqueRegistry, id: string): Technique<unknown> {
@@ -90,6 +91,7 @@ export async function runRecipe(opts: RecipeOptions): Promise<TechniqueOutput> {
             },
             live: opts.live,
             cache: opts.cache,
+            spawnPool: opts.spawnPool,
             nameOf: (m) => (m === current ? currentName : opts.refName?.(m)),
             emit: (emitted) => opts.onOutput(emitted, { stepIndex: i, final: false, steps: stepsSoFar, step: [...descriptions, emitted.step].join(' → ') }),
           },

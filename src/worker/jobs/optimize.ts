@@ -9,6 +9,7 @@ import type { DatasetId, ModelId, OptimizeOutput, TechniqueStep } from '../proto
 import { getDataset } from '../datasets';
 import { disposeModel, getModel } from '../models';
 import { workerCache } from '../latency-cache';
+import { spawnWorkerPool } from '../search-pool';
 import { loadRef } from '../resolve-model';
 import type { JobContext } from './context';
 import { keepReport, keepVariant, type Parent } from './keep-results';
@@ -44,6 +45,7 @@ export async function runOptimize(spec: OptimizeSpec, ctx: JobContext): Promise<
       progress: ctx.progress,
       live: (item) => ctx.live(item),
       cache: workerCache,
+      spawnPool: spawnWorkerPool,
       inputName: parent.info.name,
       openRef: async (ref) => {
         const { loaded, name } = await loadRef(ref, ctx);
