@@ -166,7 +166,11 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     log(`F6: ${minutes}-minute search vs LeNet-5 (val ${pts(baseVal)}%, test ${pts(baseTest)}%)`);
     if (lenet.format !== 'layers') throw new Error('F6: LeNet-5 must be a LayersModel');
     // The goal as a constraint: at most half LeNet-5's latency on this device; the most accurate wins.
-    const maxLatencyMs = (await measureModelLatency(lenet.model, 1)) / 2;
+    // A first timing in a fresh process runs cold code paths (it read 0.277 ms where the interleaved
+    // run read 0.134 ms): discarded; the cap is the median of three warm timings.
+    await measureModelLatency(lenet.model, 1);
+    const warm = [await measureModelLatency(lenet.model, 1), await measureModelLatency(lenet.model, 1), await measureModelLatency(lenet.model, 1)].sort((a, b) => a - b);
+    const maxLatencyMs = warm[1] / 2;
     const s0 = performance.now();
     const phase = await runSearchPhase(benchRun(c, lenet, 'F6 search'), {
       ...DEFAULT_SEARCH_CONFIG,

@@ -65,6 +65,14 @@ describeEachBackend('candidate pool', () => {
     pool.dispose();
   });
 
+  it('shifted training images (the final retrain) change the weights, the same way every time', async () => {
+    const plain = await trainCandidate(job(1), { train, validation });
+    const shifted = await trainCandidate({ ...job(1), shiftPx: 2 }, { train, validation });
+    const again = await trainCandidate({ ...job(1), shiftPx: 2 }, { train, validation });
+    expect(bytesOf(shifted.files)).toEqual(bytesOf(again.files));
+    expect(bytesOf(shifted.files)).not.toEqual(bytesOf(plain.files));
+  });
+
   it('a pool that cannot start falls back to training here, and says why', async () => {
     const { pool, fallback } = await openPool(2, { train, validation }, async () => {
       throw new Error('Worker is not defined');

@@ -41,6 +41,8 @@ export interface SearchConfig {
   /** The best `retrainTop` candidates (by the objective) are retrained with `finalTrain` on the whole train split; the best of them is the result. */
   retrainTop: number;
   finalTrain: TrainSettings;
+  /** While retraining the best: shift each training image by up to this many pixels (0: none; image data only). */
+  finalShiftPx?: number;
   objective: Objective;
   /** A second batch size to measure each candidate's latency at (batch 1 is always measured). */
   latencyBatch: number | null;
@@ -117,6 +119,7 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
   searchTrain: { epochs: 1, examples: 4096 },
   retrainTop: 2,
   finalTrain: { ...DEFAULT_FINE_TUNE, epochs: 4, learningRate: 0.002 },
+  finalShiftPx: 2,
   objective: { kind: 'score', targetLatencyMs: null, w: MNAS_W },
   latencyBatch: null,
   reference: true,
@@ -164,6 +167,7 @@ export function validateSearchConfig(config: SearchConfig): SearchConfig {
   if (c.latencyBatch !== null) intIn('latencyBatch', c.latencyBatch, 2, 4096);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
   if (c.workers !== null && c.workers !== undefined) intIn('workers', c.workers, 1, 8);
+  if (c.finalShiftPx !== undefined) intIn('finalShiftPx', c.finalShiftPx, 0, 4);
   return c;
 }
 

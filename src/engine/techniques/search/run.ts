@@ -102,8 +102,9 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   if (c.maxLatencyMs != null && base.latencyMs! > c.maxLatencyMs) return reject(`${base.latencyMs!.toFixed(3)} ms > ${c.maxLatencyMs} ms on this device`);
   const settings = { ...s.cfg.finalTrain, epochs: req.budget.epochs, seed: req.seed };
   const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
+  const shiftPx = req.phase === 'final' ? s.cfg.finalShiftPx ?? 0 : 0;
   const { curve, files } = await s.pool.train(
-    { layers: [...layers], dataShape: [...s.dataShape], seed: req.seed, settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}) },
+    { layers: [...layers], dataShape: [...s.dataShape], seed: req.seed, settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}), ...(shiftPx ? { shiftPx } : {}) },
     { signal: ctx.signal, onProgress: (p) => ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, -1, -1) },
   );
   base.gzipBytes = files.reduce((sum, f) => sum + gzipSize(f.bytes), 0);
@@ -264,7 +265,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const rho = (x: number | null) => (x === null ? 'not defined (fewer than 3 distinct candidates timed)' : x.toFixed(3));
   const w = winner.record;
   const notes = [
-    `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), the best ${top.length} retrained for ${cfg.finalTrain.epochs} epochs on ${train.count} examples.`,
+    `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), the best ${top.length} retrained for ${cfg.finalTrain.epochs} epochs on ${train.count} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
     `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search. Speed against the open model: the result card's interleaved latency rows (times from separate runs are not compared).`,
     `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
     `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,

@@ -3,6 +3,8 @@
  * member does (in this worker or another one). The same layers, seed, data and settings give the
  * same weights wherever it runs (one thread on wasm or cpu).
  */
+import type * as tf from '@tensorflow/tfjs-core';
+import { randomShift } from '../../data/augment';
 import type { DatasetSplit } from '../../data/types';
 import type { InputFile } from '../../model/types';
 import { serializeLayersModel } from '../../model/serialize';
@@ -21,6 +23,8 @@ export interface TrainJob {
   settings: TrainSettings;
   /** Cap on batches per epoch (a candidate trained on part of the split); absent: the whole split. */
   maxBatchesPerEpoch?: number;
+  /** Shift each training image by up to this many pixels (seeded per step; image data only). */
+  shiftPx?: number;
 }
 
 export interface TrainJobResult {
@@ -42,10 +46,15 @@ export async function trainCandidate(
   const model = buildModel(job.layers, job.dataShape, job.seed);
   try {
     const { gate } = options;
+    const shift = job.shiftPx && data.train.xs.rank === 4 ? job.shiftPx : 0;
+    const seed = job.settings.seed;
     const history = await trainModel(model, data, { ...job.settings, ...(job.maxBatchesPerEpoch ? { maxBatchesPerEpoch: job.maxBatchesPerEpoch } : {}) }, {
       signal: options.signal,
       onProgress: (p) => options.onProgress?.({ epoch: p.epoch, epochs: p.epochs, loss: p.loss }),
-      ...(gate ? { hooks: { afterStep: () => gate.step() } } : {}),
+      hooks: {
+        ...(gate ? { afterStep: () => gate.step() } : {}),
+        ...(shift ? { augment: (xs: tf.Tensor, step: number) => randomShift(xs, shift, seed * 1_000_003 + step) } : {}),
+      },
     });
     return {
       curve: history.epochs.map((e) => ({ epoch: e.epoch, valAccuracy: e.valAccuracy ?? null, loss: e.loss })),
