@@ -1,3 +1,4 @@
+import { autoPoolSize } from '../../engine/techniques/search/pool-size';
 import type { SearchConfig, StrategyConfig } from '../../engine/techniques/search/meta';
 import { BLOCK_TYPES, KERNELS, type BlockType, type Kernel } from '../../engine/techniques/search/space';
 import { NumberInput, Select } from '../techniques/fields';
@@ -94,7 +95,17 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
         <NumberInput label="Examples per candidate" testId="search-examples" value={config.searchTrain.examples} min={1} onChange={(examples) => set({ searchTrain: { ...config.searchTrain, examples } })} />
         <NumberInput label="Retrain the best" value={config.retrainTop} min={0} max={10} onChange={(retrainTop) => set({ retrainTop })} />
         <NumberInput label="Final epochs" testId="search-final-epochs" value={config.finalTrain.epochs} min={1} max={200} onChange={(epochs) => set({ finalTrain: { ...config.finalTrain, epochs } })} />
+        <NumberInput label="Shift images while retraining (± px)" value={config.finalShiftPx ?? 0} min={0} max={4} onChange={(finalShiftPx) => set({ finalShiftPx })} />
         <NumberInput label="Seed" value={config.seed} min={0} onChange={(seed) => set({ seed })} />
+        <Select
+          label="Training workers"
+          value={config.workers == null ? 'auto' : String(config.workers)}
+          options={[
+            { value: 'auto', label: `Auto (${autoPoolSize(navigator.hardwareConcurrency)} on ${navigator.hardwareConcurrency ?? '?'} cores)` },
+            ...[1, 2, 3, 4].map((n) => ({ value: String(n), label: n === 1 ? '1 (train in the engine)' : `${n} workers` })),
+          ]}
+          onChange={(v) => set({ workers: v === 'auto' ? null : Number(v) })}
+        />
       </fieldset>
       <fieldset>
         <legend>Objective</legend>

@@ -6,6 +6,7 @@
  */
 import type { DatasetSplit } from '../../data/types';
 import { PauseGate, serialized } from './pause-gate';
+export { autoPoolSize } from './pool-size';
 import { trainCandidate, type TrainJob, type TrainJobProgress, type TrainJobResult } from './train-candidate';
 
 export interface CandidatePool {
@@ -61,16 +62,6 @@ export function inlinePool(size: number, data: { train: DatasetSplit; validation
       gates.forEach((g) => g.resume());
     },
   };
-}
-
-/**
- * The pool size "auto" picks from the cores this device reports: one core stays with the page and
- * the engine (latency is timed there), the rest train, at most 4. With fewer than 4 cores the
- * search trains in the engine worker.
- */
-export function autoPoolSize(cores: number | undefined): number {
-  if (!cores || cores < 4) return 1;
-  return Math.min(4, cores - 1);
 }
 
 /**
