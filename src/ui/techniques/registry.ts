@@ -3,7 +3,7 @@
  * tab; a technique with its own Options form names it here (one line), any other gets
  * GenericOptions. Nothing else in the UI lists techniques.
  */
-import type { ReactNode } from 'react';
+import { createElement, lazy, Suspense, type ReactNode } from 'react';
 import { TECHNIQUE_CATALOG, type AnyTechniqueMeta } from '../../engine/techniques/catalog';
 import type { VariantRecord } from '../../share/records';
 import { GenericOptions } from './GenericOptions';
@@ -13,7 +13,6 @@ import { DistillResult } from './DistillResult';
 import { PruneOptions } from './PruneOptions';
 import { QuantizeOptions } from './QuantizeOptions';
 import { SearchOptions } from '../search/SearchOptions';
-import { SearchView } from '../search/SearchView';
 
 const OPTIONS: Record<string, OptionsComponent<never>> = {
   prune: PruneOptions,
@@ -27,9 +26,12 @@ const RESULTS: Record<string, (props: { record: VariantRecord }) => ReactNode> =
   distill: DistillResult,
 };
 
+/** The search's live view is loaded when its tab first shows (it is most of the Search tab's code). */
+const LazySearchView = lazy(() => import('../search/SearchView').then((m) => ({ default: m.SearchView })));
+
 /** A technique's own live view, shown while it runs and after (e.g. the search's scatter and table). */
 const LIVE: Record<string, () => ReactNode> = {
-  search: SearchView,
+  search: () => createElement(Suspense, { fallback: createElement('p', { className: 'muted' }, 'Loading the search view…') }, createElement(LazySearchView)),
 };
 
 export interface TechniqueTab {
