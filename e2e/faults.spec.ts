@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from './csp-test';
 import { openApp, pickFiles, waitForImportToFinish } from './helpers';
 import { injectFault, installFaultHooks, waitForFault } from './faults/inject';
-import { readLibraryState } from './faults/library-check';
+import { readLibraryState, type LibraryState } from './faults/library-check';
 
 /** The issue's bound: from the fault to the operation settled. */
 const SETTLE_MS = 5_000;
@@ -18,6 +18,11 @@ const modelFiles = () => [
   { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${SAMPLE}/group1-shard1of1.bin`)) },
 ];
 const MODEL_KERNELS = ['Conv2D', 'FusedConv2D', 'MatMul', '_FusedMatMul', 'BatchMatMul'];
+
+/** Counted by `npm run bench` into R3 (partial writes), from the JSON report's annotations. */
+function notePartialWrites(state: LibraryState): void {
+  test.info().annotations.push({ type: 'partial-writes', description: String(state.orphans.length) });
+}
 
 async function openWithFaults(page: Page): Promise<{ model: string; dataset: string }> {
   await installFaultHooks(page);
@@ -118,6 +123,7 @@ for (const { mode, code } of [
     // The model is open even though it could not be kept.
     await expect(page.getByTestId('model-params')).toHaveText('266,610');
     const after = await readLibraryState(page);
+    notePartialWrites(after);
     expect(after.orphans).toEqual([]);
     expect(after.models).toEqual(before.models);
     await expect(page.getByTestId('library-entry')).toHaveCount(before.models.length);
@@ -141,6 +147,7 @@ test('the page closed mid-save: after reopening, the library has the whole entry
   const reopened = await context.newPage();
   await openApp(reopened);
   const after = await readLibraryState(reopened);
+  notePartialWrites(after);
   expect(after.orphans).toEqual([]);
   expect(after.models).toEqual(before.models);
   await expect(reopened.getByTestId('library-entry')).toHaveCount(before.models.length);
