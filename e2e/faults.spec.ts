@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from './csp-test';
 import { openApp, pickFiles, waitForImportToFinish } from './helpers';
-import { injectFault, installFaultHooks, waitForFault } from './faults/inject';
+import { faultReports, injectFault, installFaultHooks, waitForFault } from './faults/inject';
 import { readLibraryState, type LibraryState } from './faults/library-check';
 
 /** The issue's bound: from the fault to the operation settled. */
@@ -88,6 +88,22 @@ test('an allocation that fails ends the job with an error, and the engine keeps 
   // The benchmark builds its own copy of the model, so the failure surfaces as that build failing.
   await expectSettledWithError(page, 'job-benchmark', ['JOB_FAILED', 'MODEL_LOAD_FAILED']);
   await expect(page.getByTestId('error-list').getByRole('alert').first()).toContainText('allocation failed');
+  await expectUsable(page, opened);
+});
+
+test('the WebGPU device lost mid-benchmark: the engine restarts on WASM, says so, and the model comes back', async ({ page }) => {
+  const opened = await openWithFaults(page);
+  // Chromium here offers SwiftShader's fallback WebGPU adapter; asking for WebGPU explicitly uses it.
+  await page.getByLabel('Backend').selectOption('webgpu');
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^WebGPU/, { timeout: 60_000 });
+  await startBenchmark(page, false);
+  await expect(page.getByTestId('job-benchmark')).toBeVisible();
+  await injectFault(page, { kind: 'gpu-lost' });
+  await waitForFault(page, 'fired:gpu-lost');
+  expect((await faultReports(page)).find((r) => r.startsWith('fired:gpu-lost'))).not.toBe('fired:gpu-lost:0');
+  await expectSettledWithError(page, 'job-benchmark', ['DEVICE_LOST']);
+  await expect(page.getByTestId('error-list').getByRole('alert').first()).toContainText('WASM');
+  await expect(page.getByTestId('backend-badge')).toHaveText(/^WASM/, { timeout: 60_000 });
   await expectUsable(page, opened);
 });
 

@@ -6,7 +6,8 @@
  *    the worker's global scope, what the browser reports for a dead worker), an exception inside a
  *    kernel (the registered kernel function throws), a failed allocation (the backend's allocator
  *    throws V8's RangeError), or an IndexedDB fault in the library's next write transaction
- *    (aborted, quota exceeded at commit, or held open forever so the page can be closed mid-save);
+ *    (aborted, quota exceeded at commit, or held open forever so the page can be closed mid-save),
+ *    or a lost WebGPU device (the device's \`lost\` promise settles, as on a driver reset);
  *  - the page's Worker constructor is wrapped (page.addInitScript) so the test can post those
  *    messages and read the prelude's reports, which never reach the app.
  */
@@ -16,7 +17,8 @@ export type Fault =
   | { kind: 'crash' }
   | { kind: 'kernel'; names: string[] }
   | { kind: 'alloc' }
-  | { kind: 'idb'; mode: 'abort' | 'quota' | 'hold' };
+  | { kind: 'idb'; mode: 'abort' | 'quota' | 'hold' }
+  | { kind: 'gpu-lost' };
 
 /** Runs inside the worker, before the engine's own code (serialised with toString). */
 function workerPrelude(): void {
@@ -59,6 +61,20 @@ function workerPrelude(): void {
     report(`armed:alloc:${patched.length}`);
   }
 
+  // WebGPU devices the engine asks for: their \`lost\` promise also settles when the test says the
+  // device is lost (as a driver reset would, reason 'unknown'); everything after that is the app's.
+  const loseDevice: ((info: { reason: string; message: string }) => void)[] = [];
+  const Adapter = (self as unknown as { GPUAdapter?: { prototype: { requestDevice(...a: unknown[]): Promise<object> } } }).GPUAdapter;
+  if (Adapter) {
+    const requestDevice = Adapter.prototype.requestDevice;
+    Adapter.prototype.requestDevice = async function (this: unknown, ...args: unknown[]) {
+      const device = await requestDevice.apply(this, args);
+      const lost = (device as { lost: Promise<unknown> }).lost;
+      Object.defineProperty(device, 'lost', { value: Promise.race([lost, new Promise((resolve) => loseDevice.push(resolve))]) });
+      return device;
+    };
+  }
+
   // The library's writes: every put of a readwrite transaction; the fault hits when the last one succeeds.
   const put = IDBObjectStore.prototype.put;
   const pending = new WeakMap<IDBTransaction, number>();
@@ -96,6 +112,9 @@ function workerPrelude(): void {
       setTimeout(() => {
         throw new Error('injected fault: the engine worker crashed');
       });
+    } else if (fault.kind === 'gpu-lost') {
+      report(`fired:gpu-lost:${loseDevice.length}`);
+      for (const lose of loseDevice) lose({ reason: 'unknown', message: 'injected fault: the GPU was reset' });
     } else if (fault.kind === 'kernel') armKernel(fault.names);
     else if (fault.kind === 'alloc') armAlloc();
     else {
@@ -139,7 +158,7 @@ export async function installFaultHooks(page: Page): Promise<void> {
 export async function injectFault(page: Page, fault: Fault): Promise<void> {
   const before = await faultReports(page);
   await page.evaluate((f) => (window as unknown as { __faultWorkers: Worker[] }).__faultWorkers.at(-1)!.postMessage({ __fault: f }), fault);
-  if (fault.kind === 'crash') return;
+  if (fault.kind === 'crash' || fault.kind === 'gpu-lost') return;
   await page.waitForFunction((n) => (window as unknown as { __faultReports: string[] }).__faultReports.length > n, before.length);
 }
 
