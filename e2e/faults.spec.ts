@@ -151,6 +151,47 @@ for (const { mode, code } of [
   });
 }
 
+test('IndexedDB blocked by another tab on an older version: a clear error at once, the model still opens', async ({ context, baseURL }) => {
+  // The other tab: Bonsai's library at version 1 (before variant records), its connection kept open
+  // and deaf to version changes, as an old build left running would be.
+  const old = await context.newPage();
+  await old.goto(`${baseURL}/samples/lenet-300-100/model.json`);
+  await old.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('bonsai', 1);
+        open.onupgradeneeded = () => {
+          open.result.createObjectStore('models', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+          open.result.createObjectStore('files', { keyPath: 'id' });
+        };
+        open.onsuccess = () => {
+          (window as unknown as { held: IDBDatabase }).held = open.result;
+          resolve();
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  const page = await context.newPage();
+  await openWithFaults(page);
+  await pickFiles(page, modelFiles());
+  await expect(page.getByTestId('job-import')).toHaveCount(0, { timeout: SETTLE_MS });
+  const alert = page.getByTestId('error-list').getByRole('alert').first();
+  await expect(alert).toHaveAttribute('data-code', 'STORAGE_UNAVAILABLE', { timeout: SETTLE_MS });
+  await expect(alert).toContainText('another Bonsai tab');
+  await expect(alert).toContainText('older version');
+  await expect(page.getByTestId('model-params')).toHaveText('266,610');
+
+  // Once the other tab is gone the library upgrades and keeps the next import, whole.
+  await old.close();
+  await pickFiles(page, modelFiles());
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('library-entry')).toHaveCount(1);
+  const after = await readLibraryState(page);
+  notePartialWrites(after);
+  expect(after.orphans).toEqual([]);
+  expect(after.models).toHaveLength(1);
+});
+
 test('the page closed mid-save: after reopening, the library has the whole entry or none of it', async ({ page, context }) => {
   await openWithFaults(page);
   const before = await readLibraryState(page);

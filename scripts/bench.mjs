@@ -94,7 +94,7 @@ await attempt(['R4'], async () => {
     r3.value += partialWrites;
     r3.pass = r3.value === 0;
     r3.name = r3.name.replace(' + refusals', ' + partial library writes (fault spec) + refusals');
-    r3.detail.partialWrites = { count: partialWrites, measuredBy: 'e2e/faults.spec.ts (IndexedDB abort, quota, page closed mid-save)' };
+    r3.detail.partialWrites = { count: partialWrites, measuredBy: 'e2e/faults.spec.ts (IndexedDB abort, quota, blocked, page closed mid-save)' };
   }
 });
 

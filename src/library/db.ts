@@ -39,6 +39,8 @@ interface BonsaiDB extends DBSchema {
 const DB_NAME = 'bonsai';
 /** 1: models + files. 2: variants + reports (the persisted variant model). */
 const DB_VERSION = 2;
+/** Opening takes milliseconds; longer means it waits for another tab (see storageBlockedError). */
+const OPEN_WAIT_MS = 3_000;
 let dbPromise: Promise<IDBPDatabase<BonsaiDB>> | null = null;
 
 /** Map IndexedDB's failures to the catalogue: full and denied storage are different user problems. */
@@ -59,12 +61,38 @@ export function storageError(e: unknown): BonsaiError {
   );
 }
 
+/**
+ * Another tab runs an older Bonsai and keeps its library open: the upgrade waits for it. Only the
+ * first open hears 'blocked'; others (this tab's worker too) queue silently behind it, so an open
+ * that has not finished after OPEN_WAIT_MS is refused the same way.
+ */
+export function storageBlockedError(timedOut = false): BonsaiError {
+  return new BonsaiError(
+    'STORAGE_UNAVAILABLE',
+    timedOut
+      ? `The model library did not open within ${OPEN_WAIT_MS / 1000} s: another Bonsai tab (an older version) is probably holding it.`
+      : 'The model library is held open by another Bonsai tab running an older version, so it cannot be upgraded here yet.',
+    'Close or reload the other Bonsai tabs. Bonsai still works in this tab, but models are not kept until then.',
+  );
+}
+
+/**
+ * An open the browser holds back until another tab lets go. Later opens would queue behind it (and
+ * never hear 'blocked'), so while it waits they are refused at once; once it succeeds it is used.
+ */
+let heldOpen: Promise<IDBPDatabase<BonsaiDB>> | null = null;
+
 export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
+  if (!dbPromise && heldOpen) return Promise.reject(storageBlockedError());
   if (!dbPromise) {
     if (typeof indexedDB === 'undefined') {
       return Promise.reject(storageError(new Error('IndexedDB is not available in this browser context')));
     }
-    dbPromise = openDB<BonsaiDB>(DB_NAME, DB_VERSION, {
+    // A blocked open would wait for the other tab forever: refuse now (the open itself goes on).
+    let refuseBlocked: (e: BonsaiError) => void = () => undefined;
+    const blocked = new Promise<never>((_, reject) => (refuseBlocked = reject));
+    const forget = () => (dbPromise = null);
+    const opening = openDB<BonsaiDB>(DB_NAME, DB_VERSION, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
           const models = db.createObjectStore('models', { keyPath: 'id' });
@@ -76,9 +104,36 @@ export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
           db.createObjectStore('reports', { keyPath: 'id' }).createIndex('modelId', 'modelId');
         }
       },
-    }).catch((e: unknown) => {
-      dbPromise = null;
-      throw storageError(e);
+      blocked: () => {
+        heldOpen = opening;
+        refuseBlocked(storageBlockedError());
+      },
+      // A newer Bonsai in another tab wants to upgrade: let it (this tab reopens on its next call).
+      blocking: () => {
+        forget();
+        void opening.then((db) => db.close());
+      },
+      terminated: forget,
+    });
+    const waited = setTimeout(() => {
+      heldOpen = opening;
+      refuseBlocked(storageBlockedError(true));
+    }, OPEN_WAIT_MS);
+    opening.then(
+      (db) => {
+        clearTimeout(waited);
+        if (heldOpen !== opening) return;
+        heldOpen = null;
+        dbPromise = Promise.resolve(db);
+      },
+      () => {
+        clearTimeout(waited);
+        if (heldOpen === opening) heldOpen = null;
+      },
+    );
+    dbPromise = Promise.race([opening, blocked]).catch((e: unknown) => {
+      forget();
+      throw e instanceof BonsaiError ? e : storageError(e);
     });
   }
   return dbPromise;
