@@ -210,3 +210,25 @@ test('the page closed mid-save: after reopening, the library has the whole entry
   await expect(reopened.getByTestId('library-entry')).toHaveCount(before.models.length);
   await expect(reopened.getByTestId('dataset-name')).toHaveText('MNIST digits');
 });
+
+test('the page closed while a variant and its record are being saved: none of the three stores keeps a part', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  await openWithFaults(page);
+  const before = await readLibraryState(page);
+  await injectFault(page, { kind: 'idb', mode: 'hold' });
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  await page.getByRole('button', { name: 'uint8 — 4× smaller', exact: true }).click();
+  await page.getByRole('button', { name: 'Run quantize' }).click();
+  // The variant's entry, files and record are all written, and not committed, when the page goes.
+  await waitForFault(page, 'fired:idb:hold:files,models,variants', 170_000);
+  await page.close();
+
+  const reopened = await context.newPage();
+  await openApp(reopened);
+  const after = await readLibraryState(reopened);
+  notePartialWrites(after);
+  expect(after.orphans).toEqual([]);
+  expect(after.models).toEqual(before.models);
+  expect(after.variants).toEqual(before.variants);
+  await expect(reopened.getByTestId('library-entry')).toHaveCount(before.models.length);
+});

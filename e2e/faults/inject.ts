@@ -81,7 +81,8 @@ function workerPrelude(): void {
   IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
     const request = put.apply(this, args);
     const tx = this.transaction;
-    if (!idbMode) return request;
+    // The library only (not the latency cache's database).
+    if (!idbMode || tx.db.name !== 'bonsai') return request;
     pending.set(tx, (pending.get(tx) ?? 0) + 1);
     request.addEventListener('success', () => {
       const left = pending.get(tx)! - 1;
