@@ -2,7 +2,7 @@
  * The model library in IndexedDB, shared by the worker (which writes imported models) and the main
  * thread (which lists and deletes). No TF.js here: records are plain data and raw file bytes.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { BonsaiError } from '../engine/errors';
 import type { ModelFormat } from '../engine/model/types';
 import { parseAnalysisRecord, parseVariantRecord, type AnalysisRecord, type VariantRecord } from '../share/records';
@@ -149,11 +149,67 @@ async function guarded<T>(work: (db: IDBPDatabase<BonsaiDB>) => Promise<T>): Pro
   }
 }
 
+type StoreName = 'models' | 'files' | 'variants' | 'reports';
+
+/**
+ * Writes in one transaction, all or nothing: when any write fails — even one refused before it is
+ * queued (a DataCloneError) — the transaction is aborted, so the writes queued before it are not
+ * committed on their own.
+ */
+async function writeAll(
+  db: IDBPDatabase<BonsaiDB>,
+  stores: StoreName[],
+  write: (tx: IDBPTransaction<BonsaiDB, StoreName[], 'readwrite'>, track: (request: Promise<unknown>) => void) => void,
+): Promise<void> {
+  const tx = db.transaction(stores, 'readwrite');
+  const pending: Promise<unknown>[] = [tx.done];
+  try {
+    write(tx, (request) => pending.push(request));
+    await Promise.all(pending);
+  } catch (e) {
+    // The other requests now fail with AbortError: that is this error, already reported.
+    for (const p of pending) p.catch(() => undefined);
+    try {
+      tx.abort();
+    } catch {
+      // already finished (it aborted itself)
+    }
+    throw e;
+  }
+}
+
+export interface LibraryItem {
+  entry: LibraryEntry;
+  files: LibraryFiles['files'];
+  /** A variant's record (share/records.ts); absent for an imported model. */
+  record?: VariantRecord;
+}
+
+function checkItem({ entry, record }: LibraryItem): void {
+  if (record && record.id !== entry.id) throw new BonsaiError('INTERNAL', `Error in saveVariant: record ${record.id} does not belong to entry ${entry.id}.`);
+}
+
+/** Several models (an experiment file's) in one transaction: all of them are saved, or none. */
+export function saveAll(items: LibraryItem[]): Promise<void> {
+  try {
+    items.forEach(checkItem);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const stores: StoreName[] = items.some((i) => i.record) ? ['models', 'files', 'variants'] : ['models', 'files'];
+  return guarded((db) =>
+    writeAll(db, stores, (tx, track) => {
+      for (const { entry, files, record } of items) {
+        track(tx.objectStore('files').put({ id: entry.id, files }));
+        track(tx.objectStore('models').put(entry));
+        if (record) track(tx.objectStore('variants').put(record));
+      }
+    }),
+  );
+}
+
 export function saveToLibrary(entry: LibraryEntry, files: LibraryFiles['files']): Promise<void> {
-  return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files'], 'readwrite');
-    await Promise.all([tx.objectStore('files').put({ id: entry.id, files }), tx.objectStore('models').put(entry), tx.done]);
-  });
+  return saveAll([{ entry, files }]);
 }
 
 /**
@@ -161,16 +217,7 @@ export function saveToLibrary(entry: LibraryEntry, files: LibraryFiles['files'])
  * at all, so a reload never finds a variant without its report (or a report without its files).
  */
 export function saveVariant(entry: LibraryEntry, files: LibraryFiles['files'], record: VariantRecord): Promise<void> {
-  if (record.id !== entry.id) return Promise.reject(new BonsaiError('INTERNAL', `Error in saveVariant: record ${record.id} does not belong to entry ${entry.id}.`));
-  return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files', 'variants'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('files').put({ id: entry.id, files }),
-      tx.objectStore('models').put(entry),
-      tx.objectStore('variants').put(record),
-      tx.done,
-    ]);
-  });
+  return saveAll([{ entry, files, record }]);
 }
 
 /**
