@@ -13,6 +13,7 @@ import { figureF11 } from './bench/bundle-size.mjs';
 import { figureF10 } from './bench/long-tasks.mjs';
 import { figureF9 } from './bench/simd-figure.mjs';
 import { figureN1 } from './bench/search-pool.mjs';
+import { figureR4 } from './bench/fault-figure.mjs';
 import { withPreviewServer, withBrowser } from './bench/browser.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -20,7 +21,7 @@ const quick = args.has('--quick');
 const started = Date.now();
 
 /** The figures this command produces; any of them absent at the end is a failure. */
-const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'N1', 'R1', 'R2', 'R3'];
+const EXPECTED = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'N1', 'R1', 'R2', 'R3', 'R4'];
 const RELIABILITY_IDS = ['R1', 'R2', 'R3'];
 const ENGINE_IDS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F12', 'F13'];
 
@@ -84,6 +85,19 @@ const reliabilityCode = await new Promise((resolve) => {
 });
 if (reliabilityCode === 0 && existsSync(RELIABILITY_OUT)) figures.push(...JSON.parse(readFileSync(RELIABILITY_OUT, 'utf8')).figures);
 else for (const id of RELIABILITY_IDS) missing.push({ id, reason: `the reliability-figures process failed (exit ${reliabilityCode})` });
+
+// R4: the fault-injection e2e spec against the build; the partial writes it finds count into R3.
+await attempt(['R4'], async () => {
+  const { figure, partialWrites } = await figureR4();
+  figures.push(figure);
+  const r3 = figures.find((f) => f.id === 'R3');
+  if (r3) {
+    r3.value += partialWrites;
+    r3.pass = r3.value === 0;
+    r3.name = r3.name.replace(' + refusals', ' + partial library writes (fault spec) + refusals');
+    r3.detail.partialWrites = { count: partialWrites, measuredBy: 'e2e/faults.spec.ts (IndexedDB abort, quota, blocked, page closed mid-save)' };
+  }
+});
 
 await attempt(['F10', 'F9', 'N1'], () =>
   withPreviewServer(async (baseURL) => {

@@ -53,8 +53,12 @@ async function runOne(input: FuzzInput): Promise<void> {
   disposeLoaded(await importModelFiles(input.files));
 }
 
-/** Run `runs` cases drawn with `seed`. Cases are generated in batches, so memory stays flat. */
-export async function runFuzz(opts: { runs: number; seed: number; onProgress?: (done: number) => void; onCase?: (index: number, input: FuzzInput) => void }): Promise<FuzzReport> {
+/**
+ * Run `runs` cases drawn with `seed`. Cases are generated in batches, so memory stays flat.
+ * `from` resumes the same sequence at that index (scripts/fuzz/watched.ts, after a hung case);
+ * `onCase` sees each case before it runs, with the report of the cases before it.
+ */
+export async function runFuzz(opts: { runs: number; seed: number; from?: number; onProgress?: (done: number) => void; onCase?: (index: number, input: FuzzInput, soFar: FuzzReport) => void }): Promise<FuzzReport> {
   const started = performance.now();
   const arb = fuzzInputs();
   const report: FuzzReport = { seed: opts.seed, runs: 0, byTarget: {}, outcomes: {}, uncaught: 0, hangs: 0, leakedTensors: 0, prototypeChanges: 0, unnamedFiles: 0, failures: [], slowestMs: 0, seconds: 0 };
@@ -63,11 +67,13 @@ export async function runFuzz(opts: { runs: number; seed: number; onProgress?: (
   };
   const before = snapshot();
   const BATCH = 500;
-  for (let start = 0; start < opts.runs; start += BATCH) {
+  const from = opts.from ?? 0;
+  for (let start = from - (from % BATCH); start < opts.runs; start += BATCH) {
     const batch = fc.sample(arb, { seed: opts.seed + start, numRuns: Math.min(BATCH, opts.runs - start) });
     for (const [i, input] of batch.entries()) {
       const index = start + i;
-      opts.onCase?.(index, input);
+      if (index < from) continue;
+      opts.onCase?.(index, input, report);
       const tensors = tf.memory().numTensors;
       const t0 = performance.now();
       let outcome = 'ok';

@@ -2,7 +2,7 @@
  * The model library in IndexedDB, shared by the worker (which writes imported models) and the main
  * thread (which lists and deletes). No TF.js here: records are plain data and raw file bytes.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { BonsaiError } from '../engine/errors';
 import type { ModelFormat } from '../engine/model/types';
 import { parseAnalysisRecord, parseVariantRecord, type AnalysisRecord, type VariantRecord } from '../share/records';
@@ -39,6 +39,8 @@ interface BonsaiDB extends DBSchema {
 const DB_NAME = 'bonsai';
 /** 1: models + files. 2: variants + reports (the persisted variant model). */
 const DB_VERSION = 2;
+/** Opening takes milliseconds; longer means it waits for another tab (see storageBlockedError). */
+const OPEN_WAIT_MS = 3_000;
 let dbPromise: Promise<IDBPDatabase<BonsaiDB>> | null = null;
 
 /** Map IndexedDB's failures to the catalogue: full and denied storage are different user problems. */
@@ -59,12 +61,38 @@ export function storageError(e: unknown): BonsaiError {
   );
 }
 
+/**
+ * Another tab runs an older Bonsai and keeps its library open: the upgrade waits for it. Only the
+ * first open hears 'blocked'; others (this tab's worker too) queue silently behind it, so an open
+ * that has not finished after OPEN_WAIT_MS is refused the same way.
+ */
+export function storageBlockedError(timedOut = false): BonsaiError {
+  return new BonsaiError(
+    'STORAGE_UNAVAILABLE',
+    timedOut
+      ? `The model library did not open within ${OPEN_WAIT_MS / 1000} s: another Bonsai tab (an older version) is probably holding it.`
+      : 'The model library is held open by another Bonsai tab running an older version, so it cannot be upgraded here yet.',
+    'Close or reload the other Bonsai tabs. Bonsai still works in this tab, but models are not kept until then.',
+  );
+}
+
+/**
+ * An open the browser holds back until another tab lets go. Later opens would queue behind it (and
+ * never hear 'blocked'), so while it waits they are refused at once; once it succeeds it is used.
+ */
+let heldOpen: Promise<IDBPDatabase<BonsaiDB>> | null = null;
+
 export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
+  if (!dbPromise && heldOpen) return Promise.reject(storageBlockedError());
   if (!dbPromise) {
     if (typeof indexedDB === 'undefined') {
       return Promise.reject(storageError(new Error('IndexedDB is not available in this browser context')));
     }
-    dbPromise = openDB<BonsaiDB>(DB_NAME, DB_VERSION, {
+    // A blocked open would wait for the other tab forever: refuse now (the open itself goes on).
+    let refuseBlocked: (e: BonsaiError) => void = () => undefined;
+    const blocked = new Promise<never>((_, reject) => (refuseBlocked = reject));
+    const forget = () => (dbPromise = null);
+    const opening = openDB<BonsaiDB>(DB_NAME, DB_VERSION, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
           const models = db.createObjectStore('models', { keyPath: 'id' });
@@ -76,9 +104,36 @@ export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
           db.createObjectStore('reports', { keyPath: 'id' }).createIndex('modelId', 'modelId');
         }
       },
-    }).catch((e: unknown) => {
-      dbPromise = null;
-      throw storageError(e);
+      blocked: () => {
+        heldOpen = opening;
+        refuseBlocked(storageBlockedError());
+      },
+      // A newer Bonsai in another tab wants to upgrade: let it (this tab reopens on its next call).
+      blocking: () => {
+        forget();
+        void opening.then((db) => db.close());
+      },
+      terminated: forget,
+    });
+    const waited = setTimeout(() => {
+      heldOpen = opening;
+      refuseBlocked(storageBlockedError(true));
+    }, OPEN_WAIT_MS);
+    opening.then(
+      (db) => {
+        clearTimeout(waited);
+        if (heldOpen !== opening) return;
+        heldOpen = null;
+        dbPromise = Promise.resolve(db);
+      },
+      () => {
+        clearTimeout(waited);
+        if (heldOpen === opening) heldOpen = null;
+      },
+    );
+    dbPromise = Promise.race([opening, blocked]).catch((e: unknown) => {
+      forget();
+      throw e instanceof BonsaiError ? e : storageError(e);
     });
   }
   return dbPromise;
@@ -94,11 +149,67 @@ async function guarded<T>(work: (db: IDBPDatabase<BonsaiDB>) => Promise<T>): Pro
   }
 }
 
+type StoreName = 'models' | 'files' | 'variants' | 'reports';
+
+/**
+ * Writes in one transaction, all or nothing: when any write fails — even one refused before it is
+ * queued (a DataCloneError) — the transaction is aborted, so the writes queued before it are not
+ * committed on their own.
+ */
+async function writeAll(
+  db: IDBPDatabase<BonsaiDB>,
+  stores: StoreName[],
+  write: (tx: IDBPTransaction<BonsaiDB, StoreName[], 'readwrite'>, track: (request: Promise<unknown>) => void) => void,
+): Promise<void> {
+  const tx = db.transaction(stores, 'readwrite');
+  const pending: Promise<unknown>[] = [tx.done];
+  try {
+    write(tx, (request) => pending.push(request));
+    await Promise.all(pending);
+  } catch (e) {
+    // The other requests now fail with AbortError: that is this error, already reported.
+    for (const p of pending) p.catch(() => undefined);
+    try {
+      tx.abort();
+    } catch {
+      // already finished (it aborted itself)
+    }
+    throw e;
+  }
+}
+
+export interface LibraryItem {
+  entry: LibraryEntry;
+  files: LibraryFiles['files'];
+  /** A variant's record (share/records.ts); absent for an imported model. */
+  record?: VariantRecord;
+}
+
+function checkItem({ entry, record }: LibraryItem): void {
+  if (record && record.id !== entry.id) throw new BonsaiError('INTERNAL', `Error in saveVariant: record ${record.id} does not belong to entry ${entry.id}.`);
+}
+
+/** Several models (an experiment file's) in one transaction: all of them are saved, or none. */
+export function saveAll(items: LibraryItem[]): Promise<void> {
+  try {
+    items.forEach(checkItem);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const stores: StoreName[] = items.some((i) => i.record) ? ['models', 'files', 'variants'] : ['models', 'files'];
+  return guarded((db) =>
+    writeAll(db, stores, (tx, track) => {
+      for (const { entry, files, record } of items) {
+        track(tx.objectStore('files').put({ id: entry.id, files }));
+        track(tx.objectStore('models').put(entry));
+        if (record) track(tx.objectStore('variants').put(record));
+      }
+    }),
+  );
+}
+
 export function saveToLibrary(entry: LibraryEntry, files: LibraryFiles['files']): Promise<void> {
-  return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files'], 'readwrite');
-    await Promise.all([tx.objectStore('files').put({ id: entry.id, files }), tx.objectStore('models').put(entry), tx.done]);
-  });
+  return saveAll([{ entry, files }]);
 }
 
 /**
@@ -106,16 +217,7 @@ export function saveToLibrary(entry: LibraryEntry, files: LibraryFiles['files'])
  * at all, so a reload never finds a variant without its report (or a report without its files).
  */
 export function saveVariant(entry: LibraryEntry, files: LibraryFiles['files'], record: VariantRecord): Promise<void> {
-  if (record.id !== entry.id) return Promise.reject(new BonsaiError('INTERNAL', `Error in saveVariant: record ${record.id} does not belong to entry ${entry.id}.`));
-  return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files', 'variants'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('files').put({ id: entry.id, files }),
-      tx.objectStore('models').put(entry),
-      tx.objectStore('variants').put(record),
-      tx.done,
-    ]);
-  });
+  return saveAll([{ entry, files, record }]);
 }
 
 /**

@@ -18,6 +18,11 @@ export function DeviceProfileView({ profile }: { profile: DeviceProfile }) {
         SIMD {profile.wasm.simd ? 'yes' : 'no'} · threads {profile.wasm.threads ? 'yes' : 'no'} · {profile.wasm.threadCount} thread
         {profile.wasm.threadCount === 1 ? '' : 's'}
         {profile.wasm.binary ? ` · ${profile.wasm.binary}` : ''}
+        {!profile.crossOriginIsolated && (
+          <span style={{ display: 'block' }} data-testid="profile-threads-note">
+            One thread: this page is not cross-origin isolated (its host sends no COOP/COEP headers), so WASM cannot use threads.
+          </span>
+        )}
       </dd>
       <dt>crossOriginIsolated</dt>
       <dd data-testid="profile-coi">{String(profile.crossOriginIsolated)}</dd>

@@ -1,13 +1,13 @@
 /**
  * Save an experiment file's models to the library. Every model is validated like a user's files
- * and its SHA-256 checked against the id it claims before anything is written; then each is saved
- * in its own transaction (entry, files and record together).
+ * and its SHA-256 checked against the id it claims before anything is written; then all are saved
+ * in one transaction (entries, files and records): a closed tab or full disk saves none of them.
  */
 import { BonsaiError } from '../../engine/errors';
 import { sha256Hex } from '../../engine/metrics/size';
 import { prepareModel } from '../../engine/model/validate';
 import { throwIfAborted } from '../../engine/runtime/yield';
-import { saveToLibrary, saveVariant } from '../../library/db';
+import { saveAll } from '../../library/db';
 import type { ExperimentModel } from '../../share/experiment-file';
 import type { JobContext } from './context';
 
@@ -22,10 +22,8 @@ export async function runImportExperiment(models: ExperimentModel[], ctx: JobCon
       throw new BonsaiError('ZIP_INVALID', `The experiment file's ${m.entry.name} does not match its SHA-256 (the files were altered).`, 'Export the experiment again from Bonsai. Nothing was saved.');
     }
   }
-  for (const [i, m] of models.entries()) {
-    ctx.progress(`Saving ${m.entry.name}`, models.length + i, models.length * 2);
-    if (m.record) await saveVariant(m.entry, m.files, m.record);
-    else await saveToLibrary(m.entry, m.files);
-  }
+  throwIfAborted(ctx.signal);
+  ctx.progress(`Saving ${models.length} model${models.length === 1 ? '' : 's'}`, models.length, models.length * 2);
+  await saveAll(models.map((m) => ({ entry: m.entry, files: m.files, record: m.record ?? undefined })));
   return { saved: models.length };
 }
