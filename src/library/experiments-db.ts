@@ -117,9 +117,10 @@ export function deleteExperiment(id: string): Promise<{ freed: string[] }> {
 /**
  * Put a new variant in the experiment its parent belongs to — the preferred (open) one first, else
  * any that holds the parent (as base or variant) — or, when none does, in a new experiment named
- * `newName` about `base`. One transaction. Returns the experiment that now holds the variant.
+ * `newName` about `base`, with `ancestors` (variants between the base and this one, made before
+ * experiments existed). One transaction. Returns the experiment that now holds the variant.
  */
-export function joinExperiment(variant: { id: string; parentId: string | null }, preferredId: string | undefined, newName: string, base: ExperimentBase, now = Date.now()): Promise<ExperimentRecord> {
+export function joinExperiment(variant: { id: string; parentId: string | null }, preferredId: string | undefined, newName: string, base: ExperimentBase, now = Date.now(), ancestors: string[] = []): Promise<ExperimentRecord> {
   return guarded(async (db) => {
     const tx = db.transaction('experiments', 'readwrite');
     const all: ExperimentRecord[] = [];
@@ -135,7 +136,7 @@ export function joinExperiment(variant: { id: string; parentId: string | null },
     const home = preferred && (holds(preferred) || preferred.variantIds.includes(variant.id)) ? preferred : all.sort((a, b) => b.updatedAt - a.updatedAt).find(holds);
     const next = home
       ? { ...home, variantIds: home.variantIds.includes(variant.id) ? home.variantIds : [...home.variantIds, variant.id], updatedAt: now }
-      : make(newName, base, [variant.id], now);
+      : make(newName, base, [...ancestors.filter((a) => a !== variant.id), variant.id], now);
     await Promise.all([tx.store.put(next), tx.done]);
     return next;
   });

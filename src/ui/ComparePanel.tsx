@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { lineageOf } from '../share/experiment';
+import { scopeRecords, selectOpenExperiment, useExperiments } from '../store/experiment-actions';
 import { openModel } from '../store/actions';
 import { benchmarkSelected, useCompare } from '../store/compare-actions';
 import { selectCurrentModel, selectJob, useStore } from '../store/store';
@@ -32,7 +33,9 @@ const selectBenchJob = selectJob('benchmark');
  */
 export function ComparePanel() {
   const model = useStore(selectCurrentModel);
-  const records = useStore((s) => s.libraryRecords);
+  const allRecords = useStore((s) => s.libraryRecords);
+  const experiment = useExperiments(selectOpenExperiment);
+  const records = useMemo(() => scopeRecords(allRecords, experiment, model?.summary.sha256), [allRecords, experiment, model]);
   const job = useStore(selectBenchJob);
   const measured = useCompare((s) => s.measured);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'gzip', desc: false });
