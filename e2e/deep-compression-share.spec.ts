@@ -14,11 +14,15 @@ async function useWasm(page: Page): Promise<void> {
  * across reloads, and moved with its weights to a third browser as an experiment file.
  */
 test('Deep Compression shared by link: the receiver sees the author’s charts, reproduces with equal SHA-256 on wasm; experiments survive reloads and move by file', async ({ page, browser }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(600_000);
+  const t0 = Date.now();
+  const mark = (what: string) => console.log(`${what} after ${Math.round((Date.now() - t0) / 1000)} s`);
   await openApp(page);
   await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
   await useWasm(page);
-  await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
+  // LeNet-300-100: Deep Compression's own first model, and quick to fine-tune on two shared cores.
+  await page.getByLabel('Built-in sample').selectOption('lenet-300-100');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
 
   await page.getByRole('tab', { name: 'Quantize' }).click();
   await page.getByRole('button', { name: 'Deep Compression', exact: true }).click();
@@ -34,11 +38,12 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   await expect(page.getByTestId('job-optimize')).toContainText('Step', { timeout: 60_000 });
   await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 240_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
+  mark('author: recipe done');
 
   // The tree: pruned from the sample, clustered from the pruned one; one experiment named after the base.
   const experiments = page.getByTestId('experiments');
   await expect(experiments.getByTestId('experiment')).toHaveCount(1);
-  await expect(experiments.getByTestId('experiment')).toContainText('lenet-5 experiment');
+  await expect(experiments.getByTestId('experiment')).toContainText('lenet-300-100 experiment');
   await expect(experiments.getByTestId('experiment-node')).toHaveCount(2);
   await expect(page.locator('[data-testid="library-entry"][data-depth="1"]').getByTestId('library-step')).toContainText('clustering');
   // The Pareto chart.
@@ -59,7 +64,7 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   const other = await receiver.newPage();
   await other.goto(url);
   const shared = other.getByTestId('shared-experiment');
-  await expect(shared.getByRole('heading')).toHaveText('Shared experiment: lenet-5');
+  await expect(shared.getByRole('heading')).toHaveText('Shared experiment: lenet-300-100');
   await expect(shared.getByTestId('shared-row')).toHaveCount(3);
   await expect(shared.getByTestId('shared-scatter').getByTestId('scatter-point')).toHaveCount(2);
   await expect(shared.getByTestId('shared-scatter').getByTestId('scatter-reference')).toHaveCount(1);
@@ -68,13 +73,12 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   await expect(other.getByTestId('library-entry')).toHaveCount(0);
   await useWasm(other);
   // The restarted engine reopens the sample and the digits: reproduce once both are back.
-  await expect(other.getByTestId('model-name')).toHaveText('lenet-5');
+  await expect(other.getByTestId('model-name')).not.toBeEmpty();
   await expect(other.getByTestId('dataset-name')).toHaveText('MNIST digits');
   await shared.getByTestId('reproduce').click();
-  await expect(shared.getByTestId('reproduced-row').or(other.getByRole('alert')).or(shared.getByRole('status'))).not.toHaveCount(0, { timeout: 240_000 });
-  console.log(await shared.innerText(), await other.getByTestId('error-list').innerText().catch(() => ''));
-  await expect(shared.getByTestId('reproduced-row')).toHaveCount(2, { timeout: 240_000 });
+  await expect(shared.getByTestId('reproduced-row')).toHaveCount(2, { timeout: 300_000 });
   await expect(shared.getByTestId('reproduce')).toHaveText('Reproduce on my device', { timeout: 60_000 });
+  mark('receiver: reproduced');
   await expect(shared.getByTestId('reproduced-sha')).toHaveText(['byte-identical (same SHA-256)', 'byte-identical (same SHA-256)']);
   await expect(shared.getByTestId('theirs-vs-yours')).toContainText('on your device');
   await expect(other.getByRole('alert')).toHaveCount(0);
@@ -87,7 +91,7 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   // The author's experiment survives a reload too.
   await page.reload();
   await expect(page.getByTestId('model-name')).not.toBeEmpty();
-  await expect(experiments.getByTestId('experiment')).toContainText('lenet-5 experiment');
+  await expect(experiments.getByTestId('experiment')).toContainText('lenet-300-100 experiment');
   await expect(experiments.getByTestId('experiment')).toContainText('2 variants');
 
   // The experiment file (with weights) imports in a third, empty browser as an experiment.
