@@ -85,3 +85,26 @@ describe('named experiments in IndexedDB', () => {
     expect(damaged[0]).toMatch(/schema version 99/);
   });
 });
+
+describe('upgrading a library saved before experiments existed', () => {
+  it('version 2 data survives the upgrade to 3, which adds an empty experiments store', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const r = indexedDB.open('bonsai', 2);
+      r.onupgradeneeded = () => {
+        const db = r.result;
+        db.createObjectStore('models', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+        db.createObjectStore('files', { keyPath: 'id' });
+        db.createObjectStore('variants', { keyPath: 'id' });
+        db.createObjectStore('reports', { keyPath: 'id' }).createIndex('modelId', 'modelId');
+        r.transaction!.objectStore('models').put({ id: sha('1'), name: 'old', format: 'layers', sourceLabel: 's', createdAt: 1, storedBytes: 3, gzipBytes: 3, params: 1 });
+      };
+      r.onsuccess = () => {
+        r.result.close();
+        resolve();
+      };
+      r.onerror = () => reject(r.error);
+    });
+    expect((await listLibrary()).map((e) => e.name)).toEqual(['old']);
+    expect(await listExperiments()).toEqual({ experiments: [], damaged: [] });
+  });
+});
