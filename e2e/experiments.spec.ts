@@ -31,6 +31,8 @@ test('named experiments: made by the first optimization, renamed, duplicated and
   await field.fill('LeNet sweep');
   await field.press('Enter');
   await expect(experiment(page, 'LeNet sweep')).toHaveCount(1);
+  // Focus comes back to the row, so the keyboard user carries on from there.
+  await expect(panel.getByRole('button', { name: 'Rename experiment LeNet sweep' })).toBeFocused();
 
   // Duplicate: the copy shares the two variants and becomes the open experiment; a new variant joins only it.
   await panel.getByRole('button', { name: 'Duplicate experiment LeNet sweep' }).click();

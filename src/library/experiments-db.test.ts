@@ -108,3 +108,10 @@ describe('upgrading a library saved before experiments existed', () => {
     expect(await listExperiments()).toEqual({ experiments: [], damaged: [] });
   });
 });
+
+describe('variants made before experiments existed', () => {
+  it('a new experiment takes in the ancestors between the base and the new variant', async () => {
+    const e = await joinExperiment({ id: sha('3'), parentId: sha('2') }, undefined, 'e', BASE, 1, [sha('1'), sha('2')]);
+    expect(e.variantIds).toEqual([sha('1'), sha('2'), sha('3')]);
+  });
+});

@@ -111,7 +111,8 @@ export async function joinExperiments(records: VariantRecord[]): Promise<void> {
       setOpen(joined.id);
     }
   } catch (e) {
-    reportError(e, 'library');
+    // Without storage the Library already says so (and the variant was not saved either).
+    if (errorInfoOf(e).code !== 'STORAGE_UNAVAILABLE') reportError(e, 'library');
   }
   await refreshExperiments();
 }

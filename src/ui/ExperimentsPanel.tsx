@@ -1,13 +1,15 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ErrorInfo } from '../engine/errors';
 import type { ExperimentRecord } from '../library/experiment-record';
 import type { VariantRecord } from '../share/records';
 import { openModel, refreshLibrary } from '../store/actions';
-import { deleteExperimentById, duplicateExperimentById, openExperiment, renameExperimentNamed, useExperiments } from '../store/experiment-actions';
+import { deleteExperimentById, duplicateExperimentById, openExperiment, renameExperimentNamed, useExperiments, type ExperimentsState } from '../store/experiment-actions';
 import { selectCurrentModel, useStore } from '../store/store';
 import { formatBytes } from './format';
 
 const selectRecords = (s: { libraryRecords: VariantRecord[] }) => s.libraryRecords;
+const selectPanel = (s: ExperimentsState) => ({ list: s.list, openId: s.openId, error: s.error });
 
 /** The experiment's variants as a tree under its base: each edge labelled with the step that made the child. */
 function VariantTree({ experiment, records, busy }: { experiment: ExperimentRecord; records: VariantRecord[]; busy: boolean }) {
@@ -77,7 +79,7 @@ function unshared(experiment: ExperimentRecord, all: ExperimentRecord[]): number
 
 /** Named experiments: list, open (its base opens; Compare and the share link show its variants), rename, duplicate, delete. */
 export function ExperimentsPanel({ busy }: { busy: boolean }) {
-  const { list, openId, error } = useExperiments();
+  const { list, openId, error } = useExperiments(useShallow(selectPanel));
   const records = useStore(selectRecords);
   const library = useStore((s) => s.library);
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -96,9 +98,13 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
         {list.map((e) => {
           const open = e.id === openId;
           return (
-            <li key={e.id} data-testid="experiment" aria-current={open ? 'true' : undefined}>
+            <li key={e.id} id={`experiment-${e.id}`} data-testid="experiment" aria-current={open ? 'true' : undefined}>
               {renaming === e.id ? (
-                <RenameForm experiment={e} done={() => setRenaming(null)} />
+                <RenameForm experiment={e} done={() => {
+                  setRenaming(null);
+                  // Focus returns to the row's Rename button, so keyboard users stay where they were.
+                  requestAnimationFrame(() => document.getElementById(`experiment-${e.id}`)?.querySelector<HTMLButtonElement>('[data-rename]')?.focus());
+                }} />
               ) : (
                 <div className="row">
                   <div className="grow">
@@ -109,7 +115,7 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
                     </div>
                   </div>
                   <button type="button" disabled={busy} onClick={() => void openExperiment(e.id, openModel)} aria-label={`Open experiment ${e.name}`}>Open</button>
-                  <button type="button" onClick={() => setRenaming(e.id)} aria-label={`Rename experiment ${e.name}`}>Rename</button>
+                  <button type="button" data-rename onClick={() => setRenaming(e.id)} aria-label={`Rename experiment ${e.name}`}>Rename</button>
                   <button type="button" onClick={() => void duplicateExperimentById(e.id)} aria-label={`Duplicate experiment ${e.name}`}>Duplicate</button>
                   <button type="button" className="danger" onClick={() => setConfirming(e.id)} aria-label={`Delete experiment ${e.name}`}>Delete</button>
                 </div>
@@ -120,7 +126,6 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
                   <button
                     type="button"
                     className="danger"
-                    autoFocus
                     onClick={() => {
                       setConfirming(null);
                       void deleteExperimentById(e.id, refreshLibrary).then((n) => setNotice(`Deleted “${e.name}”; freed ${n} model(s).`));
@@ -128,7 +133,8 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
                   >
                     Delete experiment
                   </button>
-                  <button type="button" onClick={() => setConfirming(null)}>Keep</button>
+                  {/* Focus lands on the safe choice: Enter on a destructive default would delete at once. */}
+                  <button type="button" autoFocus onClick={() => setConfirming(null)}>Keep</button>
                 </div>
               ) : null}
               {open ? <VariantTree experiment={e} records={records} busy={busy} /> : null}
