@@ -60,6 +60,7 @@ test('named experiments: made by the first optimization, renamed, duplicated and
   await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('compare-row')).toHaveCount(3);
+  await expect(page.getByTestId('compare-panel')).toContainText('in the experiment “LeNet sweep”');
 
   // Deleting the copy frees only the variant no other experiment uses.
   await panel.getByRole('button', { name: 'Delete experiment LeNet sweep (copy)' }).click();

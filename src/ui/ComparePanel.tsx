@@ -93,7 +93,7 @@ export function ComparePanel() {
   return (
     <section aria-labelledby="compare-title" data-testid="compare-panel">
       <h2 id="compare-title">Compare</h2>
-      <p className="muted">Every variant of {rows[0].name} in this browser. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
+      <p className="muted">Every variant of {rows[0].name} {records !== allRecords && experiment ? <>in the experiment “{experiment.name}”</> : 'in this browser'}. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
       <div className="compare-charts">
         <ParetoScatter points={scatter('gzip')} xLabel="gzip size (KB)" yLabel="test accuracy" onSelect={open} testId="compare-size" />
         <ParetoScatter points={scatter('latency')} xLabel={latencyLabel} yLabel="test accuracy" onSelect={open} testId="compare-latency" />

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ErrorInfo } from '../engine/errors';
 import type { ExperimentRecord } from '../library/experiment-record';
@@ -85,6 +85,13 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // After a rename, focus returns to the row's Rename button (once it is back in the DOM), so keyboard users stay where they were.
+  const [refocus, setRefocus] = useState<string | null>(null);
+  useEffect(() => {
+    if (!refocus) return;
+    document.getElementById(`experiment-${refocus}`)?.querySelector<HTMLButtonElement>('[data-rename]')?.focus();
+    setRefocus(null);
+  }, [refocus]);
   const bytesOf = (e: ExperimentRecord) => library.filter((m) => e.variantIds.includes(m.id)).reduce((n, m) => n + m.storedBytes, 0);
   return (
     <section className="card" aria-labelledby="experiments-title" data-testid="experiments">
@@ -102,8 +109,7 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
               {renaming === e.id ? (
                 <RenameForm experiment={e} done={() => {
                   setRenaming(null);
-                  // Focus returns to the row's Rename button, so keyboard users stay where they were.
-                  requestAnimationFrame(() => document.getElementById(`experiment-${e.id}`)?.querySelector<HTMLButtonElement>('[data-rename]')?.focus());
+                  setRefocus(e.id);
                 }} />
               ) : (
                 <div className="row">
