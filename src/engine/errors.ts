@@ -47,6 +47,9 @@ export const ERROR_CODES = {
   LINK_INVALID: 'The shared link is damaged or not a Bonsai experiment.',
   LINK_TOO_LONG: 'The shared link is longer than Bonsai accepts.',
   LINK_VERSION: 'The shared link was made by a newer version of Bonsai.',
+  EXPERIMENT_NOT_FOUND: 'The experiment is no longer saved in this browser.',
+  EXPERIMENT_NAME_INVALID: 'An experiment name is empty or too long.',
+  BASE_FILE_MISMATCH: 'The picked file is not the base model the link was made from.',
   // Data
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
   NO_IMAGES: 'No images were found.',

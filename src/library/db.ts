@@ -27,18 +27,20 @@ export interface LibraryFiles {
   files: { path: string; bytes: Uint8Array }[];
 }
 
-interface BonsaiDB extends DBSchema {
+export interface BonsaiDB extends DBSchema {
   models: { key: string; value: LibraryEntry; indexes: { createdAt: number } };
   files: { key: string; value: LibraryFiles };
   /** What made each variant and how it measured (share/records.ts), keyed by its SHA-256. */
   variants: { key: string; value: unknown };
   /** Analyses of a model (sensitivity, int8 simulation), by record id; indexed by the model's SHA-256. */
   reports: { key: string; value: unknown; indexes: { modelId: string } };
+  /** Named experiments (library/experiment-record.ts), by id. */
+  experiments: { key: string; value: unknown };
 }
 
 const DB_NAME = 'bonsai';
-/** 1: models + files. 2: variants + reports (the persisted variant model). */
-const DB_VERSION = 2;
+/** 1: models + files. 2: variants + reports (the persisted variant model). 3: experiments. */
+const DB_VERSION = 3;
 /** Opening takes milliseconds; longer means it waits for another tab (see storageBlockedError). */
 const OPEN_WAIT_MS = 3_000;
 let dbPromise: Promise<IDBPDatabase<BonsaiDB>> | null = null;
@@ -103,6 +105,7 @@ export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
           db.createObjectStore('variants', { keyPath: 'id' });
           db.createObjectStore('reports', { keyPath: 'id' }).createIndex('modelId', 'modelId');
         }
+        if (oldVersion < 3) db.createObjectStore('experiments', { keyPath: 'id' });
       },
       blocked: () => {
         heldOpen = opening;
@@ -139,7 +142,7 @@ export function openLibrary(): Promise<IDBPDatabase<BonsaiDB>> {
   return dbPromise;
 }
 
-async function guarded<T>(work: (db: IDBPDatabase<BonsaiDB>) => Promise<T>): Promise<T> {
+export async function guarded<T>(work: (db: IDBPDatabase<BonsaiDB>) => Promise<T>): Promise<T> {
   const db = await openLibrary();
   try {
     return await work(db);

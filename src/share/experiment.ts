@@ -97,7 +97,7 @@ export function experimentLink(model: ModelInfo, records: readonly VariantRecord
   let base: ShareLink['base'];
   if (ref?.kind === 'sample') base = { kind: 'sample', id: ref.sampleId };
   else if (model.source.kind === 'url' && model.summary.sha256 === rootSha) base = { kind: 'url', url: model.source.label };
-  else base = { kind: 'file', sha256: rootSha, bytes: first.report!.before.storedBytes };
+  else base = { kind: 'file', sha256: rootSha, bytes: first.report!.before.storedBytes, name: rootName.slice(0, 200) };
   const index = new Map(ordered.map((r, i) => [r.id, i]));
   const device = ordered.flatMap((r) => r.report!.latency.map((l) => l.device)).find((d) => d) ?? null;
   return {

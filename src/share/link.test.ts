@@ -45,6 +45,14 @@ describe('share links', () => {
     expect(f.length).toBeLessThanOrEqual(CHAT_SAFE_CHARS);
     expect(decodeLink(f)).toEqual(LINK);
   });
+  it('a dropped-file base carries its SHA-256, size and name; a link from before names existed still opens', () => {
+    const sha256 = 'a'.repeat(64);
+    const named: ShareLink = { ...LINK, base: { kind: 'file', sha256, bytes: 1234, name: 'my-model' } };
+    expect(decodeLink(encodeLink(named))).toEqual(named);
+    const unnamed: ShareLink = { ...LINK, base: { kind: 'file', sha256, bytes: 1234 } };
+    expect(decodeLink(encodeLink(unnamed)).base).toEqual({ kind: 'file', sha256, bytes: 1234 });
+  });
+
   it('refuses to make, and to open, a link past the length cap', () => {
     const big = { ...LINK, variants: Array.from({ length: 64 }, (_, i) => ({ ...LINK.variants[0], name: `v${i} ${'x'.repeat(150)}${Math.random()}`, step: Array.from({ length: 400 }, () => Math.floor(Math.random() * 16).toString(16)).join('') })) };
     expect(code(() => encodeLink(big))).toBe('LINK_TOO_LONG');

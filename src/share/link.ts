@@ -52,7 +52,8 @@ export const shareLinkSchema = z.object({
   base: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('sample'), id: text(100).check(z.regex(/^[a-z0-9-]+$/, 'a sample id')) }),
     z.object({ kind: z.literal('url'), url: httpUrl }),
-    z.object({ kind: z.literal('file'), sha256: text(64).check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')), bytes: count }),
+    // `name` (the dropped model's name) came after version 1's first links: optional, so those still open.
+    z.object({ kind: z.literal('file'), sha256: text(64).check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256')), bytes: count, name: z.optional(text(200)) }),
   ]),
   name: text(200),
   dataset: z.nullable(text(200)),

@@ -9,6 +9,7 @@ import { reportError } from './errors';
 import { adoptModel, refreshLibrary, runJob } from './jobs';
 import { rememberLastModel, recallLastModel, recallBackend, rememberBackend } from './persist';
 import { defaultSampleId } from './samples';
+import { refreshExperiments } from './experiment-actions';
 import { useStore } from './store';
 
 export { refreshLibrary } from './jobs';
@@ -112,6 +113,7 @@ export function startApp(): void {
   useStore.setState({ backendChoice: choice });
   engine.start(choice);
   void refreshLibrary();
+  void refreshExperiments();
   void restoreSession();
   readSharedLink();
   window.addEventListener('hashchange', () => readSharedLink());

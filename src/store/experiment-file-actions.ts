@@ -3,6 +3,7 @@ import { getLibraryEntry, readLibraryFiles } from '../library/db';
 import { experimentLink, lineageOf } from '../share/experiment';
 import { readExperimentFile, writeExperimentFile, type ExperimentModel } from '../share/experiment-file';
 import { reportError } from './errors';
+import { adoptImportedExperiment, currentScope } from './experiment-actions';
 import { refreshLibrary, runJob } from './jobs';
 import { useShare, initialReproduce } from './share-actions';
 import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
@@ -21,9 +22,10 @@ export async function exportExperiment(): Promise<string | null> {
   const s = useStore.getState();
   const model = selectCurrentModel(s);
   if (!model) return 'Open a model first.';
-  const made = experimentLink(model, s.libraryRecords, { dataset: selectCurrentDataset(s)?.summary.name ?? null });
+  const scope = currentScope();
+  const made = experimentLink(model, scope, { dataset: selectCurrentDataset(s)?.summary.name ?? null });
   if ('reason' in made) return made.reason;
-  const { rootSha, ordered } = lineageOf(model, s.libraryRecords);
+  const { rootSha, ordered } = lineageOf(model, scope);
   try {
     const models: ExperimentModel[] = [];
     // The base travels too when it is in the library (a dropped file); a sample the receiver has already.
@@ -53,6 +55,7 @@ export async function importExperimentFile(file: File): Promise<boolean> {
   const result = await runJob('import', 'Importing the experiment', { kind: 'import-experiment', models: parsed.models });
   if (result?.kind !== 'import-experiment') return false;
   await refreshLibrary();
+  await adoptImportedExperiment(parsed.link.name, parsed.models.flatMap((m) => (m.record ? [m.record] : [])));
   useShare.setState({ shared: parsed.link, reproduce: initialReproduce });
   return true;
 }

@@ -1,6 +1,7 @@
 /** Techniques and export: the actions behind the technique tabs and the Export button. */
 import type { OptimizeOutput, TechniqueStep } from '../worker/protocol';
 import { reportError } from './errors';
+import { joinExperiments } from './experiment-actions';
 import { adoptModel, refreshLibrary, runJob } from './jobs';
 import { useStore } from './store';
 
@@ -29,6 +30,7 @@ export async function optimizeCurrent(steps: TechniqueStep[], name?: string): Pr
   const result = await runJob('optimize', 'Optimizing', { kind: 'optimize', modelId, datasetId, steps, name });
   if (result?.kind !== 'optimize') return false;
   keepRecords(result.outputs);
+  await joinExperiments(result.outputs.flatMap((o) => (o.kind === 'variant' && o.record ? [o.record] : [])));
   for (const o of result.outputs) if (o.storageError) reportError(o.storageError);
   const final = result.outputs.find((o) => o.kind === 'variant' && o.model);
   if (final?.kind === 'variant' && final.model) await adoptModel(final.model);

@@ -3,8 +3,11 @@
  * steps on its parent (the base, or this device's reproduction of the parent), in the link's
  * order — and keep what this device measured beside what the author's did.
  */
+import { BonsaiError } from '../engine/errors';
+import type { InputFile } from '../engine/model/types';
 import type { ShareLink } from '../share/link';
-import { openModel } from './actions';
+import { importFiles, openModel } from './actions';
+import { reportError } from './errors';
 import { optimizeCurrent } from './optimize-actions';
 import { useShare, type Reproduced, type ReproduceState } from './share-actions';
 import { selectCurrentModel, selectCurrentRecord, useStore } from './store';
@@ -57,4 +60,27 @@ export async function reproduce(link: ShareLink): Promise<void> {
   } finally {
     setState({ running: false });
   }
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/**
+ * A link whose base is a dropped file: import the files the receiver picked, check their SHA-256
+ * against the link's, and replay only when they match. A wrong file is an error naming expected
+ * and got; nothing is replayed.
+ */
+export async function reproduceWithBaseFiles(link: ShareLink, files: InputFile[]): Promise<boolean> {
+  const base = link.base;
+  if (base.kind !== 'file') return false;
+  if (!(await importFiles(files, 'picked'))) return false;
+  const model = selectCurrentModel(useStore.getState());
+  if (!model) return false;
+  if (model.summary.sha256 !== base.sha256) {
+    reportError(new BonsaiError('BASE_FILE_MISMATCH',
+      `Error in reproducing the shared experiment: expected the base "${base.name ?? link.name}" (${kb(base.bytes)} stored, SHA-256 ${base.sha256.slice(0, 16)}…), but got "${model.name}" from ${files.slice(0, 3).map((f) => f.path).join(', ')}${files.length > 3 ? ', …' : ''} (${kb(model.summary.storedBytes)} stored, SHA-256 ${model.summary.sha256.slice(0, 16)}…).`,
+      'Pick the same model.json and .bin files the author dropped, byte for byte: a re-saved or converted copy has another SHA-256. Nothing was replayed.'));
+    return false;
+  }
+  await reproduce(link);
+  return true;
 }

@@ -4,6 +4,7 @@
  * save a candidate to the library. The session lives in its own small store; the app store keeps
  * the engine's jobs.
  */
+import { joinExperiments } from './experiment-actions';
 import { create } from 'zustand';
 import type { CandidateRecord, SearchConfig, SearchLive } from '../engine/techniques/search/meta';
 import { lastSession, pruneSessions, readCandidateFiles, saveCandidateFiles, saveSession, type SearchSession } from '../library/search-db';
@@ -164,6 +165,7 @@ export async function saveCandidate(key: string): Promise<void> {
     const record = o.record;
     useStore.setState((s) => ({ variantRecords: { ...s.variantRecords, [record.id]: record } }));
     update((s) => ({ ...s, saved: { ...s.saved, [key]: record.id } }));
+    await joinExperiments([record]);
   }
   await refreshLibrary();
 }

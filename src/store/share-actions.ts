@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { experimentLink } from '../share/experiment';
 import { decodeLink, encodeLink, LINK_PREFIX, type ShareLink } from '../share/link';
 import { reportError } from './errors';
+import { currentScope } from './experiment-actions';
 import type { VariantMetrics } from '../engine/pipeline/report-types';
 import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
 
@@ -60,7 +61,7 @@ export function makeShareLink(): { url: string; chars: number } | { reason: stri
   const model = selectCurrentModel(s);
   if (!model) return { reason: 'Open a model first.' };
   const bench = s.benchmarks[model.id];
-  const r = experimentLink(model, s.libraryRecords, { dataset: selectCurrentDataset(s)?.summary.name ?? null, benchmark: bench?.runs, device: bench?.profiles[0] ?? s.device });
+  const r = experimentLink(model, currentScope(), { dataset: selectCurrentDataset(s)?.summary.name ?? null, benchmark: bench?.runs, device: bench?.profiles[0] ?? s.device });
   if ('reason' in r) return r;
   try {
     const fragment = encodeLink(r.link);

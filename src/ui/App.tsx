@@ -11,6 +11,7 @@ import { RecipeTray } from './RecipeTray';
 import { ShareCard } from './ShareCard';
 import { SharedExperiment } from './SharedExperiment';
 import { LibraryPanel } from './LibraryPanel';
+import { ExperimentsPanel } from './ExperimentsPanel';
 import { ModelCard } from './ModelCard';
 import { ModelSummaryView } from './ModelSummaryView';
 import { DatasetCard } from './DatasetCard';
@@ -59,6 +60,7 @@ export function App() {
           {datasetJob ? <JobProgress job={datasetJob} /> : null}
           <DatasetCard busy={!!datasetJob} />
           <ImportPanel busy={busy} dragging={dragging} />
+          <ExperimentsPanel busy={busy} />
           <LibraryPanel busy={busy} />
           <RecipeTray />
           <ShareCard />

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { lineageOf } from '../share/experiment';
+import { scopeRecords, selectOpenExperiment, useExperiments } from '../store/experiment-actions';
 import { openModel } from '../store/actions';
 import { benchmarkSelected, useCompare } from '../store/compare-actions';
 import { selectCurrentModel, selectJob, useStore } from '../store/store';
@@ -32,7 +33,9 @@ const selectBenchJob = selectJob('benchmark');
  */
 export function ComparePanel() {
   const model = useStore(selectCurrentModel);
-  const records = useStore((s) => s.libraryRecords);
+  const allRecords = useStore((s) => s.libraryRecords);
+  const experiment = useExperiments(selectOpenExperiment);
+  const records = useMemo(() => scopeRecords(allRecords, experiment, model?.summary.sha256), [allRecords, experiment, model]);
   const job = useStore(selectBenchJob);
   const measured = useCompare((s) => s.measured);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'gzip', desc: false });
@@ -90,7 +93,7 @@ export function ComparePanel() {
   return (
     <section aria-labelledby="compare-title" data-testid="compare-panel">
       <h2 id="compare-title">Compare</h2>
-      <p className="muted">Every variant of {rows[0].name} in this browser. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
+      <p className="muted">Every variant of {rows[0].name} {records !== allRecords && experiment ? <>in the experiment “{experiment.name}”</> : 'in this browser'}. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
       <div className="compare-charts">
         <ParetoScatter points={scatter('gzip')} xLabel="gzip size (KB)" yLabel="test accuracy" onSelect={open} testId="compare-size" />
         <ParetoScatter points={scatter('latency')} xLabel={latencyLabel} yLabel="test accuracy" onSelect={open} testId="compare-latency" />

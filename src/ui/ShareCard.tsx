@@ -1,12 +1,16 @@
 import { useRef, useState } from 'react';
 import { CHAT_SAFE_CHARS } from '../share/link';
 import { exportExperiment, importExperimentFile } from '../store/experiment-file-actions';
+import { selectOpenExperiment, useExperiments } from '../store/experiment-actions';
 import { makeShareLink } from '../store/share-actions';
 import { selectCurrentModel, useStore } from '../store/store';
 
 /** "Copy link": the open model's experiment in the URL fragment (never sent to a server), with its length. */
 export function ShareCard() {
   const model = useStore(selectCurrentModel);
+  const experiment = useExperiments(selectOpenExperiment);
+  const sha = model?.summary.sha256;
+  const holds = !!experiment && !!sha && (experiment.baseSha256 === sha || experiment.variantIds.includes(sha));
   const [result, setResult] = useState<ReturnType<typeof makeShareLink> | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
@@ -45,7 +49,7 @@ export function ShareCard() {
   return (
     <section className="card" aria-labelledby="share-title" data-testid="share-card">
       <h2 id="share-title">Share</h2>
-      <p className="muted">A link to this experiment — base model, steps, settings and the numbers measured here, no weights. It lives in the part of the URL browsers never send to a server.</p>
+      <p className="muted">A link to {holds ? <>the experiment “{experiment!.name}”</> : 'this experiment'} — base model, steps, settings and the numbers measured here, no weights. It lives in the part of the URL browsers never send to a server.</p>
       <div className="row wrap-row">
         <button type="button" onClick={() => void copy()}>Copy link</button>
         <button type="button" onClick={() => void exportExperiment().then(setFileProblem)}>Export experiment file</button>

@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import type { ShareLink } from '../share/link';
 import { openModel } from '../store/actions';
 import { benchmarkMyDevice, sameBase } from '../store/benchmark-link-actions';
-import { reproduce } from '../store/reproduce-actions';
+import { reproduce, reproduceWithBaseFiles } from '../store/reproduce-actions';
+import { readPickedFiles } from './read-drop';
+import { reportError } from '../store/errors';
 import { selectCurrentModel, useStore } from '../store/store';
 import type { BenchmarkResult } from '../worker/protocol';
 import { closeSharedLink, useShare, type Reproduced } from '../store/share-actions';
@@ -14,7 +16,7 @@ const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed
 function baseText(l: ShareLink): string {
   if (l.base.kind === 'sample') return `the built-in sample ${l.base.id}`;
   if (l.base.kind === 'url') return `a model at ${l.base.url}`;
-  return `a file of ${formatBytes(l.base.bytes)} (SHA-256 ${l.base.sha256.slice(0, 12)}…)`;
+  return `a file${l.base.name ? ` “${l.base.name}”` : ''} of ${formatBytes(l.base.bytes)} (SHA-256 ${l.base.sha256.slice(0, 12)}…)`;
 }
 
 function latencyText(m: ShareLink['metrics']): string {
@@ -36,6 +38,8 @@ export function SharedExperiment() {
     return m && link && sameBase(link, m) ? s.benchmarks[m.id] : undefined;
   });
   const [confirmUrl, setConfirmUrl] = useState(false);
+  const [askFile, setAskFile] = useState(false);
+  const fileBaseOpen = useStore((s) => !!link && link.base.kind === 'file' && selectCurrentModel(s)?.summary.sha256 === link.base.sha256);
   const points = useMemo((): ScatterPoint[] => {
     if (!link) return [];
     const all = [{ name: link.name, m: link.metrics, key: 'base', kind: 'reference' as const }, ...link.variants.map((v, i) => ({ name: v.name, m: v.metrics, key: `v${i}`, kind: 'candidate' as const }))];
@@ -87,10 +91,10 @@ export function SharedExperiment() {
             <button type="button" onClick={() => setConfirmUrl(true)}>Open the base model…</button>
           )
         ) : (
-          <span className="muted">Open the base file yourself (drop it here); Bonsai checks its SHA-256 against the link's.</span>
+          <span className="muted">{fileBaseOpen ? 'The base file is open here (same SHA-256 as the link’s).' : 'The base is a file of the author’s: Reproduce asks for it and checks its SHA-256 against the link’s.'}</span>
         )}
         {link.variants.length && (link.base.kind !== 'url' || confirmUrl) ? (
-          <button type="button" className="primary" disabled={rep.running} onClick={() => void reproduce(link)} data-testid="reproduce">
+          <button type="button" className="primary" disabled={rep.running} onClick={() => (link.base.kind === 'file' && !fileBaseOpen ? setAskFile(true) : void reproduce(link))} data-testid="reproduce">
             {rep.running ? 'Reproducing…' : 'Reproduce on my device'}
           </button>
         ) : null}
@@ -101,6 +105,7 @@ export function SharedExperiment() {
         ) : null}
         <button type="button" onClick={closeSharedLink}>Close</button>
       </div>
+      {askFile && link.base.kind === 'file' && !fileBaseOpen && !rep.running ? <BaseFilePicker link={link} base={link.base} /> : null}
       {!link.variants.length && mine ? <DeviceVsAuthor link={link} mine={mine} /> : null}
       {rep.failed ? <p className="warning" role="status">Variant {rep.failed.index + 1} ({link.variants[rep.failed.index]?.name}) was not reproduced: {rep.failed.reason}</p> : null}
       {Object.keys(rep.yours).length ? <TheirsVsYours link={link} yours={rep.yours} /> : null}
@@ -173,5 +178,28 @@ function DeviceVsAuthor({ link, mine }: { link: ShareLink; mine: BenchmarkResult
         })}
       </tbody>
     </table>
+  );
+}
+
+/** Ask for the author's dropped base file, showing what is expected; its SHA-256 is checked before anything replays. */
+function BaseFilePicker({ link, base }: { link: ShareLink; base: Extract<ShareLink['base'], { kind: 'file' }> }) {
+  return (
+    <div className="field" data-testid="base-file-ask">
+      <label htmlFor="base-file-input">
+        Pick the base model the author dropped — expected <strong>{base.name ?? link.name}</strong>, {formatBytes(base.bytes)} stored, SHA-256 <code>{base.sha256.slice(0, 16)}…</code>: its model.json with its .bin files, or a .zip.
+      </label>
+      <input
+        id="base-file-input"
+        type="file"
+        multiple
+        data-testid="base-file-input"
+        accept=".json,.bin,.zip,application/json,application/zip,application/octet-stream"
+        onChange={(e) => {
+          const files = e.target.files;
+          if (files?.length) void readPickedFiles(files).then((read) => reproduceWithBaseFiles(link, read)).catch((err: unknown) => reportError(err));
+          e.target.value = '';
+        }}
+      />
+    </div>
   );
 }

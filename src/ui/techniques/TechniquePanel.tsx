@@ -2,6 +2,7 @@ import { Suspense, lazy, useDeferredValue, useEffect, useMemo, useState } from '
 import { BonsaiError } from '../../engine/errors';
 import { optimizeCurrent } from '../../store/optimize-actions';
 import { addToRecipe } from '../../store/recipe-actions';
+import { parseRecipeSteps } from '../../store/recipe-steps';
 import { useStore, selectCurrentModel, selectCurrentRecord, selectCurrentAnalyses, selectJob } from '../../store/store';
 import type { TechniqueStep } from '../../worker/protocol';
 import { DatasetFitWarning } from '../DatasetFitWarning';
@@ -30,6 +31,8 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
   const [config, setConfig] = useState<unknown>(firstRunnable?.config ?? meta.defaults);
   const [presetId, setPresetId] = useState<string>(firstRunnable?.id ?? '');
   const [problem, setProblem] = useState<string | null>(null);
+  /** A recipe preset's steps as edited in its JSON box (null: the recipe's own). */
+  const [recipeJson, setRecipeJson] = useState<string | null>(null);
   const [json, setJson] = useState(() => JSON.stringify(config, null, 2));
   useEffect(() => setJson(JSON.stringify(config, null, 2)), [config]);
   useEffect(() => {
@@ -45,7 +48,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
   /** The steps these settings make (a recipe preset's, or one validated step), handed to `use`; a bad setting is shown. */
   const withSteps = (use: (steps: TechniqueStep[]) => void) => {
     try {
-      const steps: TechniqueStep[] = recipe ? recipe.steps : [{ technique, config: meta.validate(config) }];
+      const steps: TechniqueStep[] = recipe ? (recipeJson === null ? recipe.steps : parseRecipeSteps(recipeJson)) : [{ technique, config: meta.validate(config) }];
       setProblem(null);
       use(steps);
     } catch (e) {
@@ -85,13 +88,17 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
           );
         })}
         {(meta.recipes ?? []).map((r) => (
-          <button key={r.id} type="button" aria-pressed={presetId === r.id} title={r.description} disabled={format === 'graph'} onClick={() => setPresetId(r.id)}>
+          <button key={r.id} type="button" aria-pressed={presetId === r.id} title={r.description} disabled={format === 'graph'} onClick={() => {
+            setPresetId(r.id);
+            setRecipeJson(null);
+            setProblem(null);
+          }}>
             {r.label}
           </button>
         ))}
       </div>
       <p className="muted" data-testid="preset-description">
-        {recipe?.description ?? meta.presets.find((p) => p.id === presetId)?.description ?? 'Custom settings.'}
+        {recipe ? `${recipe.description}${recipeJson !== null ? ' (steps edited)' : ''}` : meta.presets.find((p) => p.id === presetId)?.description ?? 'Custom settings.'}
       </p>
       {!recipe ? (
         <details className="advanced">
@@ -121,7 +128,16 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
             />
           </details>
         </details>
-      ) : null}
+      ) : (
+        <details className="advanced">
+          <summary>Recipe steps (JSON)</summary>
+          <textarea
+            aria-label="Recipe steps as JSON"
+            value={recipeJson ?? JSON.stringify(recipe.steps, null, 2)}
+            onChange={(e) => setRecipeJson(e.target.value)}
+          />
+        </details>
+      )}
       {problem ?? blocked ? (
         <p className="warning" role="status" data-testid="config-problem">
           {problem ?? blocked}

@@ -1,0 +1,143 @@
+/**
+ * Named experiments in IndexedDB. Every write is one transaction: a rename, a duplicate, a join or
+ * a delete (with the weights it frees) happens completely or not at all.
+ */
+import { BonsaiError } from '../engine/errors';
+import { guarded } from './db';
+import { checkExperimentName, parseExperimentRecord, type ExperimentRecord } from './experiment-record';
+
+/** What an experiment is about: everything but its name, id, variants and dates. */
+export type ExperimentBase = Pick<ExperimentRecord, 'base' | 'baseSha256' | 'baseName' | 'baseBytes' | 'dataset' | 'seed'>;
+
+const newId = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+function notFound(id: string, action: string): BonsaiError {
+  return new BonsaiError('EXPERIMENT_NOT_FOUND', `Error in ${action}: no experiment with id ${id.slice(0, 40)} is saved in this browser.`,
+    'It may have been deleted in another tab. The list has been refreshed.');
+}
+
+function make(name: string, b: ExperimentBase, variantIds: string[], now: number): ExperimentRecord {
+  const base: ExperimentBase = { base: b.base, baseSha256: b.baseSha256, baseName: b.baseName, baseBytes: b.baseBytes, dataset: b.dataset, seed: b.seed };
+  return parseExperimentRecord({ schema: 1, id: newId(), name: checkExperimentName(name), ...base, variantIds, createdAt: now, updatedAt: now });
+}
+
+/** Every saved experiment, newest first; a damaged one is skipped and reported, not fatal. */
+export function listExperiments(): Promise<{ experiments: ExperimentRecord[]; damaged: string[] }> {
+  return guarded(async (db) => {
+    const experiments: ExperimentRecord[] = [];
+    const damaged: string[] = [];
+    for (const raw of await db.getAll('experiments')) {
+      try {
+        experiments.push(parseExperimentRecord(raw));
+      } catch (e) {
+        damaged.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    return { experiments: experiments.sort((a, b) => b.createdAt - a.createdAt), damaged };
+  });
+}
+
+export function createExperiment(name: string, base: ExperimentBase, variantIds: string[] = [], now = Date.now()): Promise<ExperimentRecord> {
+  let record: ExperimentRecord;
+  try {
+    record = make(name, base, variantIds, now);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return guarded(async (db) => {
+    await db.put('experiments', record);
+    return record;
+  });
+}
+
+export function renameExperiment(id: string, name: string, now = Date.now()): Promise<ExperimentRecord> {
+  let checked: string;
+  try {
+    checked = checkExperimentName(name);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return guarded(async (db) => {
+    const tx = db.transaction('experiments', 'readwrite');
+    const raw = await tx.store.get(id);
+    if (raw === undefined) throw notFound(id, 'renaming an experiment');
+    const next = { ...parseExperimentRecord(raw), name: checked, updatedAt: now };
+    await Promise.all([tx.store.put(next), tx.done]);
+    return next;
+  });
+}
+
+/** A copy that shares the original's variants (and their weights): the two branch from here. */
+export function duplicateExperiment(id: string, now = Date.now()): Promise<ExperimentRecord> {
+  return guarded(async (db) => {
+    const tx = db.transaction('experiments', 'readwrite');
+    const raw = await tx.store.get(id);
+    if (raw === undefined) throw notFound(id, 'duplicating an experiment');
+    const original = parseExperimentRecord(raw);
+    const copyName = `${original.name.slice(0, 193)} (copy)`;
+    const copy = make(copyName, original, [...original.variantIds], now);
+    await Promise.all([tx.store.put(copy), tx.done]);
+    return copy;
+  });
+}
+
+/** The model ids a stored experiment uses, read leniently: a damaged record still protects its weights. */
+function usedBy(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const { variantIds, baseSha256 } = raw as { variantIds?: unknown; baseSha256?: unknown };
+  return [...(Array.isArray(variantIds) ? variantIds : []), baseSha256].filter((x): x is string => typeof x === 'string');
+}
+
+/**
+ * Delete an experiment and, in the same transaction, the variants (entry, files, record, analyses)
+ * no other experiment uses. The base model is never deleted: it is a sample, or a model the person
+ * imported, which outlives its experiments. Returns the ids of the models freed.
+ */
+export function deleteExperiment(id: string): Promise<{ freed: string[] }> {
+  return guarded(async (db) => {
+    const tx = db.transaction(['experiments', 'models', 'files', 'variants', 'reports'], 'readwrite');
+    const experiments = tx.objectStore('experiments');
+    const raw = await experiments.get(id);
+    if (raw === undefined) throw notFound(id, 'deleting an experiment');
+    const target = parseExperimentRecord(raw);
+    const used = new Set<string>();
+    for (const key of await experiments.getAllKeys()) if (key !== id) for (const m of usedBy(await experiments.get(key))) used.add(m);
+    const freed = target.variantIds.filter((v) => v !== target.baseSha256 && !used.has(v));
+    const reports = tx.objectStore('reports');
+    const work: Promise<unknown>[] = [experiments.delete(id)];
+    for (const v of freed) {
+      work.push(tx.objectStore('models').delete(v), tx.objectStore('files').delete(v), tx.objectStore('variants').delete(v));
+      for (const k of await reports.index('modelId').getAllKeys(v)) work.push(reports.delete(k));
+    }
+    await Promise.all([...work, tx.done]);
+    return { freed };
+  });
+}
+
+/**
+ * Put a new variant in the experiment its parent belongs to — the preferred (open) one first, else
+ * any that holds the parent (as base or variant) — or, when none does, in a new experiment named
+ * `newName` about `base`, with `ancestors` (variants between the base and this one, made before
+ * experiments existed). One transaction. Returns the experiment that now holds the variant.
+ */
+export function joinExperiment(variant: { id: string; parentId: string | null }, preferredId: string | undefined, newName: string, base: ExperimentBase, now = Date.now(), ancestors: string[] = []): Promise<ExperimentRecord> {
+  return guarded(async (db) => {
+    const tx = db.transaction('experiments', 'readwrite');
+    const all: ExperimentRecord[] = [];
+    for (const raw of await tx.store.getAll()) {
+      try {
+        all.push(parseExperimentRecord(raw));
+      } catch {
+        // A damaged experiment cannot take new variants; it stays as it is.
+      }
+    }
+    const holds = (e: ExperimentRecord) => !!variant.parentId && (e.baseSha256 === variant.parentId || e.variantIds.includes(variant.parentId));
+    const preferred = all.find((e) => e.id === preferredId);
+    const home = preferred && (holds(preferred) || preferred.variantIds.includes(variant.id)) ? preferred : all.sort((a, b) => b.updatedAt - a.updatedAt).find(holds);
+    const next = home
+      ? { ...home, variantIds: home.variantIds.includes(variant.id) ? home.variantIds : [...home.variantIds, variant.id], updatedAt: now }
+      : make(newName, base, [...ancestors.filter((a) => a !== variant.id), variant.id], now);
+    await Promise.all([tx.store.put(next), tx.done]);
+    return next;
+  });
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentRecord } from '../library/experiment-record';
+import { RECORD } from '../share/test-utils/record-fixture';
+import { scopeRecords } from './experiment-actions';
+
+const sha = (c: string) => c.repeat(64);
+const records = [sha('1'), sha('2'), sha('3')].map((id) => ({ ...RECORD, id }));
+const EXPERIMENT: ExperimentRecord = {
+  schema: 1, id: 'e', name: 'e', base: { kind: 'sample', sampleId: 'lenet-5' }, baseSha256: sha('b'), baseName: 'lenet-5', baseBytes: 1,
+  dataset: null, seed: null, variantIds: [sha('1'), sha('3')], createdAt: 1, updatedAt: 1,
+};
+
+describe('what Compare, the link and the experiment file describe', () => {
+  it('the open experiment’s variants when it holds the open model (as base or variant)', () => {
+    expect(scopeRecords(records, EXPERIMENT, sha('b')).map((r) => r.id)).toEqual([sha('1'), sha('3')]);
+    expect(scopeRecords(records, EXPERIMENT, sha('3')).map((r) => r.id)).toEqual([sha('1'), sha('3')]);
+  });
+
+  it('every record (the model’s whole lineage) when no experiment is open or it does not hold the model', () => {
+    expect(scopeRecords(records, undefined, sha('b'))).toBe(records);
+    expect(scopeRecords(records, EXPERIMENT, sha('2'))).toBe(records);
+  });
+});
