@@ -1,5 +1,4 @@
-import { autoPoolSize } from '../../engine/techniques/search/pool-size';
-import type { SearchConfig, StrategyConfig } from '../../engine/techniques/search/meta';
+import { autoPoolSize, type SearchConfig, type StrategyConfig } from '../../engine/techniques/search/meta';
 import { BLOCK_TYPES, KERNELS, type BlockType, type Kernel } from '../../engine/techniques/search/space';
 import { NumberInput, Select } from '../techniques/fields';
 import type { OptionsProps } from '../techniques/options';

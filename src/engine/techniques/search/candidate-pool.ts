@@ -6,7 +6,7 @@
  */
 import type { DatasetSplit } from '../../data/types';
 import { PauseGate, serialized } from './pause-gate';
-export { autoPoolSize } from './pool-size';
+export { autoPoolSize } from './meta';
 import { trainCandidate, type TrainJob, type TrainJobProgress, type TrainJobResult } from './train-candidate';
 
 export interface CandidatePool {
