@@ -186,7 +186,8 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
   const elapsedMs = () => (cfg.resume?.elapsedMs ?? 0) + performance.now() - startedAt;
   const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
   const progressDone = (n: number) => Math.min(total, Math.max(n, cfg.budget.minutes !== null ? Math.floor((elapsedMs() / 1000) * (total / (cfg.budget.minutes * 60))) : 0));
-  let evaluated = 0;
+  /** Evaluations finished (with a pool, several run at once: the bar counts finished ones). */
+  let finished = 0;
   const all: CandidateRecord[] = [];
 
   let results: CandidateRecord[];
@@ -196,14 +197,15 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
       elapsedMs, signal: ctx.signal, concurrency: pool.size,
       evaluate: async (req) => {
         const prior = resumed.get(req.key);
-        evaluated++;
         if (prior && prior.archKey === archKey(req.arch)) {
+          finished++;
           all.push(prior);
           return prior;
         }
         const label = `Candidate ${req.index + 1}${cfg.budget.candidates ? `/${cfg.budget.candidates}` : ''}${req.rung ? ` (rung ${req.rung + 1})` : ''}`;
-        const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, progressDone(evaluated - 1), total + cfg.retrainTop) };
+        const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, progressDone(finished), total + cfg.retrainTop) };
         const t = await evaluateCandidate(s, wrapped, { ...req, seed: cfg.seed }, label);
+        finished++;
         all.push(t.record);
         live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
         return t.record;
@@ -235,16 +237,16 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
     throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${results.length} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
   }
   // The best few retrain at once when the pool has room; ties go to the better-ranked one.
-  let finished = 0;
+  let retrained = 0;
   const settled = await Promise.allSettled(top.map(async (c) => {
     throwIfAborted(ctx.signal);
     const label = `Retraining the best ${top.length} with the full budget`;
-    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(`${phase}`, total + finished, total + cfg.retrainTop) };
+    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + retrained, total + cfg.retrainTop) };
     const t = await evaluateCandidate(s, wrapped, {
       key: `final:0:${c.index}`, index: c.index, phase: 'final', rung: 0, arch: c.arch, seed: cfg.seed,
       budget: { epochs: cfg.finalTrain.epochs, examples: train.count },
     }, `${label} (candidate ${c.index + 1})`);
-    finished++;
+    retrained++;
     all.push(t.record);
     live({ kind: 'search-candidate', candidate: t.record, files: t.files, elapsedMs: elapsedMs() });
     return t;

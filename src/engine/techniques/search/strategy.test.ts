@@ -169,4 +169,24 @@ describe('runStrategy with a pool (several candidates at once)', () => {
     expect(started).toBe(3);
     expect(settled).toBe(3);
   });
+
+  it('a cancel stops new proposals and lets the running ones settle before the abort is thrown', async () => {
+    const controller = new AbortController();
+    let started = 0;
+    let settled = 0;
+    const e = await runStrategy({
+      space: SPACE, constraints: CONSTRAINTS, strategy: { kind: 'random' }, budget: { candidates: 20, minutes: null }, trainBudget: { epochs: 1, examples: 100 }, trainCount: 1000, seed: 1,
+      concurrency: 3, elapsedMs: () => 0, signal: controller.signal,
+      evaluate: async (req) => {
+        started++;
+        if (req.index === 0) controller.abort();
+        await new Promise((r) => setTimeout(r, 5));
+        settled++;
+        return fakeEvaluate([])(req);
+      },
+    }).catch((x: unknown) => x);
+    expect((e as Error).name).toBe('AbortError');
+    expect(started).toBe(1);
+    expect(settled).toBe(started);
+  });
 });

@@ -5,6 +5,7 @@
  * (run.ts), tests pass a deterministic fake — so the same seed, budget and evaluations give the
  * same candidate sequence, and a resumed search replays recorded evaluations instead of training.
  */
+import { abortError } from '../../errors';
 import { throwIfAborted } from '../../runtime/yield';
 import { mulberry32 } from '../../runtime/random';
 import type { CandidateRecord, SearchBudget, StrategyConfig } from './meta';
@@ -53,8 +54,8 @@ function outOfBudget(o: DriverOptions, proposed: number): boolean {
 
 /**
  * Evaluate the requests `next(i)` proposes (null: no more), up to `k` at once; results land in
- * proposal order. After a failure nothing new is proposed, the ones in flight settle, and the
- * failure is thrown.
+ * proposal order. After a failure (or a cancel) nothing new is proposed, the ones in flight
+ * settle, and the failure is thrown.
  */
 async function evaluateWindow(o: DriverOptions, next: (i: number) => EvalRequest | null, out: CandidateRecord[]): Promise<CandidateRecord[]> {
   const k = Math.max(1, o.concurrency ?? 1);
@@ -65,7 +66,11 @@ async function evaluateWindow(o: DriverOptions, next: (i: number) => EvalRequest
   let flushed = 0;
   for (let i = 0; ; ) {
     while (more && failures.length === 0 && inflight.size < k) {
-      throwIfAborted(o.signal);
+      // A cancel is a failure like any other: the ones in flight settle before it is thrown.
+      if (o.signal?.aborted) {
+        failures.push(abortError());
+        break;
+      }
       const req = next(i);
       if (!req) {
         more = false;
