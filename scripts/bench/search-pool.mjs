@@ -64,8 +64,9 @@ export async function figureN1(browser, baseURL, { quick }) {
       unit: '×',
       target: 'informational',
       anchor: '—',
-      // No target: the figure says whether a pool pays here (> 1) or not (≤ 1); it is reported as measured.
-      pass: true,
+      // No target: the figure says whether a pool pays here (> 1) or not (≤ 1). Not a pass: the table reads 'info'.
+      informational: true,
+      pass: null,
       detail: {
         pays: value > 1.05 ? 'yes' : value < 0.95 ? 'no — slower' : 'no measurable difference',
         runs,
