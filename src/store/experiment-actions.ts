@@ -34,7 +34,7 @@ function rememberOpen(id: string | undefined): void {
 export interface ExperimentsState {
   list: ExperimentRecord[];
   openId?: string;
-  /** Why the list could not be read (storage unavailable), shown in the panel. */
+  /** Why the list could not be read (storage unavailable), or is missing damaged experiments; shown in the panel. */
   error?: ErrorInfo;
 }
 
@@ -50,8 +50,9 @@ function setOpen(id: string | undefined): void {
 export async function refreshExperiments(): Promise<void> {
   try {
     const { experiments, damaged } = await listExperiments();
-    useExperiments.setState({ list: experiments, error: undefined });
-    if (damaged.length) reportError({ code: 'RECORD_INVALID', message: `${damaged.length} saved experiment(s) could not be read: ${damaged[0]}`, hint: 'Their models are still in the Library.' }, 'library');
+    // In the panel, not the error list: every refresh would add the same error again.
+    const error: ErrorInfo | undefined = damaged.length ? { code: 'RECORD_INVALID', message: `${damaged.length} saved experiment(s) could not be read: ${damaged[0]}`, hint: 'Their models are still in the Library.' } : undefined;
+    useExperiments.setState({ list: experiments, error });
   } catch (e) {
     useExperiments.setState({ error: errorInfoOf(e) });
   }
@@ -112,7 +113,9 @@ export async function joinExperiments(records: VariantRecord[]): Promise<void> {
     }
   } catch (e) {
     // Without storage the Library already says so (and the variant was not saved either).
-    if (errorInfoOf(e).code !== 'STORAGE_UNAVAILABLE') reportError(e, 'library');
+    // Experiment failures carry no 'library' source: refreshLibrary, which runs right after an
+    // optimization or a delete, clears those on success, and the error would vanish unread.
+    if (errorInfoOf(e).code !== 'STORAGE_UNAVAILABLE') reportError(e);
   }
   await refreshExperiments();
 }
@@ -127,7 +130,7 @@ export async function adoptImportedExperiment(name: string, records: VariantReco
     const e = await createExperiment(`${name.slice(0, 180)} experiment`, made.base, records.map((r) => r.id));
     setOpen(e.id);
   } catch (e) {
-    reportError(e, 'library');
+    reportError(e);
   }
   await refreshExperiments();
 }
@@ -146,11 +149,11 @@ export async function openExperiment(id: string, openModel: (ref: ExperimentReco
 export async function renameExperimentNamed(id: string, name: string): Promise<ErrorInfo | null> {
   try {
     await renameExperiment(id, name);
-    await refreshExperiments();
     return null;
   } catch (e) {
-    await refreshExperiments();
     return errorInfoOf(e);
+  } finally {
+    await refreshExperiments();
   }
 }
 
@@ -159,18 +162,23 @@ export async function duplicateExperimentById(id: string): Promise<void> {
     const copy = await duplicateExperiment(id);
     setOpen(copy.id);
   } catch (e) {
-    reportError(e, 'library');
+    reportError(e);
   }
   await refreshExperiments();
 }
 
-/** Delete; the weights only it used are freed, and the library is refreshed. Returns how many models were freed. */
-export async function deleteExperimentById(id: string, refreshLibrary: () => Promise<void>): Promise<number> {
-  let freed: string[] = [];
+/**
+ * Delete; the weights only it used are freed, and the library is refreshed. Returns how many
+ * models were freed, or null when nothing was deleted (the error is reported).
+ */
+export async function deleteExperimentById(id: string, refreshLibrary: () => Promise<void>): Promise<number | null> {
+  let freed: string[];
   try {
     freed = (await deleteExperiment(id)).freed;
   } catch (e) {
-    reportError(e, 'library');
+    reportError(e);
+    await refreshExperiments();
+    return null;
   }
   if (useExperiments.getState().openId === id) setOpen(undefined);
   const last = recallLastModel();

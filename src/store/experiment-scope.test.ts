@@ -1,7 +1,9 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentRecord } from '../library/experiment-record';
 import { RECORD } from '../share/test-utils/record-fixture';
-import { scopeRecords } from './experiment-actions';
+import { deleteExperimentById, scopeRecords } from './experiment-actions';
+import { useStore } from './store';
 
 const sha = (c: string) => c.repeat(64);
 const records = [sha('1'), sha('2'), sha('3')].map((id) => ({ ...RECORD, id }));
@@ -19,5 +21,16 @@ describe('what Compare, the link and the experiment file describe', () => {
   it('every record (the model’s whole lineage) when no experiment is open or it does not hold the model', () => {
     expect(scopeRecords(records, undefined, sha('b'))).toBe(records);
     expect(scopeRecords(records, EXPERIMENT, sha('2'))).toBe(records);
+  });
+});
+
+describe('an experiment action that fails', () => {
+  it('a delete of an experiment that is gone reports why (kept past the next library refresh) and claims nothing freed', async () => {
+    let refreshed = false;
+    expect(await deleteExperimentById('gone', async () => void (refreshed = true))).toBeNull();
+    expect(refreshed).toBe(false);
+    const [shown] = useStore.getState().errors;
+    expect(shown).toMatchObject({ code: 'EXPERIMENT_NOT_FOUND' });
+    expect(shown.source).toBeUndefined();
   });
 });

@@ -134,7 +134,7 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
                     className="danger"
                     onClick={() => {
                       setConfirming(null);
-                      void deleteExperimentById(e.id, refreshLibrary).then((n) => setNotice(`Deleted “${e.name}”; freed ${n} model(s).`));
+                      void deleteExperimentById(e.id, refreshLibrary).then((n) => setNotice(n === null ? null : `Deleted “${e.name}”; freed ${n} model(s).`));
                     }}
                   >
                     Delete experiment
