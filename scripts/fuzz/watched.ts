@@ -1,7 +1,8 @@
 /**
  * The fuzz as issue 13 asks: cases load in a worker thread with a watchdog. A case that has not
  * returned after `hangMs` is a hang: the worker is terminated (the only way to stop a synchronous
- * loop), the hang is counted against that case, and a fresh worker resumes at the next case.
+ * loop), the hang is counted against that case, and a fresh worker resumes at the next case. A case
+ * that takes the worker down is counted the same way, as uncaught.
  */
 import { Worker } from 'node:worker_threads';
 import { HANG_MS, type FuzzReport } from './run';
@@ -18,7 +19,8 @@ export interface WatchedOptions {
   stallAt?: number;
 }
 
-type Outcome = { report: FuzzReport } | { stoppedAt: number; target?: FuzzTarget; soFar?: FuzzReport; why: string };
+/** `target` and `soFar` are absent when the worker stopped before it started any case. */
+type Outcome = { report: FuzzReport } | { stoppedAt: number; target?: FuzzTarget; soFar?: FuzzReport; kind: 'hang' | 'uncaught'; why: string };
 
 function runWorker(opts: WatchedOptions, from: number): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -37,7 +39,7 @@ function runWorker(opts: WatchedOptions, from: number): Promise<Outcome> {
     };
     const arm = (ms: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => settle({ stoppedAt: current, target, soFar, why: `no answer for ${ms} ms` }), ms);
+      timer = setTimeout(() => settle({ stoppedAt: current, target, soFar, kind: 'hang', why: `no answer for ${ms} ms` }), ms);
     };
     arm(opts.startMs ?? 60_000);
     worker.on('message', (m: { type: 'case'; index: number; target: FuzzTarget; soFar: FuzzReport } | { type: 'report'; report: FuzzReport }) => {
@@ -47,8 +49,8 @@ function runWorker(opts: WatchedOptions, from: number): Promise<Outcome> {
       soFar = m.soFar;
       arm(opts.hangMs ?? HANG_MS);
     });
-    worker.on('error', (e: Error) => settle({ stoppedAt: current, target, soFar, why: `worker crashed: ${e.message}` }));
-    worker.on('exit', (code) => settle({ stoppedAt: current, target, soFar, why: `worker exited (${code})` }));
+    worker.on('error', (e: Error) => settle({ stoppedAt: current, target, soFar, kind: 'uncaught', why: `worker crashed: ${e.message}` }));
+    worker.on('exit', (code) => settle({ stoppedAt: current, target, soFar, kind: 'uncaught', why: `worker exited (${code})` }));
   });
 }
 
@@ -77,14 +79,19 @@ export async function runFuzzWatched(opts: WatchedOptions): Promise<FuzzReport &
       add(total, outcome.report);
       break;
     }
-    // The reports so far count; the stopped case is a hang, and the next worker starts after it.
-    if (outcome.soFar) add(total, outcome.soFar);
+    // A worker that never started a case (tsx or the backend failed to load) is not a hang of any
+    // case: counting it as one would retry — and count a hang — for every case left.
+    if (!outcome.target || !outcome.soFar) throw new Error(`fuzz worker stopped before its first case (case ${outcome.stoppedAt}): ${outcome.why}`);
+    // The reports so far count; the stopped case is a hang (or, when it took the worker down, an
+    // uncaught error), and the next worker starts after it.
+    add(total, outcome.soFar);
+    const { kind, target } = outcome;
     total.runs++;
-    total.hangs++;
-    total.outcomes.hang = (total.outcomes.hang ?? 0) + 1;
-    const target = outcome.target ?? 'model-json';
+    if (kind === 'hang') total.hangs++;
+    else total.uncaught++;
+    total.outcomes[kind] = (total.outcomes[kind] ?? 0) + 1;
     total.byTarget[target] = (total.byTarget[target] ?? 0) + 1;
-    if (total.failures.length < 20) total.failures.push({ kind: 'hang', target, index: outcome.stoppedAt, detail: outcome.why });
+    if (total.failures.length < 20) total.failures.push({ kind, target, index: outcome.stoppedAt, detail: outcome.why });
     from = outcome.stoppedAt + 1;
   }
   total.seconds = Math.round((performance.now() - started) / 100) / 10;
