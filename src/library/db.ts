@@ -193,12 +193,8 @@ function checkItem({ entry, record }: LibraryItem): void {
 }
 
 /** Several models (an experiment file's) in one transaction: all of them are saved, or none. */
-export function saveAll(items: LibraryItem[]): Promise<void> {
-  try {
-    items.forEach(checkItem);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+export async function saveAll(items: LibraryItem[]): Promise<void> {
+  items.forEach(checkItem);
   const stores: StoreName[] = items.some((i) => i.record) ? ['models', 'files', 'variants'] : ['models', 'files'];
   return guarded((db) =>
     writeAll(db, stores, (tx, track) => {
