@@ -1,6 +1,5 @@
 /**
- * Mixed engine jobs for the memory check of issue 13 (src/worker/jobs/memory.test.ts and R3 in
- * `npm run bench`): imports, quantizations and benchmarks through the worker's own job functions,
+ * Mixed engine jobs for the memory check of issue 13 (src/worker/jobs/memory.test.ts): imports, quantizations and benchmarks through the worker's own job functions,
  * as its message loop runs them (a lease on the models a job names, the UI dropping what it no
  * longer shows), each kind also cancelled part-way. Records the engine's memory after every job.
  */
@@ -45,10 +44,10 @@ async function run(spec: JobSpec, cancelAfter?: number): Promise<JobResult | 'ca
   }
 }
 
-/** Bytes the backend holds for tensors plus, on wasm, the size of its linear memory. */
-function engineBytes(): { tensorBytes: number; heapBytes: number } {
+/** Tensors and the bytes the backend holds for them plus, on wasm, the size of its linear memory. */
+function engineBytes(): { tensors: number; tensorBytes: number; heapBytes: number } {
   const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
-  return { tensorBytes: tf.memory().numBytes, heapBytes: backend.wasm?.HEAPU8.byteLength ?? 0 };
+  return { tensors: tf.memory().numTensors, tensorBytes: tf.memory().numBytes, heapBytes: backend.wasm?.HEAPU8.byteLength ?? 0 };
 }
 
 export interface MixedJobsReport {
@@ -59,7 +58,7 @@ export interface MixedJobsReport {
   endTensors: number;
   modelsLeftOpen: number;
   /** After each job. */
-  samples: { tensorBytes: number; heapBytes: number }[];
+  samples: ReturnType<typeof engineBytes>[];
   /** Largest tensor bytes / wasm memory over the last 20 jobs, relative to after job count − 20 (1 = flat). */
   tensorBytesGrowth: number;
   heapGrowth: number;
