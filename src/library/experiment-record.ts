@@ -60,3 +60,20 @@ export function checkExperimentName(name: string): string {
   }
   return trimmed;
 }
+
+/** The model ids a stored experiment uses, read leniently: a damaged record still protects its weights. */
+function usedBy(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const { variantIds, baseSha256 } = raw as { variantIds?: unknown; baseSha256?: unknown };
+  return [...(Array.isArray(variantIds) ? variantIds : []), baseSha256].filter((x): x is string => typeof x === 'string');
+}
+
+/**
+ * What deleting `target` frees: its variants that none of `others` (the other experiments, as
+ * stored) uses as a variant or base. Its own base is never freed. The delete and its confirmation
+ * both count with this, so the number asked about is the number freed.
+ */
+export function unsharedVariants(target: ExperimentRecord, others: readonly unknown[]): string[] {
+  const used = new Set(others.flatMap(usedBy));
+  return target.variantIds.filter((v) => v !== target.baseSha256 && !used.has(v));
+}

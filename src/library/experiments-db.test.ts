@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD } from '../share/test-utils/record-fixture';
 import { closeLibrary, getVariantRecord, listAnalyses, listLibrary, openLibrary, saveAnalysis, saveVariant, type LibraryEntry } from './db';
+import { MAX_EXPERIMENT_NAME, unsharedVariants } from './experiment-record';
 import { createExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from './experiments-db';
 
 const sha = (c: string) => c.repeat(64);
@@ -38,6 +39,9 @@ describe('named experiments in IndexedDB', () => {
     const copy = await duplicateExperiment(a.id, 2);
     expect(copy).toMatchObject({ name: 'e (copy)', variantIds: [sha('1')], baseSha256: BASE_SHA });
     expect(copy.id).not.toBe(a.id);
+    expect(copy).toEqual({ ...a, id: copy.id, name: 'e (copy)', createdAt: 2, updatedAt: 2 });
+    const long = await duplicateExperiment((await createExperiment('x'.repeat(MAX_EXPERIMENT_NAME), BASE)).id);
+    expect(long.name).toBe(`${'x'.repeat(MAX_EXPERIMENT_NAME - 7)} (copy)`);
     await joinExperiment({ id: sha('2'), parentId: sha('1') }, copy.id, 'e', BASE, 3);
     const byId = new Map((await listExperiments()).experiments.map((e) => [e.id, e]));
     expect(byId.get(copy.id)!.variantIds).toEqual([sha('1'), sha('2')]);
@@ -59,6 +63,8 @@ describe('named experiments in IndexedDB', () => {
     await saveAnalysis({ schema: 1, id: 'a1', modelId: sha('3'), modelName: 'm', technique: 'prune', config: {}, createdAt: 1, device: null, report: { title: 't', step: 's', perLayer: [], notes: [] } });
     const kept = await createExperiment('kept', BASE, [sha('1')], 1);
     const doomed = await createExperiment('doomed', BASE, [sha('1'), sha('2'), sha('3')], 2);
+    // What the confirmation counts is what the delete frees.
+    expect(unsharedVariants(doomed, [kept]).sort()).toEqual([sha('2'), sha('3')]);
     const { freed } = await deleteExperiment(doomed.id);
     expect(freed.sort()).toEqual([sha('2'), sha('3')]);
     expect((await listLibrary()).map((e) => e.id)).toEqual([sha('1')]);

@@ -4,7 +4,7 @@
  */
 import { BonsaiError } from '../engine/errors';
 import { guarded } from './db';
-import { checkExperimentName, parseExperimentRecord, type ExperimentRecord } from './experiment-record';
+import { checkExperimentName, MAX_EXPERIMENT_NAME, parseExperimentRecord, unsharedVariants, type ExperimentRecord } from './experiment-record';
 
 /** What an experiment is about: everything but its name, id, variants and dates. */
 export type ExperimentBase = Pick<ExperimentRecord, 'base' | 'baseSha256' | 'baseName' | 'baseBytes' | 'dataset' | 'seed'>;
@@ -16,9 +16,9 @@ function notFound(id: string, action: string): BonsaiError {
     'It may have been deleted in another tab. The list has been refreshed.');
 }
 
-function make(name: string, b: ExperimentBase, variantIds: string[], now: number): ExperimentRecord {
-  const base: ExperimentBase = { base: b.base, baseSha256: b.baseSha256, baseName: b.baseName, baseBytes: b.baseBytes, dataset: b.dataset, seed: b.seed };
-  return parseExperimentRecord({ schema: 1, id: newId(), name: checkExperimentName(name), ...base, variantIds, createdAt: now, updatedAt: now });
+/** A new record about `base`; anything else `base` carries (an original's id, name…) is overridden or stripped by the schema. */
+function make(name: string, base: ExperimentBase, variantIds: string[], now: number): ExperimentRecord {
+  return parseExperimentRecord({ ...base, schema: 1, id: newId(), name: checkExperimentName(name), variantIds, createdAt: now, updatedAt: now });
 }
 
 /** Every saved experiment, newest first; a damaged one is skipped and reported, not fatal. */
@@ -74,18 +74,11 @@ export function duplicateExperiment(id: string, now = Date.now()): Promise<Exper
     const raw = await tx.store.get(id);
     if (raw === undefined) throw notFound(id, 'duplicating an experiment');
     const original = parseExperimentRecord(raw);
-    const copyName = `${original.name.slice(0, 193)} (copy)`;
+    const copyName = `${original.name.slice(0, MAX_EXPERIMENT_NAME - ' (copy)'.length)} (copy)`;
     const copy = make(copyName, original, [...original.variantIds], now);
     await Promise.all([tx.store.put(copy), tx.done]);
     return copy;
   });
-}
-
-/** The model ids a stored experiment uses, read leniently: a damaged record still protects its weights. */
-function usedBy(raw: unknown): string[] {
-  if (typeof raw !== 'object' || raw === null) return [];
-  const { variantIds, baseSha256 } = raw as { variantIds?: unknown; baseSha256?: unknown };
-  return [...(Array.isArray(variantIds) ? variantIds : []), baseSha256].filter((x): x is string => typeof x === 'string');
 }
 
 /**
@@ -100,9 +93,9 @@ export function deleteExperiment(id: string): Promise<{ freed: string[] }> {
     const raw = await experiments.get(id);
     if (raw === undefined) throw notFound(id, 'deleting an experiment');
     const target = parseExperimentRecord(raw);
-    const used = new Set<string>();
-    for (const key of await experiments.getAllKeys()) if (key !== id) for (const m of usedBy(await experiments.get(key))) used.add(m);
-    const freed = target.variantIds.filter((v) => v !== target.baseSha256 && !used.has(v));
+    // Every stored value has its key at `id` (the store's keyPath), damaged or not.
+    const others = (await experiments.getAll()).filter((raw) => (raw as { id: unknown }).id !== id);
+    const freed = unsharedVariants(target, others);
     const reports = tx.objectStore('reports');
     const work: Promise<unknown>[] = [experiments.delete(id)];
     for (const v of freed) {

@@ -1,7 +1,7 @@
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ErrorInfo } from '../engine/errors';
-import type { ExperimentRecord } from '../library/experiment-record';
+import { unsharedVariants, type ExperimentRecord } from '../library/experiment-record';
 import type { VariantRecord } from '../share/records';
 import { openModel, refreshLibrary } from '../store/actions';
 import { deleteExperimentById, duplicateExperimentById, openExperiment, renameExperimentNamed, useExperiments, type ExperimentsState } from '../store/experiment-actions';
@@ -71,12 +71,6 @@ function RenameForm({ experiment, done }: { experiment: ExperimentRecord; done: 
   );
 }
 
-/** Models only this experiment uses: what deleting it frees. */
-function unshared(experiment: ExperimentRecord, all: ExperimentRecord[]): number {
-  const used = new Set(all.filter((e) => e.id !== experiment.id).flatMap((e) => [...e.variantIds, e.baseSha256]));
-  return experiment.variantIds.filter((v) => !used.has(v)).length;
-}
-
 /** Named experiments: list, open (its base opens; Compare and the share link show its variants), rename, duplicate, delete. */
 export function ExperimentsPanel({ busy }: { busy: boolean }) {
   const { list, openId, error } = useExperiments(useShallow(selectPanel));
@@ -128,7 +122,7 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
               )}
               {confirming === e.id ? (
                 <div className="row wrap-row" role="group" aria-label={`Confirm deleting ${e.name}`}>
-                  <span>Delete “{e.name}”? {unshared(e, list)} model(s) only it uses are freed; the base model and shared variants stay.</span>
+                  <span>Delete “{e.name}”? {unsharedVariants(e, list.filter((x) => x.id !== e.id)).length} model(s) only it uses are freed; the base model and shared variants stay.</span>
                   <button
                     type="button"
                     className="danger"
