@@ -152,6 +152,20 @@ export async function guarded<T>(work: (db: IDBPDatabase<BonsaiDB>) => Promise<T
   }
 }
 
+/** Stored records read back one by one: a damaged one is skipped and its error message kept, not fatal. */
+export function parseEach<T>(raws: readonly unknown[], parse: (raw: unknown) => T): { parsed: T[]; damaged: string[] } {
+  const parsed: T[] = [];
+  const damaged: string[] = [];
+  for (const raw of raws) {
+    try {
+      parsed.push(parse(raw));
+    } catch (e) {
+      damaged.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { parsed, damaged };
+}
+
 type StoreName = 'models' | 'files' | 'variants' | 'reports';
 
 /**

@@ -3,7 +3,7 @@
  * a delete (with the weights it frees) happens completely or not at all.
  */
 import { BonsaiError } from '../engine/errors';
-import { guarded } from './db';
+import { guarded, parseEach } from './db';
 import { checkExperimentName, MAX_EXPERIMENT_NAME, parseExperimentRecord, unsharedVariants, type ExperimentRecord } from './experiment-record';
 
 /** What an experiment is about: everything but its name, id, variants and dates. */
@@ -24,16 +24,8 @@ function make(name: string, base: ExperimentBase, variantIds: string[], now: num
 /** Every saved experiment, newest first; a damaged one is skipped and reported, not fatal. */
 export function listExperiments(): Promise<{ experiments: ExperimentRecord[]; damaged: string[] }> {
   return guarded(async (db) => {
-    const experiments: ExperimentRecord[] = [];
-    const damaged: string[] = [];
-    for (const raw of await db.getAll('experiments')) {
-      try {
-        experiments.push(parseExperimentRecord(raw));
-      } catch (e) {
-        damaged.push(e instanceof Error ? e.message : String(e));
-      }
-    }
-    return { experiments: experiments.sort((a, b) => b.createdAt - a.createdAt), damaged };
+    const { parsed, damaged } = parseEach(await db.getAll('experiments'), parseExperimentRecord);
+    return { experiments: parsed.sort((a, b) => b.createdAt - a.createdAt), damaged };
   });
 }
 
@@ -116,14 +108,8 @@ export function deleteExperiment(id: string): Promise<{ freed: string[] }> {
 export function joinExperiment(variant: { id: string; parentId: string | null }, preferredId: string | undefined, newName: string, base: ExperimentBase, now = Date.now(), ancestors: string[] = []): Promise<ExperimentRecord> {
   return guarded(async (db) => {
     const tx = db.transaction('experiments', 'readwrite');
-    const all: ExperimentRecord[] = [];
-    for (const raw of await tx.store.getAll()) {
-      try {
-        all.push(parseExperimentRecord(raw));
-      } catch {
-        // A damaged experiment cannot take new variants; it stays as it is.
-      }
-    }
+    // A damaged experiment cannot take new variants; it stays as it is.
+    const all = parseEach(await tx.store.getAll(), parseExperimentRecord).parsed;
     const holds = (e: ExperimentRecord) => !!variant.parentId && (e.baseSha256 === variant.parentId || e.variantIds.includes(variant.parentId));
     const preferred = all.find((e) => e.id === preferredId);
     const home = preferred && (holds(preferred) || preferred.variantIds.includes(variant.id)) ? preferred : all.sort((a, b) => b.updatedAt - a.updatedAt).find(holds);
