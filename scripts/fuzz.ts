@@ -25,7 +25,7 @@ const trace = process.argv.includes('--trace');
 if (trace) await useNodeBackend(backend);
 const report = trace
   ? await runFuzz({ runs, seed, onCase: (i, input) => console.error(`case ${i} ${input.target}`) })
-  : await runFuzzWatched({ runs, seed, backend });
+  : await runFuzzWatched({ runs, seed, backend, onProgress: (n) => { if (n > 0 && n % 5000 === 0) console.error(`fuzz: ${n} / ${runs}`); } });
 const failures = failureCount(report);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ backend, ...report, failuresTotal: failures }, null, 2) + '\n');

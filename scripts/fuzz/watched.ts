@@ -17,6 +17,8 @@ export interface WatchedOptions {
   startMs?: number;
   /** Test of the watchdog only: the worker loops forever at this case. */
   stallAt?: number;
+  /** Called as each case starts, with the number of cases before it. */
+  onProgress?: (done: number) => void;
 }
 
 /** `target` and `soFar` are absent when the worker stopped before it started any case. */
@@ -45,6 +47,7 @@ function runWorker(opts: WatchedOptions, from: number): Promise<Outcome> {
     worker.on('message', (m: { type: 'case'; index: number; target: FuzzTarget; soFar: FuzzReport } | { type: 'report'; report: FuzzReport }) => {
       if (m.type === 'report') return settle({ report: m.report });
       current = m.index;
+      opts.onProgress?.(m.index);
       target = m.target;
       soFar = m.soFar;
       arm(opts.hangMs ?? HANG_MS);
