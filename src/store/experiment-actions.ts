@@ -141,7 +141,7 @@ export async function openExperiment(id: string, openModel: (ref: ExperimentReco
   if (!e) return;
   setOpen(id);
   const sha = selectCurrentModel(useStore.getState())?.summary.sha256;
-  if (sha === e.baseSha256) return;
+  if (sha && (sha === e.baseSha256 || e.variantIds.includes(sha))) return;
   await openModel(e.base);
 }
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentRecord } from '../library/experiment-record';
 import { RECORD } from '../share/test-utils/record-fixture';
-import { deleteExperimentById, scopeRecords } from './experiment-actions';
+import { deleteExperimentById, openExperiment, scopeRecords, useExperiments } from './experiment-actions';
 import { useStore } from './store';
 
 const sha = (c: string) => c.repeat(64);
@@ -32,5 +32,23 @@ describe('an experiment action that fails', () => {
     const [shown] = useStore.getState().errors;
     expect(shown).toMatchObject({ code: 'EXPERIMENT_NOT_FOUND' });
     expect(shown.source).toBeUndefined();
+  });
+});
+
+describe('opening an experiment', () => {
+  it('opens its base unless the base or one of its variants is open already', async () => {
+    useExperiments.setState({ list: [EXPERIMENT] });
+    const opened: unknown[] = [];
+    const openModel = async (ref: unknown) => (opened.push(ref), true);
+    const openSha = (sha256: string) => useStore.setState({ currentModelId: 'm', models: { m: { summary: { sha256 } } } as never });
+    openSha(sha('3'));
+    await openExperiment('e', openModel);
+    openSha(sha('b'));
+    await openExperiment('e', openModel);
+    expect(opened).toEqual([]);
+    expect(useExperiments.getState().openId).toBe('e');
+    openSha(sha('2'));
+    await openExperiment('e', openModel);
+    expect(opened).toEqual([EXPERIMENT.base]);
   });
 });
