@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './csp-test';
+import { importIntoEmptyBrowser } from './experiment-file';
 import { openApp } from './helpers';
 
 async function useWasm(page: Page): Promise<void> {
@@ -95,14 +96,7 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   await expect(experiments.getByTestId('experiment')).toContainText('2 variants');
 
   // The experiment file (with weights) imports in a third, empty browser as an experiment.
-  const download = page.waitForEvent('download');
-  await share.getByRole('button', { name: 'Export experiment file' }).click();
-  const file = await (await download).path();
-  const third = await browser.newContext();
-  const importer = await third.newPage();
-  await openApp(importer);
-  await expect(importer.getByTestId('library-entry')).toHaveCount(0);
-  await importer.getByTestId('import-experiment').setInputFiles(file!);
+  const { importer, context: third } = await importIntoEmptyBrowser(page, browser);
   await expect(importer.getByTestId('library-entry')).toHaveCount(2);
   await expect(importer.getByTestId('shared-experiment').getByTestId('shared-row')).toHaveCount(3);
   await expect(importer.getByTestId('experiments').getByTestId('experiment')).toContainText('2 variants');

@@ -1,4 +1,5 @@
 import { expect, test } from './csp-test';
+import { importIntoEmptyBrowser } from './experiment-file';
 import { openApp, runPreset } from './helpers';
 
 test('the author copies a link; a receiver with an empty browser sees the author’s experiment; a hostile link changes nothing', async ({ page, browser }) => {
@@ -42,14 +43,7 @@ test('the author copies a link; a receiver with an empty browser sees the author
   await receiver.close();
 
   // The experiment file (with weights) moves the experiment to a third, empty browser.
-  const download = page.waitForEvent('download');
-  await share.getByRole('button', { name: 'Export experiment file' }).click();
-  const file = await (await download).path();
-  const third = await browser.newContext();
-  const importer = await third.newPage();
-  await openApp(importer);
-  await expect(importer.getByTestId('library-entry')).toHaveCount(0);
-  await importer.getByTestId('import-experiment').setInputFiles(file!);
+  const { importer, context: third } = await importIntoEmptyBrowser(page, browser);
   await expect(importer.getByTestId('library-entry')).toHaveCount(2);
   await expect(importer.getByTestId('shared-experiment').getByTestId('shared-row')).toHaveCount(3);
   await expect(importer.getByRole('alert')).toHaveCount(0);
