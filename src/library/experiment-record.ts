@@ -25,8 +25,6 @@ export const experimentRecordSchema = z.object({
   ]),
   baseSha256: sha256,
   baseName: z.string().check(z.maxLength(400)),
-  /** The base's stored bytes (a dropped file is asked for by name, size and SHA-256). */
-  baseBytes: z.number(),
   dataset: z.nullable(z.string().check(z.maxLength(400))),
   seed: z.nullable(z.number()),
   /** SHA-256 of each variant that belongs to the experiment, in the order they were made. */

@@ -7,7 +7,7 @@ import { createExperiment, deleteExperiment, duplicateExperiment, joinExperiment
 
 const sha = (c: string) => c.repeat(64);
 const BASE_SHA = sha('b');
-const BASE: ExperimentBase = { base: { kind: 'sample', sampleId: 'lenet-5' }, baseSha256: BASE_SHA, baseName: 'lenet-5', baseBytes: 100, dataset: 'MNIST digits', seed: 7 };
+const BASE: ExperimentBase = { base: { kind: 'sample', sampleId: 'lenet-5' }, baseSha256: BASE_SHA, baseName: 'lenet-5', dataset: 'MNIST digits', seed: 7 };
 
 /** A variant with its files and record in the library, made from `parentId`. */
 async function variant(id: string, parentId: string): Promise<void> {

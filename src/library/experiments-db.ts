@@ -7,7 +7,7 @@ import { guarded, parseEach } from './db';
 import { checkExperimentName, MAX_EXPERIMENT_NAME, parseExperimentRecord, unsharedVariants, type ExperimentRecord } from './experiment-record';
 
 /** What an experiment is about: everything but its name, id, variants and dates. */
-export type ExperimentBase = Pick<ExperimentRecord, 'base' | 'baseSha256' | 'baseName' | 'baseBytes' | 'dataset' | 'seed'>;
+export type ExperimentBase = Pick<ExperimentRecord, 'base' | 'baseSha256' | 'baseName' | 'dataset' | 'seed'>;
 
 const newId = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 

@@ -92,7 +92,6 @@ function baseOf(record: VariantRecord, known: Map<string, VariantRecord>): { bas
       base: first.parentRef ?? { kind: 'library', libraryId: first.parentId },
       baseSha256: first.parentId,
       baseName: (first.parentName || entry?.name || 'model').slice(0, 400),
-      baseBytes: first.report?.before.storedBytes ?? entry?.storedBytes ?? 0,
       dataset: dataset?.name.slice(0, 400) ?? null,
       seed: dataset?.seed ?? null,
     },

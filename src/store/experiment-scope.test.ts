@@ -8,7 +8,7 @@ import { useStore } from './store';
 const sha = (c: string) => c.repeat(64);
 const records = [sha('1'), sha('2'), sha('3')].map((id) => ({ ...RECORD, id }));
 const EXPERIMENT: ExperimentRecord = {
-  schema: 1, id: 'e', name: 'e', base: { kind: 'sample', sampleId: 'lenet-5' }, baseSha256: sha('b'), baseName: 'lenet-5', baseBytes: 1,
+  schema: 1, id: 'e', name: 'e', base: { kind: 'sample', sampleId: 'lenet-5' }, baseSha256: sha('b'), baseName: 'lenet-5',
   dataset: null, seed: null, variantIds: [sha('1'), sha('3')], createdAt: 1, updatedAt: 1,
 };
 
