@@ -29,26 +29,14 @@ export function listExperiments(): Promise<{ experiments: ExperimentRecord[]; da
   });
 }
 
-export function createExperiment(name: string, base: ExperimentBase, variantIds: string[] = [], now = Date.now()): Promise<ExperimentRecord> {
-  let record: ExperimentRecord;
-  try {
-    record = make(name, base, variantIds, now);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  return guarded(async (db) => {
-    await db.put('experiments', record);
-    return record;
-  });
+export async function createExperiment(name: string, base: ExperimentBase, variantIds: string[] = [], now = Date.now()): Promise<ExperimentRecord> {
+  const record = make(name, base, variantIds, now);
+  await guarded((db) => db.put('experiments', record));
+  return record;
 }
 
-export function renameExperiment(id: string, name: string, now = Date.now()): Promise<ExperimentRecord> {
-  let checked: string;
-  try {
-    checked = checkExperimentName(name);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+export async function renameExperiment(id: string, name: string, now = Date.now()): Promise<ExperimentRecord> {
+  const checked = checkExperimentName(name);
   return guarded(async (db) => {
     const tx = db.transaction('experiments', 'readwrite');
     const raw = await tx.store.get(id);
