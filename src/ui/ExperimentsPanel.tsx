@@ -5,18 +5,21 @@ import { unsharedVariants, type ExperimentRecord } from '../library/experiment-r
 import type { VariantRecord } from '../share/records';
 import { openModel, refreshLibrary } from '../store/actions';
 import { deleteExperimentById, duplicateExperimentById, openExperiment, renameExperimentNamed, useExperiments, type ExperimentsState } from '../store/experiment-actions';
-import { selectCurrentModel, useStore } from '../store/store';
+import { selectCurrentModel, useStore, type AppState } from '../store/store';
 import { formatBytes } from './format';
 
 const selectRecords = (s: { libraryRecords: VariantRecord[] }) => s.libraryRecords;
+const selectLibrary = (s: AppState) => s.library;
 const selectPanel = (s: ExperimentsState) => ({ list: s.list, openId: s.openId, error: s.error });
 
 /** The experiment's variants as a tree under its base: each edge labelled with the step that made the child. */
 function VariantTree({ experiment, records, busy }: { experiment: ExperimentRecord; records: VariantRecord[]; busy: boolean }) {
   const current = useStore(selectCurrentModel)?.summary.sha256;
+  const library = useStore(selectLibrary);
   const ids = new Set(experiment.variantIds);
   const mine = records.filter((r) => ids.has(r.id));
-  const missing = experiment.variantIds.length - mine.length;
+  // Counted against the Library itself: a variant whose record is unreadable is not deleted.
+  const missing = experiment.variantIds.filter((id) => !library.some((m) => m.id === id)).length;
   const present = new Set(mine.map((r) => r.id));
   // A variant whose parent is not in the experiment (deleted from the Library) hangs under the base.
   const parentOf = (r: VariantRecord) => (r.parentId && present.has(r.parentId) && r.parentId !== r.id ? r.parentId : experiment.baseSha256);
@@ -75,7 +78,7 @@ function RenameForm({ experiment, done }: { experiment: ExperimentRecord; done: 
 export function ExperimentsPanel({ busy }: { busy: boolean }) {
   const { list, openId, error } = useExperiments(useShallow(selectPanel));
   const records = useStore(selectRecords);
-  const library = useStore((s) => s.library);
+  const library = useStore(selectLibrary);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
