@@ -167,7 +167,7 @@ export function faultReports(page: Page): Promise<string[]> {
   return page.evaluate(() => [...(window as unknown as { __faultReports: string[] }).__faultReports]);
 }
 
-/** Wait until the armed fault has fired; returns the page's clock (ms) at that moment. */
+/** Wait until the armed fault has fired (a report starting with `prefix`). */
 export async function waitForFault(page: Page, prefix: string, timeout = 60_000): Promise<void> {
   await page.waitForFunction((p) => (window as unknown as { __faultReports: string[] }).__faultReports.some((r) => r.startsWith(p)), prefix, { timeout });
 }
