@@ -1,11 +1,12 @@
 /**
- * Mixed engine jobs for the memory check of issue 13 (src/worker/jobs/memory.test.ts): imports, quantizations and benchmarks through the worker's own job functions,
- * as its message loop runs them (a lease on the models a job names, the UI dropping what it no
- * longer shows), each kind also cancelled part-way. Records the engine's memory after every job.
+ * Mixed engine jobs for the memory check of issue 13 (src/worker/jobs/memory.test.ts): imports,
+ * quantizations and benchmarks through the worker's own job functions, as its message loop runs
+ * them (a lease on the models a job names, the UI dropping what it no longer shows), each kind
+ * also cancelled part-way. Records the engine's memory after every job.
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { isAbortError } from '../../../engine/errors';
+import { sampleFiles } from '../../../engine/model/compact/test-utils/stock';
 import { disposeModel, leaseModels, loadedModelCount, modelIdsIn } from '../../models';
 import type { FromWorker, JobResult, JobSpec } from '../../protocol';
 import { createJobContext } from '../context';
@@ -13,11 +14,6 @@ import { runBenchmark } from '../benchmark';
 import { runImport } from '../import';
 import { runOptimize } from '../optimize';
 
-const SAMPLE = 'public/samples/lenet-300-100';
-const sampleFiles = () => [
-  { path: 'model.json', bytes: new Uint8Array(readFileSync(`${SAMPLE}/model.json`)) },
-  { path: 'group1-shard1of1.bin', bytes: new Uint8Array(readFileSync(`${SAMPLE}/group1-shard1of1.bin`)) },
-];
 let nextJob = 1;
 /** One job as engine.worker's `start` runs it; `cancelAfter` aborts it at its n-th progress message. */
 async function run(spec: JobSpec, cancelAfter?: number): Promise<JobResult | 'cancelled'> {
@@ -84,7 +80,7 @@ export async function runMixedJobs(backend: 'cpu' | 'wasm', count = 50): Promise
     const step = i % 6;
     const cancel = step === 1 || step === 4 || step === 5;
     let spec: JobSpec;
-    if (step === 0 || step === 5 || !open) spec = { kind: 'import', source: { kind: 'files', files: sampleFiles(), via: 'picked' } };
+    if (step === 0 || step === 5 || !open) spec = { kind: 'import', source: { kind: 'files', files: sampleFiles('lenet-300-100'), via: 'picked' } };
     else if (step === 1 || step === 2) spec = quantize(open);
     else spec = benchmark(open);
     const result = await run(spec, cancel ? 2 : undefined);
