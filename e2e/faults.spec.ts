@@ -172,8 +172,7 @@ for (const { mode, code } of [
     await injectFault(page, { kind: 'idb', mode });
     await pickFiles(page, modelFiles());
     await waitForFault(page, `fired:idb:${mode}`);
-    await expect(page.getByTestId('job-import')).toHaveCount(0, { timeout: SETTLE_MS });
-    await expect(page.getByTestId('error-list').getByRole('alert').first()).toHaveAttribute('data-code', code, { timeout: SETTLE_MS });
+    await expectSettledWithError(page, 'job-import', [code]);
     // The model is open even though it could not be kept.
     await expect(page.getByTestId('model-params')).toHaveText('266,610');
     const after = await readLibraryState(page);
