@@ -109,19 +109,22 @@ export function ExperimentsPanel({ busy }: { busy: boolean }) {
                   setRefocus(e.id);
                 }} />
               ) : (
-                <div className="row">
-                  <div className="grow">
+                <>
+                  <div className="wrap">
                     <strong data-testid="experiment-name">{e.name}</strong>
                     <div className="muted small">
                       on {e.baseName} · {e.variantIds.length} variant{e.variantIds.length === 1 ? '' : 's'} · {formatBytes(bytesOf(e))}
                       {e.dataset ? ` · ${e.dataset}` : ''}
                     </div>
                   </div>
-                  <button type="button" disabled={busy} onClick={() => void openExperiment(e.id, openModel)} aria-label={`Open experiment ${e.name}`}>Open</button>
-                  <button type="button" data-rename onClick={() => setRenaming(e.id)} aria-label={`Rename experiment ${e.name}`}>Rename</button>
-                  <button type="button" onClick={() => void duplicateExperimentById(e.id)} aria-label={`Duplicate experiment ${e.name}`}>Duplicate</button>
-                  <button type="button" className="danger" onClick={() => setConfirming(e.id)} aria-label={`Delete experiment ${e.name}`}>Delete</button>
-                </div>
+                  {/* The sidebar is narrow: the actions wrap under the name, never past the card's edge. */}
+                  <div className="row wrap-row">
+                    <button type="button" disabled={busy} onClick={() => void openExperiment(e.id, openModel)} aria-label={`Open experiment ${e.name}`}>Open</button>
+                    <button type="button" data-rename onClick={() => setRenaming(e.id)} aria-label={`Rename experiment ${e.name}`}>Rename</button>
+                    <button type="button" onClick={() => void duplicateExperimentById(e.id)} aria-label={`Duplicate experiment ${e.name}`}>Duplicate</button>
+                    <button type="button" className="danger" onClick={() => setConfirming(e.id)} aria-label={`Delete experiment ${e.name}`}>Delete</button>
+                  </div>
+                </>
               )}
               {confirming === e.id ? (
                 <div className="row wrap-row" role="group" aria-label={`Confirm deleting ${e.name}`}>
