@@ -16,6 +16,13 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+/** An axis tick that fits a narrow axis: 3,400,000 → "3.4M" (a plain "3400000" lost its first digit). */
+export function formatTick(n: number): string {
+  return compact.format(n);
+}
+
 export function formatFlops(flops: number): string {
   if (flops >= 1e9) return `${(flops / 1e9).toFixed(2)} GFLOP`;
   if (flops >= 1e6) return `${(flops / 1e6).toFixed(2)} MFLOP`;

@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { isFractionKey } from './fractions';
 import { PALETTE } from './palette';
+import { formatTick } from '../format';
 
 type Row = { layer: string } & Record<string, number | string | null>;
 
@@ -37,7 +38,7 @@ export function PerLayerChart({ rows, keys, title }: { rows: Row[]; keys: string
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
           <XAxis dataKey="layer" interval={0} tick={<LayerTick />} height={30} />
-          {counts.length ? <YAxis yAxisId="count" width={56} /> : null}
+          {counts.length ? <YAxis yAxisId="count" width={56} tickFormatter={formatTick} /> : null}
           {fractions.length ? (
             <YAxis yAxisId="fraction" orientation={both ? 'right' : 'left'} domain={[0, 1]} tickFormatter={asPercent} width={48} />
           ) : null}
