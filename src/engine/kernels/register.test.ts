@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../test-utils/backends';
-import { registerWasmGradientKernels, wasmGradientKernels } from './register';
+import { registerWasmGradientKernels, wasmFasterKernels, wasmGradientKernels } from './register';
 
 const NAMES = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 
@@ -55,6 +55,36 @@ describe('wasm gradient kernels: registration and memory', () => {
     for (const name of NAMES) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     expect(() => registerWasmGradientKernels()).not.toThrow();
     expect(wasmGradientKernels().map((k) => k.kernelName)).toEqual(NAMES);
+  });
+
+  it('replaces the slow wasm Conv2DBackpropInput with its own once, idempotently', () => {
+    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput']);
+    const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
+    registerWasmGradientKernels();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(ours);
+    // LeNet conv2's input gradient at batch 4 equals the CPU backend's (the sweep covers the rest).
+    const dy = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const w = tf.randomUniform([5, 5, 6, 16], -1, 1, 'float32', 4) as tf.Tensor4D;
+    const dx = tf.conv2dTranspose(dy, w, [4, 14, 14, 6], 1, 'valid');
+    const got = dx.dataSync();
+    const [dyData, wData] = [dy.dataSync(), w.dataSync()];
+    tf.dispose([dy, w, dx]);
+    const expected = (() => {
+      // direct sum: dx[b,i,j,c] = Σ dy[b,i−kh,j−kw,o]·W[kh,kw,c,o]
+      const out = new Float32Array(4 * 14 * 14 * 6);
+      for (let b = 0; b < 4; b++) for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) for (let c = 0; c < 6; c++) {
+        let s = 0;
+        for (let kh = 0; kh < 5; kh++) for (let kw = 0; kw < 5; kw++) {
+          const oi = i - kh, oj = j - kw;
+          if (oi < 0 || oj < 0 || oi >= 10 || oj >= 10) continue;
+          for (let o = 0; o < 16; o++) s += dyData[((b * 10 + oi) * 10 + oj) * 16 + o] * wData[((kh * 5 + kw) * 6 + c) * 16 + o];
+        }
+        out[((b * 14 + i) * 14 + j) * 6 + c] = s;
+      }
+      return out;
+    })();
+    const err = got.reduce((m, v, k) => Math.max(m, Math.abs(v - expected[k])), 0);
+    expect(err).toBeLessThan(1e-4);
   });
 
   it('keeps a kernel that is already registered', () => {

@@ -3,9 +3,14 @@
  * DepthwiseConv2dNativeBackpropFilter or DepthwiseConv2dNativeBackpropInput. Bonsai registers its
  * own, composed from forward kernels the wasm backend has. Only missing names are registered, so a
  * future TF.js that ships its own kernels keeps them.
+ *
+ * One kernel TF.js does have is replaced: its wasm Conv2DBackpropInput is a scalar loop ~5× slower
+ * than the forward convolution (the largest kernel of a LeNet-5 training step); Bonsai's, one
+ * XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
  */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
 
@@ -15,9 +20,24 @@ export function wasmGradientKernels(): KernelConfig[] {
   return [conv2dBackpropFilterKernel(WASM), depthwiseBackpropFilterKernel(WASM), depthwiseBackpropInputKernel(WASM)];
 }
 
+/** Kernels TF.js has on wasm that Bonsai replaces with faster compositions of its forward kernels. */
+export function wasmFasterKernels(): KernelConfig[] {
+  return [conv2dBackpropInputKernel(WASM)];
+}
+
+/** The kernel functions Bonsai installed as replacements, so a second call leaves them alone. */
+const replaced = new Set<unknown>();
+
 /** Registers Bonsai's gradient kernels for 'wasm' where TF.js lacks them. Safe to call repeatedly. */
 export function registerWasmGradientKernels(): void {
   for (const config of wasmGradientKernels()) {
     if (getKernel(config.kernelName, WASM) === undefined) registerKernel(config);
+  }
+  for (const config of wasmFasterKernels()) {
+    const current = getKernel(config.kernelName, WASM);
+    if (current !== undefined && replaced.has(current.kernelFunc)) continue;
+    if (current !== undefined) unregisterKernel(config.kernelName, WASM);
+    registerKernel(config);
+    replaced.add(config.kernelFunc);
   }
 }
