@@ -66,8 +66,8 @@ describe('wasm gradient kernels: registration and memory', () => {
     const dy = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 3) as tf.Tensor4D;
     const w = tf.randomUniform([5, 5, 6, 16], -1, 1, 'float32', 4) as tf.Tensor4D;
     const dx = tf.conv2dTranspose(dy, w, [4, 14, 14, 6], 1, 'valid');
-    const got = dx.dataSync();
-    const [dyData, wData] = [dy.dataSync(), w.dataSync()];
+    const got = dx.dataSync() as Float32Array;
+    const [dyData, wData] = [dy.dataSync() as Float32Array, w.dataSync() as Float32Array];
     tf.dispose([dy, w, dx]);
     const expected = (() => {
       // direct sum: dx[b,i,j,c] = Σ dy[b,i−kh,j−kw,o]·W[kh,kw,c,o]
