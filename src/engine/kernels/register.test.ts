@@ -58,7 +58,7 @@ describe('wasm gradient kernels: registration and memory', () => {
   });
 
   it('replaces the slow wasm Conv2DBackpropInput with its own once, idempotently', () => {
-    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput']);
+    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'BatchMatMul']);
     const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
     registerWasmGradientKernels();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(ours);
@@ -85,6 +85,31 @@ describe('wasm gradient kernels: registration and memory', () => {
     })();
     const err = got.reduce((m, v, k) => Math.max(m, Math.abs(v - expected[k])), 0);
     expect(err).toBeLessThan(1e-4);
+  });
+
+  it('BatchMatMul with transposed operands matches the CPU backend, batched and not, idempotently registered', async () => {
+    const ours = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    registerWasmGradientKernels();
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(ours);
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[7, 5], [5, 3], false, false],
+      [[5, 7], [5, 3], true, false],
+      [[7, 5], [3, 5], false, true],
+      [[5, 7], [3, 5], true, true],
+      [[2, 5, 7], [2, 3, 5], true, true],
+      [[2, 7, 5], [1, 5, 3], false, false],
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      const av = Array.from({ length: sa.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(i + 1));
+      const bv = Array.from({ length: sb.reduce((x, y) => x * y, 1) }, (_, i) => Math.cos(i * 0.7));
+      const run = () => tf.tidy(() => tf.matMul(tf.tensor(av, sa), tf.tensor(bv, sb), ta, tb).dataSync() as Float32Array);
+      const got = run();
+      await useBackend('cpu');
+      const want = run();
+      await useBackend('wasm');
+      expect(got.length).toBe(want.length);
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    }
   });
 
   it('keeps a kernel that is already registered', () => {
