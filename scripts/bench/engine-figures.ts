@@ -7,6 +7,7 @@
  *   F3  structured pruning of LeNet-5: WASM latency speed-up, the smaller of batch 1 and 256
  *   F4  PTQ uint8 of LeNet-5: stored-size ratio and accuracy loss
  *   F8  LeNet-5 training samples/s, WASM (Bonsai's gradient kernels) ÷ CPU backend
+ *   F14 LeNet-5 training GFLOP/s (FLOPs counted from the kernels run) as a share of the SIMD128 peak
  *   F12 LeNet-300-100 pruning only, gzip ratio (plus the honest ≈1.0 latency ratio of sparse weights)
  *   F6, F7, F13 architecture search: speed-up of the found model, evolution vs random, latency table ρ
  *
@@ -39,6 +40,7 @@ import { figureF4 } from './engine/f4-uint8';
 import { figureF5 } from './engine/f5-distill';
 import { figureF13, figureF6, figureF7 } from './engine/f6-f7-f13-search';
 import { figureF8 } from './engine/f8-training';
+import { figureF14 } from './engine/f14-training-share';
 
 async function deviceProfile(): Promise<Record<string, unknown>> {
   const flag = async (name: string) => {
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
   };
   await run('F4', figureF4);
   await run('F8', figureF8);
+  await run('F14', figureF14);
   await run('F3', figureF3);
   await run('F12', figureF12);
   await run('F1', figureF1);

@@ -21,7 +21,7 @@ interface Attrs extends ForwardConvAttrs {
 }
 
 /** [B,OH,OW,C] → [B,OH·sh,OW·sw,C] with each value followed by sh−1 / sw−1 zeros. */
-function insertStrideZeros(scope: KernelScope, dy: TensorInfo, sh: number, sw: number): TensorInfo {
+export function insertStrideZeros(scope: KernelScope, dy: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return dy;
   const [b, oh, ow, c] = dy.shape;
   const dy6 = scope.reshape(dy, [b, oh, 1, ow, 1, c]);

@@ -44,6 +44,12 @@ export class KernelScope {
     return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
   }
 
+  /** Takes ownership of a tensor another kernel made (freed with the scope unless kept). */
+  adopt(t: TensorInfo): TensorInfo {
+    this.owned.add(t);
+    return t;
+  }
+
   /** Hands `t` to the caller: the scope will not free it. */
   keep(t: TensorInfo): TensorInfo {
     this.owned.delete(t);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../test-utils/backends';
-import { registerWasmGradientKernels, wasmGradientKernels } from './register';
+import { registerWasmGradientKernels, wasmFasterKernels, wasmGradientKernels } from './register';
 
 const NAMES = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 
@@ -55,6 +55,61 @@ describe('wasm gradient kernels: registration and memory', () => {
     for (const name of NAMES) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     expect(() => registerWasmGradientKernels()).not.toThrow();
     expect(wasmGradientKernels().map((k) => k.kernelName)).toEqual(NAMES);
+  });
+
+  it('replaces the slow wasm Conv2DBackpropInput with its own once, idempotently', () => {
+    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'BatchMatMul']);
+    const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
+    registerWasmGradientKernels();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(ours);
+    // LeNet conv2's input gradient at batch 4 equals the CPU backend's (the sweep covers the rest).
+    const dy = tf.randomUniform([4, 10, 10, 16], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const w = tf.randomUniform([5, 5, 6, 16], -1, 1, 'float32', 4) as tf.Tensor4D;
+    const dx = tf.conv2dTranspose(dy, w, [4, 14, 14, 6], 1, 'valid');
+    const got = dx.dataSync() as Float32Array;
+    const [dyData, wData] = [dy.dataSync() as Float32Array, w.dataSync() as Float32Array];
+    tf.dispose([dy, w, dx]);
+    const expected = (() => {
+      // direct sum: dx[b,i,j,c] = Σ dy[b,i−kh,j−kw,o]·W[kh,kw,c,o]
+      const out = new Float32Array(4 * 14 * 14 * 6);
+      for (let b = 0; b < 4; b++) for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) for (let c = 0; c < 6; c++) {
+        let s = 0;
+        for (let kh = 0; kh < 5; kh++) for (let kw = 0; kw < 5; kw++) {
+          const oi = i - kh, oj = j - kw;
+          if (oi < 0 || oj < 0 || oi >= 10 || oj >= 10) continue;
+          for (let o = 0; o < 16; o++) s += dyData[((b * 10 + oi) * 10 + oj) * 16 + o] * wData[((kh * 5 + kw) * 6 + c) * 16 + o];
+        }
+        out[((b * 14 + i) * 14 + j) * 6 + c] = s;
+      }
+      return out;
+    })();
+    const err = got.reduce((m, v, k) => Math.max(m, Math.abs(v - expected[k])), 0);
+    expect(err).toBeLessThan(1e-4);
+  });
+
+  it('BatchMatMul with transposed operands matches the CPU backend, batched and not, idempotently registered', async () => {
+    const ours = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    registerWasmGradientKernels();
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(ours);
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[7, 5], [5, 3], false, false],
+      [[5, 7], [5, 3], true, false],
+      [[7, 5], [3, 5], false, true],
+      [[5, 7], [3, 5], true, true],
+      [[2, 5, 7], [2, 3, 5], true, true],
+      [[2, 7, 5], [1, 5, 3], false, false],
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      const av = Array.from({ length: sa.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(i + 1));
+      const bv = Array.from({ length: sb.reduce((x, y) => x * y, 1) }, (_, i) => Math.cos(i * 0.7));
+      const run = () => tf.tidy(() => tf.matMul(tf.tensor(av, sa), tf.tensor(bv, sb), ta, tb).dataSync() as Float32Array);
+      const got = run();
+      await useBackend('cpu');
+      const want = run();
+      await useBackend('wasm');
+      expect(got.length).toBe(want.length);
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    }
   });
 
   it('keeps a kernel that is already registered', () => {

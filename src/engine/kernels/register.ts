@@ -3,21 +3,55 @@
  * DepthwiseConv2dNativeBackpropFilter or DepthwiseConv2dNativeBackpropInput. Bonsai registers its
  * own, composed from forward kernels the wasm backend has. Only missing names are registered, so a
  * future TF.js that ships its own kernels keeps them.
+ *
+ * Two kernels TF.js does have are replaced: its wasm Conv2DBackpropInput is a scalar loop ~5× slower
+ * than the forward convolution (the largest kernel of a LeNet-5 training step); Bonsai's, one
+ * XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
+ * Its BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
+ * transposes first and calls TF.js's kernel untransposed.
  */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
+import { BATCH_MAT_MUL, batchMatMulTransposedKernel } from './batch-matmul-transposed';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
 
 const WASM = 'wasm';
 
+/** The kernel functions Bonsai installed as replacements, so a second call leaves them alone. */
+const replaced = new Set<unknown>();
+/** TF.js's own kernels that a replacement wraps. */
+const originals = new Map<string, KernelConfig>();
+
 export function wasmGradientKernels(): KernelConfig[] {
   return [conv2dBackpropFilterKernel(WASM), depthwiseBackpropFilterKernel(WASM), depthwiseBackpropInputKernel(WASM)];
+}
+
+/**
+ * Kernels TF.js has on wasm that Bonsai replaces with faster compositions of its forward kernels.
+ * A replacement that still calls TF.js's kernel is built around the original (looked up once).
+ */
+export function wasmFasterKernels(): KernelConfig[] {
+  const out = [conv2dBackpropInputKernel(WASM)];
+  const matMul = originals.get(BATCH_MAT_MUL) ?? getKernel(BATCH_MAT_MUL, WASM);
+  if (matMul !== undefined && !replaced.has(matMul.kernelFunc)) {
+    originals.set(BATCH_MAT_MUL, matMul);
+    out.push(batchMatMulTransposedKernel(WASM, matMul));
+  }
+  return out;
 }
 
 /** Registers Bonsai's gradient kernels for 'wasm' where TF.js lacks them. Safe to call repeatedly. */
 export function registerWasmGradientKernels(): void {
   for (const config of wasmGradientKernels()) {
     if (getKernel(config.kernelName, WASM) === undefined) registerKernel(config);
+  }
+  for (const config of wasmFasterKernels()) {
+    const current = getKernel(config.kernelName, WASM);
+    if (current !== undefined && replaced.has(current.kernelFunc)) continue;
+    if (current !== undefined) unregisterKernel(config.kernelName, WASM);
+    registerKernel(config);
+    replaced.add(config.kernelFunc);
   }
 }

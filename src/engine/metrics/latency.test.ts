@@ -218,6 +218,23 @@ describeEachBackend('benchmarkModel', () => {
     model.dispose();
   });
 
+  it('a LayersModel predicts the whole batch at once, not in Keras\' default batches of 32', async () => {
+    const model = tinyDense();
+    const loaded = await loadedLayers(model);
+    const predict = model.predict.bind(model);
+    const seen: (number | undefined)[] = [];
+    model.predict = (x, args) => {
+      seen.push(args?.batchSize);
+      return predict(x, args);
+    };
+    const before = tf.memory().numTensors;
+    await benchmarkModel(loaded, { batchSize: 64, samples: 2, warmupRuns: 1, allowFewSamples: true, minSampleMs: 0 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([64]));
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('an error thrown by an inference disposes the inputs too', async () => {
     const model = tinyDense();
     const loaded = await loadedLayers(model);

@@ -168,6 +168,10 @@ export interface BenchmarkOptions {
 /**
  * One inference on a seeded random input of the model's shape at `batchSize`, including the
  * read-back of every output (`await data()`). `dispose` frees the input tensors.
+ *
+ * A LayersModel predicts the whole batch at once (`predict(x, {batchSize})`): Keras' default of 32
+ * would time "batch 256" as 8 sequential batches of 32 plus a slice and a concat, which on wasm cost
+ * more than LeNet-5's own convolutions and hid most of a smaller model's speed-up.
  */
 export function inferenceRunner(loaded: LoadedModel, batchSize: number, operation = 'benchmarkModel'): { runOnce: () => Promise<void>; dispose: () => void } {
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
@@ -178,7 +182,7 @@ export function inferenceRunner(loaded: LoadedModel, batchSize: number, operatio
   // Graphs with control flow cannot run synchronously: after the first such failure, use the async path.
   let graphAsync = false;
   const infer = async (): Promise<tf.Tensor | tf.Tensor[] | tf.NamedTensorMap> => {
-    if (loaded.format === 'layers') return loaded.model.predict(arg);
+    if (loaded.format === 'layers') return loaded.model.predict(arg, { batchSize });
     if (!graphAsync) {
       try {
         return loaded.model.predict(arg);

@@ -49,6 +49,15 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
         <>
           <NumberInput label="Fraction removed per layer" value={config.ratio} min={0} max={0.95} step={0.05} onChange={(ratio) => onChange({ ...config, ratio })} />
           <Select label="Rank by" value={config.norm} options={[{ value: 'l1', label: 'L1 norm' }, { value: 'l2', label: 'L2 norm' }]} onChange={(norm) => onChange({ ...config, norm })} />
+          <Select
+            label="Kernels"
+            value={config.maxKernelSize === 3 ? 'crop3' : 'keep'}
+            options={[
+              { value: 'keep', label: 'keep their size' },
+              { value: 'crop3', label: "crop 'same' convs to 3×3" },
+            ]}
+            onChange={(k) => onChange({ ...config, maxKernelSize: k === 'crop3' ? 3 : undefined })}
+          />
         </>
       ) : null}
       {config.method === 'auto' ? (

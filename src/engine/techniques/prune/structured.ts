@@ -16,12 +16,14 @@ import type { LayerReportRow, TechniqueContext, TechniqueData, VariantOutput } f
 import { fineTune } from './fine-tune';
 import { analyzeChannels, PRODUCERS } from './structured-graph';
 import { planStructured } from './structured-plan';
+import { planKernelShrink, shrinkKernels } from './structured-kernel';
 import { rebuildPruned } from './structured-rebuild';
 import type { StructuredPlan, StructuredPruneConfig } from './structured-types';
 
 export { analyzeChannels } from './structured-graph';
 export { planStructured } from './structured-plan';
 export { rebuildPruned } from './structured-rebuild';
+export { planKernelShrink, shrinkKernels } from './structured-kernel';
 export type { PruneGroup, SkippedLayer, StructuredPlan } from './structured-types';
 
 const OP = 'pruneStructured';
@@ -85,20 +87,22 @@ export async function pruneStructured(
   throwIfAborted(ctx.signal);
   const graph = analyzeChannels(model);
   const plan = planStructured(model, config, graph);
-  if (plan.groups.length === 0) {
+  const kernelSizes = planKernelShrink(model, config.maxKernelSize, config.kernelSize);
+  if (plan.groups.length === 0 && kernelSizes.size === 0) {
     const why = plan.skipped.length > 0 ? ` ${plan.skipped.map((s) => `${s.layer}: ${s.reason}`).join(' ')}` : '';
     throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: at a ratio of ${config.ratio} no filter or unit of this model would be removed.${why}`,
       'Raise the ratio, remove layers from the skip list, or use magnitude pruning for this model.');
   }
   ctx.progress('rebuild', 0, 1);
-  const pruned = rebuildPruned(model, plan.keep, graph);
+  const pruned = rebuiltSmaller(model, plan, graph, kernelSizes);
   try {
     ctx.progress('rebuild', 1, 1);
-    const notes = sizeNotes(model, pruned);
+    const notes = sizeNotes(model, pruned.model);
+    if (pruned.shrunk.length > 0) notes.push(`Kernels cropped to their centre (filter-shape pruning): ${pruned.shrunk.map((r) => `${r.layer} ${r.before}×${r.before} → ${r.after}×${r.after}`).join(', ')}.`);
     let history: TrainHistory | undefined;
     const train = data.train;
     if (config.fineTune && train && train.count > 0) {
-      history = await fineTune(pruned, train, data.validation, config.fineTune, ctx, { original: model, afterStep: () => {}, phase: PHASE });
+      history = await fineTune(pruned.model, train, data.validation, config.fineTune, ctx, { original: model, afterStep: () => {}, phase: PHASE });
     } else if (config.fineTune) {
       notes.push('Not fine-tuned: there is no training data. Accuracy usually recovers with a few epochs of fine-tuning.');
     }
@@ -107,19 +111,32 @@ export async function pruneStructured(
     const unsupported = graph.unsupported.map((s) => s.layer);
     if (unsupported.length > 0) notes.push(`Not rebuilt with fewer channels: ${unsupported.join(', ')}.`);
     throwIfAborted(ctx.signal);
-    const files = await serializeLayersModel(pruned);
+    const files = await serializeLayersModel(pruned.model);
     const ratio = percent(config.ratio);
+    const kernels = pruned.shrunk.length > 0 ? `, kernels cropped (${pruned.shrunk.map((r) => `${r.layer} ${r.after}×${r.after}`).join(', ')})` : '';
     const epochs = history ? `, ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} fine-tune` : '';
     return {
       files,
       // The step only: the runner puts the open model's display name in front (never Keras's "sequential_1").
-      name: `${ratio} filters removed`,
-      step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${epochs}`,
+      name: `${ratio} filters removed${pruned.shrunk.length > 0 ? `, ${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : ''}`,
+      step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${epochs}`,
       perLayer: layerRows(model, plan, config.norm, graph.producers),
       notes,
       ...(history ? { history } : {}),
     };
   } finally {
-    pruned.dispose();
+    pruned.model.dispose();
+  }
+}
+
+/** Fewer channels (when the plan removes any), then cropped kernels (when any are named). */
+function rebuiltSmaller(model: LayersModel, plan: StructuredPlan, graph: ReturnType<typeof analyzeChannels>, kernelSizes: Map<string, number>) {
+  const slim = rebuildPruned(model, plan.keep, graph);
+  if (kernelSizes.size === 0) return { model: slim, shrunk: [] };
+  try {
+    const out = shrinkKernels(slim, kernelSizes);
+    return { model: out.model, shrunk: out.rows };
+  } finally {
+    slim.dispose();
   }
 }
