@@ -52,6 +52,8 @@ test('a zip and a GraphModel import through the UI', async ({ page }) => {
   await waitForImportToFinish(page);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('model-params')).toHaveText('15');
+  // Named after its zip: the model/ folder inside says nothing.
+  await expect(page.getByTestId('model-name')).toHaveText('tiny-sequential');
 
   const graph = 'public/samples/mlp-graph';
   await pickFiles(page, [
@@ -63,6 +65,17 @@ test('a zip and a GraphModel import through the UI', async ({ page }) => {
   await expect(page.getByTestId('model-format')).toHaveText(/GraphModel/);
   await expect(page.getByTestId('total-flops')).toContainText('532,400');
   await expect(page.getByTestId('flops-not-counted')).toContainText('BiasAdd');
+  // A bare model.json names nothing: the model takes its fingerprint, never a plain "model".
+  await expect(page.getByTestId('model-name')).toHaveText(/^model [0-9a-f]{8}$/);
+
+  // The Prune tab opens on a preset a GraphModel can run; the others are disabled with the reason.
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  const panel = page.getByTestId('prune-panel');
+  await expect(panel.getByRole('button', { name: 'One-shot 50%', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  const gradual = panel.getByRole('button', { name: 'Gradual 90%', exact: true });
+  await expect(gradual).toBeDisabled();
+  await expect(gradual).toHaveAttribute('title', /GraphModel is inference-only/);
+  await expect(panel.getByRole('button', { name: 'Run prune' })).toBeEnabled();
 });
 
 test('a model loads from a URL; a URL that answers with a web page says so and loses nothing', async ({ page, baseURL }) => {
@@ -81,5 +94,6 @@ test('a model loads from a URL; a URL that answers with a web page says so and l
   await waitForImportToFinish(page);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('model-params')).toHaveText('266,610');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
   await expect(page.getByTestId('library-entry')).toHaveCount(1);
 });

@@ -11,20 +11,12 @@ import type { ModelInfo, ModelRef, ModelSource } from '../protocol';
 import type { PreparedModel } from '../../engine/model/loaded';
 import type { ModelSummary } from '../../engine/model/types';
 import { registerModel } from '../models';
+import { defaultModelName, fingerprintName } from '../model-name';
 import type { JobContext } from './context';
 
-function defaultName(source: ModelSource, modelJsonPath: string): string {
-  if (source.kind === 'sample') return source.sampleId;
-  if (source.kind === 'url') return decodeURIComponent(new URL(source.url).pathname.split('/').slice(-2, -1)[0] || 'model');
-  const parts = modelJsonPath.replace(/^zip:/, '').split('/');
-  // A model.json named for its model ("resnet.json") names it; a plain model.json is named by its folder or zip.
-  const stem = parts[parts.length - 1].replace(/\.json$/i, '');
-  if (stem.toLowerCase() !== 'model') return stem;
-  return parts.length > 1 ? parts[parts.length - 2].replace(/\.zip$/i, '') : 'model';
-}
-
 export interface OpenOptions {
-  name: string;
+  /** Null: nothing names the model; it is named after its fingerprint (`fingerprintName`). */
+  name: string | null;
   sourceKind: ModelSource['kind'];
   label: string;
   /** Save to the library under the model's fingerprint (not for built-in samples). */
@@ -35,7 +27,7 @@ export interface OpenOptions {
   parent?: ModelInfo['parent'];
 }
 
-async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions): Promise<{ libraryId?: string; created?: boolean; storageError?: ModelInfo['storageError'] }> {
+async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions & { name: string }): Promise<{ libraryId?: string; created?: boolean; storageError?: ModelInfo['storageError'] }> {
   const entry: LibraryEntry = {
     id: summary.sha256,
     name: opts.name,
@@ -83,7 +75,8 @@ export async function openFromFiles(
     ctx.progress('Measuring', 3, 4);
     const summary = await summarize(loaded);
     throwIfAborted(ctx.signal);
-    const stored = opts.save && !opts.libraryEntry ? await storeInLibrary(prepared, summary, opts) : { libraryId: opts.libraryEntry?.id };
+    const name = opts.name ?? fingerprintName(summary.sha256);
+    const stored = opts.save && !opts.libraryEntry ? await storeInLibrary(prepared, summary, { ...opts, name }) : { libraryId: opts.libraryEntry?.id };
     ctx.progress('Done', 4, 4);
     const ref: ModelRef | undefined = opts.sampleId
       ? { kind: 'sample', sampleId: opts.sampleId }
@@ -91,7 +84,7 @@ export async function openFromFiles(
         ? { kind: 'library', libraryId: stored.libraryId }
         : undefined;
     const model = registerModel(loaded, {
-      name: opts.name,
+      name,
       format: prepared.format,
       source: { kind: opts.sourceKind, label: opts.label },
       summary,
@@ -118,7 +111,7 @@ export async function runImport(source: ModelSource, name: string | undefined, c
   const { model } = await openFromFiles(
     files,
     {
-      name: name ?? libraryEntry?.name ?? defaultName(source, modelJsonPath),
+      name: name ?? libraryEntry?.name ?? defaultModelName(source, modelJsonPath),
       sourceKind: source.kind,
       label,
       save: source.kind !== 'sample',
