@@ -1,0 +1,45 @@
+import { expect, test } from './csp-test';
+import { openApp, runPreset } from './helpers';
+
+test('deleting a variant an experiment uses: the confirmation names the experiment, its child moves up to the base, nothing dangles', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  // base → pruned → float16 (made from the pruned variant, which stays open after its run).
+  await runPreset(page, 'Prune', 'One-shot 50%');
+  await runPreset(page, 'Quantize', 'float16 — safe');
+  const panel = page.getByTestId('experiments');
+  await expect(panel.getByTestId('experiment-node')).toHaveCount(2);
+  const library = page.getByTestId('library');
+  await expect(library.locator('[data-testid="library-entry"][data-depth="1"]')).toHaveCount(1);
+
+  const first = library.getByTestId('library-entry').filter({ has: page.locator('[data-depth="1"]') });
+  const name = (await first.locator('strong').first().textContent())!;
+  const parentStep = (await first.getByTestId('library-step').first().textContent())!.replace('from lenet-5: ', '');
+  const childStep = (await first.locator('[data-depth="1"]').getByTestId('library-step').textContent())!.replace('← ', '');
+  await library.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+  const confirm = library.getByTestId('library-delete-confirm');
+  await expect(confirm).toContainText('removed from the experiment “lenet-5 experiment”');
+  await expect(confirm).toContainText('Its 1 variant(s) move up to “lenet-5”');
+  // "Keep" changes nothing.
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await expect(library.getByTestId('library-entry')).toHaveCount(2);
+  await library.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+  await confirm.getByRole('button', { name: 'Delete model' }).click();
+  await expect(library.getByTestId('library-notice')).toContainText('removed from “lenet-5 experiment”; 1 variant(s) moved up');
+
+  // The experiment lost the variant (not "deleted from the Library"); the child hangs under the base with both steps.
+  const check = async () => {
+    await expect(panel.getByTestId('experiment')).toContainText('1 variant');
+    await expect(panel.getByTestId('experiment-node')).toHaveCount(1);
+    await expect(panel.getByTestId('experiment-tree')).not.toContainText('deleted from the Library');
+    await expect(library.getByTestId('library-entry')).toHaveCount(1);
+    await expect(library.getByTestId('library-step')).toHaveText(`from lenet-5: ${parentStep} → ${childStep}`);
+  };
+  await check();
+  await page.reload();
+  await expect(page.getByTestId('model-name')).not.toBeEmpty();
+  await panel.getByRole('button', { name: 'Open experiment lenet-5 experiment' }).click();
+  await check();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
