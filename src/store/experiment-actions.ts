@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { ErrorInfo } from '../engine/errors';
 import type { ExperimentRecord } from '../library/experiment-record';
-import { createExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from '../library/experiments-db';
+import { adoptExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from '../library/experiments-db';
 import type { VariantRecord } from '../share/records';
 import { errorInfoOf, reportError } from './errors';
 import { recallLastModel, rememberLastModel } from './persist';
@@ -36,6 +36,8 @@ export interface ExperimentsState {
   openId?: string;
   /** Why the list could not be read (storage unavailable), or is missing damaged experiments; shown in the panel. */
   error?: ErrorInfo;
+  /** What the last action did, when it is not visible on its own ("already imported"); shown in the panel. */
+  notice?: string;
 }
 
 export const useExperiments = create<ExperimentsState>()(() => ({ list: [], openId: typeof localStorage === 'undefined' ? undefined : recallOpen() }));
@@ -119,15 +121,20 @@ export async function joinExperiments(records: VariantRecord[]): Promise<void> {
   await refreshExperiments();
 }
 
-/** An experiment from imported records (an experiment file): named for its base, opened. */
+/**
+ * An experiment from imported records (an experiment file), opened: named for its base, or — when
+ * this browser already has it (imported twice, or exported from here) — the existing one, with a
+ * notice saying so instead of a duplicate.
+ */
 export async function adoptImportedExperiment(name: string, records: VariantRecord[]): Promise<void> {
   const known = new Map(records.map((r) => [r.id, r]));
   const root = records.find((r) => !r.parentId || !known.has(r.parentId));
   const made = root && baseOf(root, known);
   if (!made) return;
   try {
-    const e = await createExperiment(`${name.slice(0, 180)} experiment`, made.base, records.map((r) => r.id));
-    setOpen(e.id);
+    const { record, existed } = await adoptExperiment(`${name.slice(0, 180)} experiment`, made.base, records.map((r) => r.id));
+    setOpen(record.id);
+    useExperiments.setState({ notice: existed ? `Already imported: this experiment is saved here as “${record.name}”, now open. Nothing was duplicated.` : undefined });
   } catch (e) {
     reportError(e);
   }
