@@ -9,27 +9,8 @@ import type { ExperimentRecord } from '../library/experiment-record';
 import { adoptExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from '../library/experiments-db';
 import type { VariantRecord } from '../share/records';
 import { errorInfoOf, reportError } from './errors';
-import { recallLastModel, rememberLastModel } from './persist';
+import { recallLastModel, recallOpenExperiment, rememberLastModel, rememberOpenExperiment } from './persist';
 import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
-
-const OPEN_KEY = 'bonsai.experiment';
-
-function recallOpen(): string | undefined {
-  try {
-    return localStorage.getItem(OPEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function rememberOpen(id: string | undefined): void {
-  try {
-    if (id) localStorage.setItem(OPEN_KEY, id);
-    else localStorage.removeItem(OPEN_KEY);
-  } catch {
-    // Storage denied: the open experiment is forgotten on reload, nothing else.
-  }
-}
 
 export interface ExperimentsState {
   list: ExperimentRecord[];
@@ -40,13 +21,13 @@ export interface ExperimentsState {
   notice?: string;
 }
 
-export const useExperiments = create<ExperimentsState>()(() => ({ list: [], openId: typeof localStorage === 'undefined' ? undefined : recallOpen() }));
+export const useExperiments = create<ExperimentsState>()(() => ({ list: [], openId: recallOpenExperiment() }));
 
 export const selectOpenExperiment = (s: ExperimentsState): ExperimentRecord | undefined => s.list.find((e) => e.id === s.openId);
 
 function setOpen(id: string | undefined): void {
   useExperiments.setState({ openId: id });
-  rememberOpen(id);
+  rememberOpenExperiment(id);
 }
 
 export async function refreshExperiments(): Promise<void> {
