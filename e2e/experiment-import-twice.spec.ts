@@ -1,6 +1,5 @@
 import { expect, test } from './csp-test';
-import { importIntoEmptyBrowser } from './experiment-file';
-import { runPreset, openApp } from './helpers';
+import { importIntoEmptyBrowser, openApp, runPreset } from './helpers';
 
 test('an experiment file imported twice opens the experiment the first import made, with a notice; never a duplicate', async ({ page, browser }) => {
   test.setTimeout(180_000);
