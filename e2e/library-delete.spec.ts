@@ -27,6 +27,8 @@ test('deleting a variant an experiment uses: the confirmation names the experime
   await library.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
   await confirm.getByRole('button', { name: 'Delete model' }).click();
   await expect(library.getByTestId('library-notice')).toContainText('removed from “lenet-5 experiment”; 1 variant(s) moved up');
+  // The open child's result card already tells of its new parent (not a cached record).
+  await expect(page.getByTestId('variant-notes')).toContainText(`Made from “${name}”, which was deleted from the Library`);
 
   // The experiment lost the variant (not "deleted from the Library"); the child hangs under the base with both steps.
   const check = async () => {

@@ -75,6 +75,11 @@ export async function deleteLibraryModel(id: string): Promise<{ experiments: str
     reportError(e);
   }
   await Promise.all([refreshLibrary(), refreshExperiments()]);
+  // The result cards of the children that moved up describe their new parent now, not the cached one.
+  const moved = new Set(done?.reparented);
+  if (moved.size) {
+    useStore.setState((s) => ({ variantRecords: { ...s.variantRecords, ...Object.fromEntries(s.libraryRecords.filter((r) => moved.has(r.id)).map((r) => [r.id, r])) } }));
+  }
   return done;
 }
 
