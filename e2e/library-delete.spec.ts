@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './csp-test';
-import { openApp, runPreset } from './helpers';
+import { openApp, pickFiles, runPreset, waitForImportToFinish } from './helpers';
 
 test('deleting a variant an experiment uses: the confirmation names the experiment, its child moves up to the base, nothing dangles', async ({ page }) => {
   test.setTimeout(240_000);
@@ -43,5 +44,26 @@ test('deleting a variant an experiment uses: the confirmation names the experime
   await expect(page.getByTestId('model-name')).not.toBeEmpty();
   await panel.getByRole('button', { name: 'Open experiment lenet-5 experiment' }).click();
   await check();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('the base of an experiment (a dropped file) is kept: the Library names the experiment and offers only Keep', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
+  const dir = 'public/samples/lenet-300-100';
+  await pickFiles(page, ['model.json', 'group1-shard1of1.bin'].map((f) => ({ path: f === 'model.json' ? 'mine.json' : f, bytes: new Uint8Array(readFileSync(`${dir}/${f}`)) })));
+  await waitForImportToFinish(page);
+  await expect(page.getByTestId('model-name')).toHaveText('mine');
+  await runPreset(page, 'Quantize', 'float16 — safe');
+  await expect(page.getByTestId('experiments').getByTestId('experiment')).toContainText('mine experiment');
+
+  const library = page.getByTestId('library');
+  await library.getByRole('button', { name: 'Delete mine', exact: true }).click();
+  const confirm = library.getByTestId('library-delete-confirm');
+  await expect(confirm).toContainText('“mine” is the base of the experiment “mine experiment”, so it is kept');
+  await expect(confirm.getByRole('button')).toHaveText(['Keep']);
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await expect(library.getByTestId('library-entry')).toHaveCount(2);
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
