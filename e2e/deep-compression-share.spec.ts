@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './csp-test';
-import { importIntoEmptyBrowser } from './experiment-file';
-import { openApp } from './helpers';
+import { importIntoEmptyBrowser, openApp } from './helpers';
 
 async function useWasm(page: Page): Promise<void> {
   await page.getByLabel('Backend').selectOption('wasm');

@@ -37,6 +37,9 @@ test('a link whose base is a dropped file: Reproduce asks for the file, refuses 
   await expect(error).toContainText('expected the base "lenet-300-100-mine"', { timeout: 60_000 });
   await expect(error).toContainText(/but got "model [0-9a-f]{8}" from model\.json, group1-shard1of1\.bin/);
   await expect(shared.getByTestId('reproduced-row')).toHaveCount(0);
+  // Refused before anything was saved or opened: the wrong file leaves no trace.
+  await expect(other.getByTestId('library-entry')).toHaveCount(0);
+  await expect(other.getByTestId('model-name')).not.toHaveText('model');
   await other.getByRole('button', { name: 'Dismiss BASE_FILE_MISMATCH' }).click();
 
   // The right file: its SHA-256 matches, the recipe replays, byte-identical.

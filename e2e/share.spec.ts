@@ -1,6 +1,5 @@
 import { expect, test } from './csp-test';
-import { importIntoEmptyBrowser } from './experiment-file';
-import { openApp, runPreset } from './helpers';
+import { importIntoEmptyBrowser, openApp, runPreset } from './helpers';
 
 test('the author copies a link; a receiver with an empty browser sees the author’s experiment; a hostile link changes nothing', async ({ page, browser }) => {
   test.setTimeout(300_000);

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   EXPERIMENT_NOT_FOUND: 'The experiment is no longer saved in this browser.',
   EXPERIMENT_NAME_INVALID: 'An experiment name is empty or too long.',
   BASE_FILE_MISMATCH: 'The picked file is not the base model the link was made from.',
+  MODEL_IN_USE: 'The model is the base of a saved experiment.',
   // Data
   DATASET_UNAVAILABLE: 'The dataset could not be loaded.',
   NO_IMAGES: 'No images were found.',

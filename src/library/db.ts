@@ -295,22 +295,6 @@ export function getLibraryEntry(id: string): Promise<LibraryEntry | undefined> {
   return guarded((db) => db.get('models', id));
 }
 
-/** The entry, its files, its variant record and its analyses, in one transaction. */
-export function deleteFromLibrary(id: string): Promise<void> {
-  return guarded(async (db) => {
-    const tx = db.transaction(['models', 'files', 'variants', 'reports'], 'readwrite');
-    const reports = tx.objectStore('reports');
-    const reportKeys = await reports.index('modelId').getAllKeys(id);
-    await Promise.all([
-      tx.objectStore('models').delete(id),
-      tx.objectStore('files').delete(id),
-      tx.objectStore('variants').delete(id),
-      ...reportKeys.map((k) => reports.delete(k)),
-      tx.done,
-    ]);
-  });
-}
-
 /** For tests: forget the open connection (the next call reopens). */
 export function closeLibrary(): void {
   void dbPromise?.then((db) => db.close()).catch(() => undefined);

@@ -6,12 +6,11 @@
 import * as z from 'zod/mini';
 import { BonsaiError } from '../engine/errors';
 // Importing records.ts also sets zod's jitless mode (the page's CSP has no 'unsafe-eval').
-import '../share/records';
+import { issues, sha256 } from '../share/records';
 
 export const EXPERIMENT_SCHEMA_VERSION = 1;
 export const MAX_EXPERIMENT_NAME = 200;
 
-const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const experimentRecordSchema = z.object({
@@ -43,8 +42,7 @@ export function parseExperimentRecord(raw: unknown): ExperimentRecord {
   }
   const r = experimentRecordSchema.safeParse(raw);
   if (!r.success) {
-    const detail = r.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`).join('; ');
-    throw new BonsaiError('RECORD_INVALID', `A saved experiment could not be read: ${detail}.`, 'It may be damaged. The models in the Library are unaffected.');
+    throw new BonsaiError('RECORD_INVALID', `A saved experiment could not be read: ${issues(r.error)}.`, 'It may be damaged. The models in the Library are unaffected.');
   }
   return r.data;
 }

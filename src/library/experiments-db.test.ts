@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD } from '../share/test-utils/record-fixture';
 import { closeLibrary, getVariantRecord, listAnalyses, listLibrary, openLibrary, saveAnalysis, saveVariant, type LibraryEntry } from './db';
 import { MAX_EXPERIMENT_NAME, unsharedVariants } from './experiment-record';
-import { createExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from './experiments-db';
+import { adoptExperiment, createExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from './experiments-db';
 
 const sha = (c: string) => c.repeat(64);
 const BASE_SHA = sha('b');
@@ -119,5 +119,19 @@ describe('variants made before experiments existed', () => {
   it('a new experiment takes in the ancestors between the base and the new variant', async () => {
     const e = await joinExperiment({ id: sha('3'), parentId: sha('2') }, undefined, 'e', BASE, 1, [sha('1'), sha('2')]);
     expect(e.variantIds).toEqual([sha('1'), sha('2'), sha('3')]);
+  });
+});
+
+describe('an experiment read from a file', () => {
+  it('is the saved one about the same base holding all its variants (existed), else a new one; in one transaction', async () => {
+    const a = await adoptExperiment('e', BASE, [sha('1'), sha('2')], 1);
+    expect(a.existed).toBe(false);
+    const again = await adoptExperiment('e', BASE, [sha('2'), sha('1')], 2);
+    expect(again).toEqual({ record: a.record, existed: true });
+    // Two imports at once still make one.
+    const [x, y] = await Promise.all([adoptExperiment('f', BASE, [sha('3')], 3), adoptExperiment('f', BASE, [sha('3')], 3)]);
+    expect([x.existed, y.existed].sort()).toEqual([false, true]);
+    expect((await adoptExperiment('g', { ...BASE, baseSha256: sha('c') }, [sha('1')], 4)).existed).toBe(false);
+    expect((await listExperiments()).experiments).toHaveLength(3);
   });
 });

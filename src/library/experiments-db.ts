@@ -47,6 +47,26 @@ export async function renameExperiment(id: string, name: string, now = Date.now(
   });
 }
 
+/**
+ * An experiment read from a file: the one already saved about the same base that holds every one
+ * of its variants (the same experiment, imported before or exported from here) is returned with
+ * `existed`, never duplicated; else a new one. One transaction, so two imports cannot both create.
+ */
+export function adoptExperiment(name: string, base: ExperimentBase, variantIds: string[], now = Date.now()): Promise<{ record: ExperimentRecord; existed: boolean }> {
+  return guarded(async (db) => {
+    const tx = db.transaction('experiments', 'readwrite');
+    const all = parseEach(await tx.store.getAll(), parseExperimentRecord).parsed.sort((a, b) => a.createdAt - b.createdAt);
+    const same = all.find((e) => e.baseSha256 === base.baseSha256 && variantIds.every((v) => e.variantIds.includes(v)));
+    if (same) {
+      await tx.done;
+      return { record: same, existed: true };
+    }
+    const record = make(name, base, variantIds, now);
+    await Promise.all([tx.store.put(record), tx.done]);
+    return { record, existed: false };
+  });
+}
+
 /** A copy that shares the original's variants (and their weights): the two branch from here. */
 export function duplicateExperiment(id: string, now = Date.now()): Promise<ExperimentRecord> {
   return guarded(async (db) => {

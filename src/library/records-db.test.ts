@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD } from '../share/test-utils/record-fixture';
-import { closeLibrary, deleteFromLibrary, getVariantRecord, listAnalyses, listLibrary, listVariantRecords, saveAnalysis, saveToLibrary, saveVariant, type LibraryEntry } from './db';
+import { closeLibrary, getVariantRecord, listAnalyses, listLibrary, listVariantRecords, saveAnalysis, saveToLibrary, saveVariant, type LibraryEntry } from './db';
+import { deleteModel } from './delete-model';
 
 const ENTRY: LibraryEntry = { id: RECORD.id, name: RECORD.name, format: 'layers', sourceLabel: 's', createdAt: 1, storedBytes: 3, gzipBytes: 3, params: 1 };
 const FILES = [{ path: 'model.json', bytes: new Uint8Array([1, 2, 3]) }];
@@ -54,7 +55,7 @@ describe('the persisted variant model in IndexedDB', () => {
     await saveAnalysis(analysis('a1', 1));
     await saveAnalysis(analysis('a2', 2));
     expect((await listAnalyses(RECORD.id)).map((a) => a.id)).toEqual(['a2', 'a1']);
-    await deleteFromLibrary(RECORD.id);
+    await deleteModel(RECORD.id);
     expect(await listAnalyses(RECORD.id)).toEqual([]);
     expect(await getVariantRecord(RECORD.id)).toBeUndefined();
     expect(await listLibrary()).toEqual([]);

@@ -18,7 +18,8 @@ z.config({ jitless: true });
 
 export const RECORD_SCHEMA_VERSION = 1;
 
-const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
+/** A hex SHA-256: how every stored model is known (experiments use it too). */
+export const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 const modelRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sample'), sampleId: z.string().check(z.minLength(1), z.maxLength(200)) }),
   z.object({ kind: z.literal('library'), libraryId: z.string().check(z.minLength(1), z.maxLength(200)) }),
@@ -124,7 +125,8 @@ function invalid(what: string, detail: string): BonsaiError {
     'It may come from a newer version of Bonsai or be damaged. The model files themselves are unaffected.');
 }
 
-function issues(e: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
+/** The first three problems zod found, each with its path: what a RECORD_INVALID message says. */
+export function issues(e: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
   return e.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || 'record'}: ${i.message}`).join('; ');
 }
 

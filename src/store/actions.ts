@@ -1,7 +1,7 @@
 /** Actions: the only place the UI's intents reach the engine. */
 import type { InputFile } from '../engine/model/types';
 import { readSharedLink } from './share-actions';
-import { deleteFromLibrary } from '../library/db';
+import { deleteModel } from '../library/delete-model';
 import type { BackendChoice, BenchmarkSpec, ModelSource } from '../worker/protocol';
 import { loadBuiltinDataset } from './data-actions';
 import { engine } from './engine';
@@ -59,15 +59,28 @@ export async function runBenchmark(spec: Omit<BenchmarkSpec, 'modelId'>): Promis
   }
 }
 
-export async function deleteLibraryModel(id: string): Promise<void> {
+/**
+ * Delete a model (library/delete-model.ts): it leaves the experiments that hold it, its children
+ * move up to its parent; an experiment's base is refused. Returns what changed, or null when
+ * nothing was deleted (the error is reported — not as a 'library' error, which the refresh right
+ * after would clear unread).
+ */
+export async function deleteLibraryModel(id: string): Promise<{ experiments: string[]; reparented: string[] } | null> {
+  let done: { experiments: string[]; reparented: string[] } | null = null;
   try {
-    await deleteFromLibrary(id);
+    done = await deleteModel(id);
+    const last = recallLastModel();
+    if (last?.kind === 'library' && last.libraryId === id) rememberLastModel(undefined);
   } catch (e) {
-    reportError(e, 'library');
+    reportError(e);
   }
-  const last = recallLastModel();
-  if (last?.kind === 'library' && last.libraryId === id) rememberLastModel(undefined);
-  await refreshLibrary();
+  await Promise.all([refreshLibrary(), refreshExperiments()]);
+  // The result cards of the children that moved up describe their new parent now, not the cached one.
+  const moved = new Set(done?.reparented);
+  if (moved.size) {
+    useStore.setState((s) => ({ variantRecords: { ...s.variantRecords, ...Object.fromEntries(s.libraryRecords.filter((r) => moved.has(r.id)).map((r) => [r.id, r])) } }));
+  }
+  return done;
 }
 
 /** Start a fresh engine: the open model and dataset are reopened, nothing saved is touched. */

@@ -6,45 +6,28 @@
 import { create } from 'zustand';
 import type { ErrorInfo } from '../engine/errors';
 import type { ExperimentRecord } from '../library/experiment-record';
-import { createExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from '../library/experiments-db';
+import { adoptExperiment, deleteExperiment, duplicateExperiment, joinExperiment, listExperiments, renameExperiment, type ExperimentBase } from '../library/experiments-db';
 import type { VariantRecord } from '../share/records';
 import { errorInfoOf, reportError } from './errors';
-import { recallLastModel, rememberLastModel } from './persist';
+import { recallLastModel, recallOpenExperiment, rememberLastModel, rememberOpenExperiment } from './persist';
 import { selectCurrentDataset, selectCurrentModel, useStore } from './store';
-
-const OPEN_KEY = 'bonsai.experiment';
-
-function recallOpen(): string | undefined {
-  try {
-    return localStorage.getItem(OPEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function rememberOpen(id: string | undefined): void {
-  try {
-    if (id) localStorage.setItem(OPEN_KEY, id);
-    else localStorage.removeItem(OPEN_KEY);
-  } catch {
-    // Storage denied: the open experiment is forgotten on reload, nothing else.
-  }
-}
 
 export interface ExperimentsState {
   list: ExperimentRecord[];
   openId?: string;
   /** Why the list could not be read (storage unavailable), or is missing damaged experiments; shown in the panel. */
   error?: ErrorInfo;
+  /** What the last action did, when it is not visible on its own ("already imported"); shown in the panel. */
+  notice?: string;
 }
 
-export const useExperiments = create<ExperimentsState>()(() => ({ list: [], openId: typeof localStorage === 'undefined' ? undefined : recallOpen() }));
+export const useExperiments = create<ExperimentsState>()(() => ({ list: [], openId: recallOpenExperiment() }));
 
 export const selectOpenExperiment = (s: ExperimentsState): ExperimentRecord | undefined => s.list.find((e) => e.id === s.openId);
 
 function setOpen(id: string | undefined): void {
   useExperiments.setState({ openId: id });
-  rememberOpen(id);
+  rememberOpenExperiment(id);
 }
 
 export async function refreshExperiments(): Promise<void> {
@@ -119,15 +102,20 @@ export async function joinExperiments(records: VariantRecord[]): Promise<void> {
   await refreshExperiments();
 }
 
-/** An experiment from imported records (an experiment file): named for its base, opened. */
+/**
+ * An experiment from imported records (an experiment file), opened: named for its base, or — when
+ * this browser already has it (imported twice, or exported from here) — the existing one, with a
+ * notice saying so instead of a duplicate.
+ */
 export async function adoptImportedExperiment(name: string, records: VariantRecord[]): Promise<void> {
   const known = new Map(records.map((r) => [r.id, r]));
   const root = records.find((r) => !r.parentId || !known.has(r.parentId));
   const made = root && baseOf(root, known);
   if (!made) return;
   try {
-    const e = await createExperiment(`${name.slice(0, 180)} experiment`, made.base, records.map((r) => r.id));
-    setOpen(e.id);
+    const { record, existed } = await adoptExperiment(`${name.slice(0, 180)} experiment`, made.base, records.map((r) => r.id));
+    setOpen(record.id);
+    useExperiments.setState({ notice: existed ? `Already imported: this experiment is saved here as “${record.name}”, now open. Nothing was duplicated.` : undefined });
   } catch (e) {
     reportError(e);
   }

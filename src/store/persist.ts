@@ -5,6 +5,7 @@ type Reopenable = Extract<ModelSource, { kind: 'sample' } | { kind: 'library' }>
 
 const LAST_MODEL_KEY = 'bonsai.lastModel';
 const BACKEND_KEY = 'bonsai.backend';
+const OPEN_EXPERIMENT_KEY = 'bonsai.experiment';
 
 function read(key: string): string | null {
   try {
@@ -47,4 +48,13 @@ export function recallBackend(): BackendChoice {
 
 export function rememberBackend(choice: BackendChoice): void {
   write(BACKEND_KEY, choice);
+}
+
+/** The experiment open in the Experiments panel (by id); undefined when none or storage is denied. */
+export function recallOpenExperiment(): string | undefined {
+  return read(OPEN_EXPERIMENT_KEY) ?? undefined;
+}
+
+export function rememberOpenExperiment(id: string | undefined): void {
+  write(OPEN_EXPERIMENT_KEY, id);
 }

@@ -3,11 +3,9 @@
  * steps on its parent (the base, or this device's reproduction of the parent), in the link's
  * order — and keep what this device measured beside what the author's did.
  */
-import { BonsaiError } from '../engine/errors';
 import type { InputFile } from '../engine/model/types';
 import type { ShareLink } from '../share/link';
-import { importFiles, openModel } from './actions';
-import { reportError } from './errors';
+import { openModel } from './actions';
 import { optimizeCurrent } from './optimize-actions';
 import { useShare, type Reproduced, type ReproduceState } from './share-actions';
 import { selectCurrentModel, selectCurrentRecord, useStore } from './store';
@@ -62,25 +60,20 @@ export async function reproduce(link: ShareLink): Promise<void> {
   }
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
 /**
- * A link whose base is a dropped file: import the files the receiver picked, check their SHA-256
- * against the link's, and replay only when they match. A wrong file is an error naming expected
- * and got; nothing is replayed.
+ * A link whose base is a dropped file: the files the receiver picked are checked against the
+ * link's SHA-256 in the worker before anything is built or saved (share/base-file.ts); a wrong file
+ * is refused with BASE_FILE_MISMATCH naming expected and got, and leaves no trace in the Library.
+ * The right one is imported, and the experiment replays on it.
  */
 export async function reproduceWithBaseFiles(link: ShareLink, files: InputFile[]): Promise<boolean> {
   const base = link.base;
   if (base.kind !== 'file') return false;
-  if (!(await importFiles(files, 'picked'))) return false;
+  const expected = { sha256: base.sha256, name: base.name ?? link.name, bytes: base.bytes };
+  if (!(await openModel({ kind: 'files', files, via: 'picked', expect: expected }, undefined, files.map((f) => f.bytes.buffer as ArrayBuffer)))) return false;
   const model = selectCurrentModel(useStore.getState());
-  if (!model) return false;
-  if (model.summary.sha256 !== base.sha256) {
-    reportError(new BonsaiError('BASE_FILE_MISMATCH',
-      `Error in reproducing the shared experiment: expected the base "${base.name ?? link.name}" (${kb(base.bytes)} stored, SHA-256 ${base.sha256.slice(0, 16)}…), but got "${model.name}" from ${files.slice(0, 3).map((f) => f.path).join(', ')}${files.length > 3 ? ', …' : ''} (${kb(model.summary.storedBytes)} stored, SHA-256 ${model.summary.sha256.slice(0, 16)}…).`,
-      'Pick the same model.json and .bin files the author dropped, byte for byte: a re-saved or converted copy has another SHA-256. Nothing was replayed.'));
-    return false;
-  }
+  // The worker checked; this only guards against another model having been opened meanwhile.
+  if (model?.summary.sha256 !== base.sha256) return false;
   await reproduce(link);
   return true;
 }

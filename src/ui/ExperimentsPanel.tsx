@@ -10,7 +10,7 @@ import { formatBytes } from './format';
 
 const selectRecords = (s: { libraryRecords: VariantRecord[] }) => s.libraryRecords;
 const selectLibrary = (s: AppState) => s.library;
-const selectPanel = (s: ExperimentsState) => ({ list: s.list, openId: s.openId, error: s.error });
+const selectPanel = (s: ExperimentsState) => ({ list: s.list, openId: s.openId, error: s.error, notice: s.notice });
 
 /** The experiment's variants as a tree under its base: each edge labelled with the step that made the child. */
 function VariantTree({ experiment, records, busy }: { experiment: ExperimentRecord; records: VariantRecord[]; busy: boolean }) {
@@ -76,12 +76,12 @@ function RenameForm({ experiment, done }: { experiment: ExperimentRecord; done: 
 
 /** Named experiments: list, open (its base opens; Compare and the share link show its variants), rename, duplicate, delete. */
 export function ExperimentsPanel({ busy }: { busy: boolean }) {
-  const { list, openId, error } = useExperiments(useShallow(selectPanel));
+  const { list, openId, error, notice } = useExperiments(useShallow(selectPanel));
+  const setNotice = (n: string | null) => useExperiments.setState({ notice: n ?? undefined });
   const records = useStore(selectRecords);
   const library = useStore(selectLibrary);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   // After a rename, focus returns to the row's Rename button (once it is back in the DOM), so keyboard users stay where they were.
   const [refocus, setRefocus] = useState<string | null>(null);
   useEffect(() => {

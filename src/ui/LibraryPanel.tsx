@@ -1,4 +1,8 @@
+import { useState } from 'react';
 import { StorageLine } from './StorageLine';
+import { LibraryDeleteConfirm } from './LibraryDelete';
+import { modelUsage } from '../library/reparent';
+import { useExperiments } from '../store/experiment-actions';
 import type { LibraryEntry } from '../library/db';
 import type { VariantRecord } from '../share/records';
 import { useStore, selectLibrary, selectCurrentModel } from '../store/store';
@@ -33,7 +37,17 @@ export function LibraryPanel({ busy }: { busy: boolean }) {
   const records = useStore(selectRecords);
   const libraryError = useStore((s) => s.libraryError);
   const current = useStore(selectCurrentModel);
+  const experiments = useExperiments((s) => s.list);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const total = library.reduce((sum, e) => sum + e.storedBytes, 0);
+  // A model no experiment uses goes at once, as before; one an experiment uses asks first, naming them.
+  const askDelete = (entry: LibraryEntry) => {
+    const usage = modelUsage(entry.id, experiments);
+    setNotice(null);
+    if (usage.baseOf.length || usage.variantIn.length) setConfirming(entry.id);
+    else void deleteLibraryModel(entry.id);
+  };
   const renderNode = (node: Node, depth: number) => {
     const { entry, record } = node;
     const step = record?.report?.step ?? entry.parent?.step;
@@ -57,10 +71,16 @@ export function LibraryPanel({ busy }: { busy: boolean }) {
           <button type="button" disabled={busy} onClick={() => void openModel({ kind: 'library', libraryId: entry.id })} aria-label={`Open ${entry.name}`}>
             Open
           </button>
-          <button type="button" className="danger" onClick={() => void deleteLibraryModel(entry.id)} aria-label={`Delete ${entry.name}`}>
+          <button type="button" className="danger" onClick={() => askDelete(entry)} aria-label={`Delete ${entry.name}`}>
             Delete
           </button>
         </div>
+        {confirming === entry.id ? (
+          <LibraryDeleteConfirm entry={entry} records={records} done={(n) => {
+            setConfirming(null);
+            setNotice(n);
+          }} />
+        ) : null}
         {node.children.length && depth < 32 ? <ul className="library tree">{node.children.map((c) => renderNode(c, depth + 1))}</ul> : null}
       </li>
     );
@@ -75,6 +95,7 @@ export function LibraryPanel({ busy }: { busy: boolean }) {
           {libraryError.message} {libraryError.hint}
         </p>
       ) : null}
+      {notice ? <p className="muted" role="status" data-testid="library-notice">{notice}</p> : null}
       <StorageLine entries={library.length} />
       {library.length === 0 && !libraryError ? <p className="muted">Models you import and the variants you make are kept here, in this browser only.</p> : null}
       <ul className="library">{variantTree(library, records).map((n) => renderNode(n, 0))}</ul>

@@ -2,6 +2,7 @@
  * The typed message protocol between the main thread (EngineClient) and engine.worker.
  * Types only: importable from both sides without pulling in TF.js.
  */
+import type { ExpectedBase } from '../share/base-file';
 import type { ErrorInfo, Warning } from '../engine/errors';
 import type { InputFile, ModelFormat, ModelRef, ModelSummary } from '../engine/model/types';
 import type { LatencyResult } from '../engine/metrics/latency-types';
@@ -20,7 +21,8 @@ export type ModelSource =
   | { kind: 'sample'; sampleId: string }
   | { kind: 'url'; url: string }
   /** `via`: how the user handed the files over (the source line says so). */
-  | { kind: 'files'; files: InputFile[]; via?: 'picked' | 'dropped' }
+  /** expect: the files must have this SHA-256 (a shared experiment's base), checked before anything is loaded or saved. */
+  | { kind: 'files'; files: InputFile[]; via?: 'picked' | 'dropped'; expect?: ExpectedBase }
   | { kind: 'library'; libraryId: string };
 
 export type { ModelRef };

@@ -4,6 +4,8 @@ import { loadPrepared, disposeLoaded } from '../../engine/model/load';
 import { prepareModelExplained } from '../../engine/model/prepare-explained';
 import type { InputFile } from '../../engine/model/types';
 import { summarize } from '../../engine/metrics/summary';
+import { sha256Hex, storedBytes } from '../../engine/metrics/size';
+import { baseFileMismatch, type ExpectedBase } from '../../share/base-file';
 import { throwIfAborted } from '../../engine/runtime/yield';
 import { getLibraryEntry, saveToLibrary, type LibraryEntry } from '../../library/db';
 import { resolveFiles } from '../resolve-model';
@@ -25,6 +27,8 @@ export interface OpenOptions {
   libraryEntry?: LibraryEntry;
   sampleId?: string;
   parent?: ModelInfo['parent'];
+  /** The files must have this SHA-256: a mismatch is refused before the model is built or saved. */
+  expected?: ExpectedBase;
 }
 
 async function storeInLibrary(prepared: PreparedModel, summary: ModelSummary, opts: OpenOptions & { name: string }): Promise<{ libraryId?: string; created?: boolean; storageError?: ModelInfo['storageError'] }> {
@@ -66,6 +70,10 @@ export async function openFromFiles(
 ): Promise<{ model: ModelInfo; createdLibraryEntry: boolean }> {
   ctx.progress('Validating', 1, 4);
   const prepared = await prepareModelExplained(files);
+  if (opts.expected) {
+    const sha256 = await sha256Hex(prepared);
+    if (sha256 !== opts.expected.sha256) throw baseFileMismatch(opts.expected, { name: opts.name, paths: files.map((f) => f.path), bytes: storedBytes(prepared), sha256 });
+  }
   ctx.progress('Building the model', 2, 4);
   const bytesBefore = tf.memory().numBytes;
   const loaded = await loadPrepared(prepared);
@@ -117,6 +125,7 @@ export async function runImport(source: ModelSource, name: string | undefined, c
       save: source.kind !== 'sample',
       libraryEntry,
       sampleId: source.kind === 'sample' ? source.sampleId : undefined,
+      expected: source.kind === 'files' ? source.expect : undefined,
     },
     ctx,
   );
