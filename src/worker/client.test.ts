@@ -129,9 +129,19 @@ describe('EngineClient', () => {
 
   it('a crashed worker fails pending jobs with WORKER_CRASHED and restarts', async () => {
     const p = client.run(importSpec);
-    workers[0].onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+    workers[0].onerror?.({ message: 'Uncaught TypeError: x is not a function', preventDefault() {} } as ErrorEvent);
     const err = (await p.catch((e: unknown) => e)) as EngineError;
     expect(err.info.code).toBe('WORKER_CRASHED');
+    expect(workers).toHaveLength(2);
+  });
+
+  it('a worker that died of a failed allocation says so: OUT_OF_MEMORY with what to do', async () => {
+    const p = client.run(importSpec);
+    workers[0].onerror?.({ message: 'Uncaught RangeError: Array buffer allocation failed', preventDefault() {} } as ErrorEvent);
+    const err = (await p.catch((e: unknown) => e)) as EngineError;
+    expect(err.info.code).toBe('OUT_OF_MEMORY');
+    expect(err.info.message).toContain('Array buffer allocation failed');
+    expect(err.info.hint).toMatch(/smaller batch/);
     expect(workers).toHaveLength(2);
   });
 
@@ -139,5 +149,15 @@ describe('EngineClient', () => {
     client.start('webgpu');
     workers[0].reply({ type: 'device-lost', message: 'lost' });
     expect(workers[1].sent[0]).toEqual({ type: 'init', backend: 'wasm' });
+  });
+
+  it('a device lost to GPU memory exhaustion says what to do about it', () => {
+    const restarted = vi.fn();
+    client.on('restarted', restarted);
+    client.start('webgpu');
+    workers[0].reply({ type: 'device-lost', message: 'The WebGPU device was lost (unknown): Out of memory' });
+    expect(restarted).toHaveBeenCalledWith(expect.objectContaining({ code: 'DEVICE_LOST', hint: expect.stringMatching(/ran out of memory: use a smaller batch/) }), false);
+    workers[1].reply({ type: 'device-lost', message: 'lost' });
+    expect(restarted).toHaveBeenLastCalledWith(expect.objectContaining({ hint: expect.not.stringMatching(/memory/) }), false);
   });
 });

@@ -3,7 +3,7 @@
  * always takes effect (a worker that does not acknowledge in time is replaced), a watchdog for model
  * loads that hang, and automatic restart when the worker dies or the GPU device is lost.
  */
-import type { ErrorInfo } from '../engine/errors';
+import { isOutOfMemory, type ErrorInfo } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { BackendChoice, FromWorker, JobId, JobResult, JobSpec, MetricPoint, ToWorker } from './protocol';
 
@@ -108,11 +108,19 @@ export class EngineClient {
       this.worker.onmessage = (e) => this.handle(e.data);
       this.worker.onerror = (e) => {
         e.preventDefault?.();
-        this.restart({
-          code: 'WORKER_CRASHED',
-          message: `The engine stopped unexpectedly${e.message ? ` (${e.message})` : ''}.`,
-          hint: 'It was restarted; your library is intact. If this repeats, try the WASM backend or a smaller model.',
-        });
+        this.restart(
+          isOutOfMemory(e.message)
+            ? {
+                code: 'OUT_OF_MEMORY',
+                message: `The engine ran out of memory and stopped (${e.message}).`,
+                hint: 'It was restarted; your library is intact. Use a smaller batch size, close other tabs, and try a smaller model or the WASM backend if it happens again.',
+              }
+            : {
+                code: 'WORKER_CRASHED',
+                message: `The engine stopped unexpectedly${e.message ? ` (${e.message})` : ''}.`,
+                hint: 'It was restarted; your library is intact. If this repeats, try the WASM backend or a smaller model.',
+              },
+        );
       };
     }
     this.post({ type: 'init', backend });
@@ -268,7 +276,9 @@ export class EngineClient {
         this.restart({
           code: 'DEVICE_LOST',
           message: `The GPU device was lost (${message.message}).`,
-          hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.',
+          hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.'
+            // Chromium names GPU memory exhaustion in the lost message: say what would avoid it next time.
+            + (isOutOfMemory(message.message) ? ' The GPU ran out of memory: use a smaller batch size and close other tabs before going back to WebGPU.' : ''),
         });
         break;
       default: {
