@@ -107,6 +107,18 @@ test('the engine worker crashing mid-benchmark: a clear error, the model and dat
   await expectUsable(page, opened);
 });
 
+test('the engine worker closing silently mid-benchmark (no error event): a clear error within 5 s, the model and dataset reopen', async ({ page }) => {
+  const opened = await openWithFaults(page);
+  await startBenchmark(page, true);
+  await expect(page.getByTestId('job-benchmark')).toBeVisible();
+  await injectFault(page, { kind: 'close' });
+  await waitForFault(page, 'fired:close');
+  // Not the 30 s no-progress watchdog: the worker's end itself is noticed.
+  await expectSettledWithError(page, 'job-benchmark', ['WORKER_CRASHED']);
+  await expect(page.getByTestId('error-list').getByRole('alert').first()).toContainText('without reporting an error');
+  await expectUsable(page, opened);
+});
+
 test('an exception thrown inside a kernel fails that job only', async ({ page }) => {
   const opened = await openWithFaults(page);
   await injectFault(page, { kind: 'kernel', names: MODEL_KERNELS });

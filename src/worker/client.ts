@@ -39,11 +39,23 @@ export interface ClientEvents {
   error(error: ErrorInfo): void;
 }
 
+/** The part of the Web Locks API the client uses (navigator.locks). */
+export interface LockManagerLike {
+  request(name: string, callback: () => unknown): Promise<unknown>;
+}
+
 export interface ClientOptions {
   /** A job that reports no progress for this long is declared hung; the worker is replaced. */
   watchdogMs?: number;
   /** How long Cancel waits for the worker's acknowledgement before replacing it. */
   cancelGraceMs?: number;
+  /**
+   * Web Locks, to notice a worker that ends without an error event (self.close(), a killed
+   * thread) at once instead of after the watchdog: the worker holds a lock for its whole life and
+   * the page queues for it. A worker busy in a long synchronous kernel still holds its lock, so
+   * this never ends a healthy job. Default: navigator.locks where there is one.
+   */
+  locks?: LockManagerLike | null;
 }
 
 interface Pending {
@@ -83,6 +95,10 @@ export class EngineClient {
   private backend: BackendChoice = 'auto';
   private readonly watchdogMs: number;
   private readonly cancelGraceMs: number;
+  private readonly locks: LockManagerLike | null;
+  private nextLifeLock = 1;
+  /** Per page, so two tabs' engines never share a lock name (locks are per origin). */
+  private readonly lockPrefix = `bonsai-engine-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
@@ -90,6 +106,7 @@ export class EngineClient {
   ) {
     this.watchdogMs = options.watchdogMs ?? 30_000;
     this.cancelGraceMs = options.cancelGraceMs ?? 1_500;
+    this.locks = options.locks !== undefined ? options.locks : (globalThis.navigator?.locks ?? null);
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
@@ -122,8 +139,29 @@ export class EngineClient {
               },
         );
       };
+      if (this.locks) this.post({ type: 'hold-life-lock', name: `${this.lockPrefix}-${this.nextLifeLock++}` });
     }
     this.post({ type: 'init', backend });
+  }
+
+  /**
+   * The worker holds its life lock: queue for it. It is granted when that worker is gone; if the
+   * client did not end it (terminate, restart), it died silently and is replaced at once.
+   */
+  private watchLife(name: string): void {
+    const worker = this.worker;
+    if (!this.locks || !worker) return;
+    void this.locks.request(name, () => {
+      if (this.worker !== worker) return;
+      this.restart({
+        code: 'WORKER_CRASHED',
+        message: 'The engine stopped without reporting an error (its worker was closed or killed).',
+        hint: 'It was restarted; your library is intact. Start the job again. If this repeats, try the WASM backend or a smaller model.',
+      });
+    }).catch((e: unknown) => {
+      // Only the no-progress watchdog is left to notice a silent death: say so, do not hide it.
+      this.emit('error', { code: 'INTERNAL', message: `The engine's life lock could not be watched (${e instanceof Error ? e.message : String(e)}); a worker that stops silently is noticed only after ${Math.round(this.watchdogMs / 1000)} s.` });
+    });
   }
 
   /** Switch backend: the worker re-initialises and answers with a new `ready`. */
@@ -169,8 +207,10 @@ export class EngineClient {
   }
 
   terminate(): void {
-    this.worker?.terminate();
+    // Forgotten first: its life lock, released by the terminate, must find it already replaced.
+    const worker = this.worker;
     this.worker = null;
+    worker?.terminate();
   }
 
   private cancel(jobId: JobId): void {
@@ -221,8 +261,7 @@ export class EngineClient {
 
   /** `requested`: the user asked for it, so the jobs it ends are ended like a Cancel (no error). */
   private restart(reason: ErrorInfo, except?: JobId, expected = false, requested = false): void {
-    this.worker?.terminate();
-    this.worker = null;
+    this.terminate();
     for (const [id, entry] of [...this.pending]) {
       if (id === except) continue;
       entry.cleanup();
@@ -271,6 +310,9 @@ export class EngineClient {
         entry?.reject(new EngineError(message.error));
         break;
       }
+      case 'life-lock-held':
+        this.watchLife(message.name);
+        break;
       case 'device-lost':
         this.backend = 'wasm';
         this.restart({
