@@ -207,10 +207,11 @@ describe('EngineClient', () => {
     const restarted = vi.fn();
     client.on('restarted', restarted);
     client.start('webgpu');
-    workers[0].reply({ type: 'device-lost', message: 'The WebGPU device was lost (unknown): Out of memory' });
-    expect(restarted).toHaveBeenCalledWith(expect.objectContaining({ code: 'DEVICE_LOST', hint: expect.stringMatching(/ran out of memory: use a smaller batch/) }), false);
+    workers[0].reply({ type: 'device-lost', message: 'The WebGPU device ran out of memory: Out of memory' });
+    expect(restarted).toHaveBeenCalledWith(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('restarted on WASM'), hint: expect.stringMatching(/smaller batch/) }), false);
+    expect(workers[1].sent.find((m) => m.type === 'init')).toEqual({ type: 'init', backend: 'wasm' });
     workers[1].reply({ type: 'device-lost', message: 'lost' });
-    expect(restarted).toHaveBeenLastCalledWith(expect.objectContaining({ hint: expect.not.stringMatching(/memory/) }), false);
+    expect(restarted).toHaveBeenLastCalledWith(expect.objectContaining({ code: 'DEVICE_LOST', hint: expect.not.stringMatching(/memory/) }), false);
   });
 });
 

@@ -315,13 +315,21 @@ export class EngineClient {
         break;
       case 'device-lost':
         this.backend = 'wasm';
-        this.restart({
-          code: 'DEVICE_LOST',
-          message: `The GPU device was lost (${message.message}).`,
-          hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.'
-            // Chromium names GPU memory exhaustion in the lost message: say what would avoid it next time.
-            + (isOutOfMemory(message.message) ? ' The GPU ran out of memory: use a smaller batch size and close other tabs before going back to WebGPU.' : ''),
-        });
+        // GPU memory exhaustion (an allocation that failed, or a loss whose message names it) says
+        // what would avoid it next time.
+        this.restart(
+          isOutOfMemory(message.message)
+            ? {
+                code: 'OUT_OF_MEMORY',
+                message: `The GPU ran out of memory (${message.message}), so the engine restarted on WASM.`,
+                hint: 'Your library is intact; reopen the model to continue. Use a smaller batch size and close other tabs before going back to WebGPU.',
+              }
+            : {
+                code: 'DEVICE_LOST',
+                message: `The GPU device was lost (${message.message}).`,
+                hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.',
+              },
+        );
         break;
       default: {
         const never: never = message;
