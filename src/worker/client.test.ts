@@ -272,6 +272,23 @@ describe('EngineClient with Web Locks: a worker that ends without an error event
     await expect(settled).resolves.toMatchObject({ kind: 'benchmark' });
   });
 
+  it('a late life-lock message from a worker already replaced does not end the new one', async () => {
+    const restarted = vi.fn();
+    client.on('restarted', restarted);
+    client.start('wasm');
+    await flush();
+    const old = workers[0];
+    const oldHandler = old.onmessage;
+    client.restartNow();
+    await flush();
+    expect(restarted).toHaveBeenCalledOnce();
+    // The old worker's lock is free now; a message from it arriving late must not be watched.
+    oldHandler?.({ data: { type: 'life-lock-held', name: old.lockName! } } as MessageEvent<FromWorker>);
+    await flush();
+    expect(restarted).toHaveBeenCalledOnce();
+    expect(workers).toHaveLength(2);
+  });
+
   it('a worker the client replaces itself (restart, Cancel not honoured) is not reported a second time', async () => {
     const restarted = vi.fn();
     client.on('restarted', restarted);

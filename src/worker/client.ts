@@ -121,8 +121,9 @@ export class EngineClient {
   start(backend: BackendChoice = this.backend): void {
     this.backend = backend;
     if (!this.worker) {
-      this.worker = this.createWorker();
-      this.worker.onmessage = (e) => this.handle(e.data);
+      const worker = this.createWorker();
+      this.worker = worker;
+      worker.onmessage = (e) => this.handle(e.data, worker);
       this.worker.onerror = (e) => {
         e.preventDefault?.();
         this.restart(
@@ -148,9 +149,9 @@ export class EngineClient {
    * The worker holds its life lock: queue for it. It is granted when that worker is gone; if the
    * client did not end it (terminate, restart), it died silently and is replaced at once.
    */
-  private watchLife(name: string): void {
-    const worker = this.worker;
-    if (!this.locks || !worker) return;
+  private watchLife(name: string, worker: WorkerLike): void {
+    // A late message from a worker already replaced: its lock is free, and it is not this one.
+    if (!this.locks || worker !== this.worker) return;
     void this.locks.request(name, () => {
       if (this.worker !== worker) return;
       this.restart({
@@ -276,7 +277,7 @@ export class EngineClient {
     this.worker?.postMessage(message, transfer);
   }
 
-  private handle(message: FromWorker): void {
+  private handle(message: FromWorker, from: WorkerLike): void {
     switch (message.type) {
       case 'ready':
         this.emit('ready', message.device, message.available);
@@ -311,7 +312,7 @@ export class EngineClient {
         break;
       }
       case 'life-lock-held':
-        this.watchLife(message.name);
+        this.watchLife(message.name, from);
         break;
       case 'device-lost':
         this.backend = 'wasm';
