@@ -78,6 +78,13 @@ describe('toErrorInfo', () => {
     }
   });
 
+  it('says a bare WASM abort is most likely, not surely, out of memory', () => {
+    const info = toErrorInfo(new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.'), 'JOB_FAILED');
+    expect(info.code).toBe('OUT_OF_MEMORY');
+    expect(info.message).toMatch(/^The job failed: the WASM engine aborted, most likely because it ran out of memory \(Aborted\(\)/);
+    expect(info.hint).toMatch(/Restart engine/);
+  });
+
   it('keeps the fallback code for other failures', () => {
     expect(toErrorInfo(new Error('injected fault: kernel MatMul failed'), 'JOB_FAILED')).toEqual({ code: 'JOB_FAILED', message: 'injected fault: kernel MatMul failed' });
   });

@@ -120,14 +120,16 @@ export function isAbortError(e: unknown): boolean {
 /**
  * What the browser and TF.js's backends throw when an allocation fails. None of them is TF.js's
  * own: TF.js 4.22 passes these through unchanged.
- *  - V8, for an ArrayBuffer/typed array it cannot back (the CPU backend's tensors, weight decoding,
- *    WebGPU's staging copies): `RangeError: Array buffer allocation failed`;
+ *  - V8, for an ArrayBuffer/typed array it cannot back (the CPU backend's tensors, weight
+ *    decoding, data read back from a backend): `RangeError: Array buffer allocation failed`;
  *  - V8, for a wasm heap that cannot grow or start: `WebAssembly.Memory.grow(): Maximum memory size
  *    exceeded`, `WebAssembly.Memory(): could not allocate memory`, `Out of memory: Cannot allocate
  *    Wasm memory for new instance`;
  *  - emscripten (the WASM backend): `Cannot enlarge memory arrays …` / `Aborted(OOM)`, and a bare
- *    `Aborted()`: the release build has no other abort left in TF.js's kernels than a failed `new`
- *    (compiled without exceptions, so an allocation failure aborts); the module is dead after it;
+ *    `Aborted()` (a WebAssembly.RuntimeError): the release build has no assertions, so its likely
+ *    cause is a failed `new` (compiled without exceptions, an allocation failure aborts). The
+ *    message says it was an abort, not that memory surely ran out; either way the module is dead
+ *    after it (emscripten sets ABORT) and only a restarted engine works again;
  *  - WebGPU: a GPUOutOfMemoryError (an uncaptured error, or one a scope popped) and Chromium's
  *    `… out of memory` in a mapping or device-lost message.
  */
@@ -160,7 +162,9 @@ export function outOfMemoryError(e: unknown, what = 'The job', file?: string): B
   const wasmAbort = WASM_ABORT.test(detail) && !OUT_OF_MEMORY_MESSAGE.test(detail);
   return new BonsaiError(
     'OUT_OF_MEMORY',
-    `${what} ran out of memory: an allocation failed${wasmAbort ? ' (the WASM engine aborted, which in TF.js\'s release build means a failed allocation)' : ''} (${detail}).`,
+    wasmAbort
+      ? `${what} failed: the WASM engine aborted, most likely because it ran out of memory (${detail}).`
+      : `${what} ran out of memory: an allocation failed (${detail}).`,
     OUT_OF_MEMORY_HINT,
     file,
   );
