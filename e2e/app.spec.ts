@@ -1,4 +1,4 @@
-import { expect, expectCspViolation, test } from './csp-test';
+import { expect, expectCspViolation, seenCspViolations, test } from './csp-test';
 import { cspViolations, openApp } from './helpers';
 
 test('opens on a built-in sample under a strict CSP, cross-origin isolated', async ({ page }) => {
@@ -27,6 +27,19 @@ test('opens on a built-in sample under a strict CSP, cross-origin isolated', asy
   });
   expect(inlineRan).toBe(false);
   expect((await cspViolations(page)).join()).toMatch(/script-src/);
+});
+
+test('the CSP guard also sees a violation inside the engine worker (whose events never reach the page)', async ({ page }) => {
+  await openApp(page);
+  const engine = page.workers().find((w) => w.url().includes('engine.worker'));
+  expect(engine, 'the engine worker').toBeDefined();
+  expect(seenCspViolations()).toEqual([]);
+  expectCspViolation();
+  // The worker runs under the CSP it was served with: a plain-http origin is not in connect-src.
+  // (Not eval: DevTools' evaluate is exempt from 'unsafe-eval'.)
+  const fetched = await engine!.evaluate(() => fetch('http://example.invalid/model.json').then(() => true, () => false));
+  expect(fetched).toBe(false);
+  await expect.poll(() => seenCspViolations().join('\n')).toMatch(/connect-src http:\/\/example\.invalid.*\(in worker .*engine\.worker/);
 });
 
 test('the backend badge tells what really runs, and the profile says so', async ({ page }) => {

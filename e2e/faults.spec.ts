@@ -107,6 +107,18 @@ test('the engine worker crashing mid-benchmark: a clear error, the model and dat
   await expectUsable(page, opened);
 });
 
+test('the engine worker closing silently mid-benchmark (no error event): a clear error within 5 s, the model and dataset reopen', async ({ page }) => {
+  const opened = await openWithFaults(page);
+  await startBenchmark(page, true);
+  await expect(page.getByTestId('job-benchmark')).toBeVisible();
+  await injectFault(page, { kind: 'close' });
+  await waitForFault(page, 'fired:close');
+  // Not the 30 s no-progress watchdog: the worker's end itself is noticed.
+  await expectSettledWithError(page, 'job-benchmark', ['WORKER_CRASHED']);
+  await expect(page.getByTestId('error-list').getByRole('alert').first()).toContainText('without reporting an error');
+  await expectUsable(page, opened);
+});
+
 test('an exception thrown inside a kernel fails that job only', async ({ page }) => {
   const opened = await openWithFaults(page);
   await injectFault(page, { kind: 'kernel', names: MODEL_KERNELS });
@@ -117,14 +129,20 @@ test('an exception thrown inside a kernel fails that job only', async ({ page })
   await expectUsable(page, opened);
 });
 
-test('an allocation that fails ends the job with an error, and the engine keeps working', async ({ page }) => {
+test('an allocation that fails ends the job with an out-of-memory error saying what to do, and the engine keeps working', async ({ page }) => {
   const opened = await openWithFaults(page);
   await injectFault(page, { kind: 'alloc' });
   await startBenchmark(page, false);
   await waitForFault(page, 'fired:alloc');
-  // The benchmark builds its own copy of the model, so the failure surfaces as that build failing.
-  await expectSettledWithError(page, 'job-benchmark', ['JOB_FAILED', 'MODEL_LOAD_FAILED']);
-  await expect(page.getByTestId('error-list').getByRole('alert').first()).toContainText('allocation failed');
+  // The benchmark builds its own copy of the model; that build failing is out of memory, not a bad model.
+  await expectSettledWithError(page, 'job-benchmark', ['OUT_OF_MEMORY']);
+  const alert = page.getByTestId('error-list').getByRole('alert').first();
+  await expect(alert).toContainText('ran out of memory');
+  await expect(alert).toContainText('allocation failed');
+  // What to do about it.
+  await expect(alert).toContainText('smaller batch');
+  await expect(alert).toContainText('close other tabs');
+  await expect(alert).toContainText('Restart engine');
   await expectUsable(page, opened);
 });
 

@@ -30,7 +30,7 @@ const failures = failureCount(report);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ backend, ...report, failuresTotal: failures }, null, 2) + '\n');
 console.log(`R2 fuzz cases run: ${report.runs} (${Object.entries(report.byTarget).map(([t, n]) => `${t} ${n}`).join(', ')}) in ${report.seconds} s on ${backend}${trace ? ', in-process' : ', in a worker thread with a 10 s watchdog'}`);
-console.log(`R3 failures: ${failures} (uncaught ${report.uncaught}, hangs ${report.hangs}, leaked tensors ${report.leakedTensors}, prototype changes ${report.prototypeChanges}, refusals not naming a file ${report.unnamedFiles}); slowest case ${Math.round(report.slowestMs)} ms`);
+console.log(`R3 failures: ${failures} (uncaught ${report.uncaught}, hangs ${report.hangs}, leaked tensors ${report.leakedTensors}, prototype changes ${report.prototypeChanges}, refusals not naming a file ${report.unnamedFiles}, unreadable link/experiment refusals ${report.unreadableRefusals}); slowest case ${Math.round(report.slowestMs)} ms`);
 for (const f of report.failures) console.log(`  ${f.kind} ${f.target} #${f.index}: ${f.detail}`);
 console.log(`Wrote ${out}`);
 process.exit(failures > 0 ? 1 : 0);

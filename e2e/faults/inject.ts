@@ -3,7 +3,8 @@
  * by Playwright to one page:
  *  - the engine worker's script is served with a prelude (page.route) that listens for
  *    `{__fault: …}` messages and arms one fault inside the worker: a crash (an uncaught error in
- *    the worker's global scope, what the browser reports for a dead worker), an exception inside a
+ *    the worker's global scope, what the browser reports for a dead worker), a silent end (the
+ *    worker calls self.close(): no error event, its messages simply stop), an exception inside a
  *    kernel (the registered kernel function throws), a failed allocation (the backend's allocator
  *    throws V8's RangeError), or an IndexedDB fault in the library's next write transaction
  *    (aborted, quota exceeded at commit, or held open forever so the page can be closed mid-save),
@@ -15,6 +16,7 @@ import type { Page } from '@playwright/test';
 
 export type Fault =
   | { kind: 'crash' }
+  | { kind: 'close' }
   | { kind: 'kernel'; names: string[] }
   | { kind: 'alloc' }
   | { kind: 'idb'; mode: 'abort' | 'quota' | 'hold' }
@@ -113,6 +115,10 @@ function workerPrelude(): void {
       setTimeout(() => {
         throw new Error('injected fault: the engine worker crashed');
       });
+    } else if (fault.kind === 'close') {
+      report('fired:close');
+      // In a later task, so the report above is delivered before the worker goes.
+      setTimeout(() => self.close());
     } else if (fault.kind === 'gpu-lost') {
       report(`fired:gpu-lost:${loseDevice.length}`);
       for (const lose of loseDevice) lose({ reason: 'unknown', message: 'injected fault: the GPU was reset' });
@@ -159,7 +165,7 @@ export async function installFaultHooks(page: Page): Promise<void> {
 export async function injectFault(page: Page, fault: Fault): Promise<void> {
   const before = await faultReports(page);
   await page.evaluate((f) => (window as unknown as { __faultWorkers: Worker[] }).__faultWorkers.at(-1)!.postMessage({ __fault: f }), fault);
-  if (fault.kind === 'crash' || fault.kind === 'gpu-lost') return;
+  if (fault.kind === 'crash' || fault.kind === 'close' || fault.kind === 'gpu-lost') return;
   await page.waitForFunction((n) => (window as unknown as { __faultReports: string[] }).__faultReports.length > n, before.length);
 }
 

@@ -50,7 +50,7 @@ export async function figureR4({ port = Number(process.env.BENCH_FAULT_PORT ?? 4
   return {
     figure: {
       id: 'R4',
-      name: 'injected faults survived (worker crash, kernel exception, failed allocation, WebGPU device lost, hung load, IndexedDB quota/abort/blocked by another tab, page closed mid-save)',
+      name: 'injected faults survived (worker crash, worker closed silently, kernel exception, failed allocation, WebGPU device lost, hung load, IndexedDB quota/abort/blocked by another tab, page closed mid-save)',
       value: percent,
       unit: '%',
       target: '100',

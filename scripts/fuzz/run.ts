@@ -1,7 +1,8 @@
 /**
  * Run fuzz cases in-process and check the promises of issue 13 for each: a refusal is a BonsaiError
- * (naming a file, for imports), nothing is thrown that is not one, no case runs past 10 s, the tensor
- * count is back where it was, and no built-in prototype has changed.
+ * (naming a file, for imports; with a readable message, for share links and experiment files),
+ * nothing is thrown that is not one, no case runs past 10 s, the tensor count is back where it
+ * was, and no built-in prototype has changed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
@@ -10,12 +11,15 @@ import { importModelFiles } from '../../src/engine/model/import-pipeline';
 import { disposeLoaded } from '../../src/engine/model/load';
 import { readExperimentFile } from '../../src/share/experiment-file';
 import { decodeLink } from '../../src/share/link';
-import { fuzzInputs, type FuzzInput, type FuzzTarget } from './targets';
+import { fuzzInputs, linkFragments, type FuzzInput, type FuzzTarget } from './targets';
 
 export const HANG_MS = 10_000;
 
+/** 'all': every target (fuzzInputs); 'links': hostile share-link fragments only (linkFragments). */
+export type FuzzInputs = 'all' | 'links';
+
 export interface FuzzFailure {
-  kind: 'uncaught' | 'hang' | 'leak' | 'prototype' | 'unnamed-file';
+  kind: 'uncaught' | 'hang' | 'leak' | 'prototype' | 'unnamed-file' | 'unreadable';
   target: FuzzTarget;
   index: number;
   detail: string;
@@ -32,6 +36,8 @@ export interface FuzzReport {
   leakedTensors: number;
   prototypeChanges: number;
   unnamedFiles: number;
+  /** Refusals of a share link or experiment file whose message is not readable (see unreadable()). */
+  unreadableRefusals: number;
   /** The first few failures, with enough to reproduce (target, index in the seeded sample). */
   failures: FuzzFailure[];
   slowestMs: number;
@@ -40,6 +46,19 @@ export interface FuzzReport {
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype];
 const snapshot = () => PROTOTYPES.map((p) => Object.getOwnPropertyNames(p).sort().join(',')).join('|') + String(({} as { polluted?: unknown }).polluted);
+
+/**
+ * Why a refusal's message is not one a person can read, or null: empty or a few characters, a
+ * placeholder leaked from code (undefined, NaN, [object …]), a stack trace, or raw JSON.
+ */
+export function unreadable(message: string): string | null {
+  const m = message.trim();
+  if (m.length < 20) return 'too short';
+  if (/\bundefined\b|\bNaN\b|\[object \w+\]/.test(m)) return 'a code placeholder';
+  if (/\n\s+at\s/.test(m)) return 'a stack trace';
+  if (/^[[{]/.test(m)) return 'raw JSON';
+  return null;
+}
 
 async function runOne(input: FuzzInput): Promise<void> {
   if ('fragment' in input) {
@@ -58,10 +77,10 @@ async function runOne(input: FuzzInput): Promise<void> {
  * `from` resumes the same sequence at that index (scripts/fuzz/watched.ts, after a hung case);
  * `onCase` sees each case before it runs, with the report of the cases before it.
  */
-export async function runFuzz(opts: { runs: number; seed: number; from?: number; onProgress?: (done: number) => void; onCase?: (index: number, input: FuzzInput, soFar: FuzzReport) => void }): Promise<FuzzReport> {
+export async function runFuzz(opts: { runs: number; seed: number; from?: number; inputs?: FuzzInputs; onProgress?: (done: number) => void; onCase?: (index: number, input: FuzzInput, soFar: FuzzReport) => void }): Promise<FuzzReport> {
   const started = performance.now();
-  const arb = fuzzInputs();
-  const report: FuzzReport = { seed: opts.seed, runs: 0, byTarget: {}, outcomes: {}, uncaught: 0, hangs: 0, leakedTensors: 0, prototypeChanges: 0, unnamedFiles: 0, failures: [], slowestMs: 0, seconds: 0 };
+  const arb = opts.inputs === 'links' ? linkFragments() : fuzzInputs();
+  const report: FuzzReport = { seed: opts.seed, runs: 0, byTarget: {}, outcomes: {}, uncaught: 0, hangs: 0, leakedTensors: 0, prototypeChanges: 0, unnamedFiles: 0, unreadableRefusals: 0, failures: [], slowestMs: 0, seconds: 0 };
   const fail = (f: FuzzFailure) => {
     if (report.failures.length < 20) report.failures.push(f);
   };
@@ -85,6 +104,11 @@ export async function runFuzz(opts: { runs: number; seed: number; from?: number;
           if ('files' in input && !e.file) {
             report.unnamedFiles++;
             fail({ kind: 'unnamed-file', target: input.target, index, detail: `${e.code}: ${e.message}` });
+          }
+          const why = 'files' in input ? null : unreadable(e.message);
+          if (why) {
+            report.unreadableRefusals++;
+            fail({ kind: 'unreadable', target: input.target, index, detail: `${why}: ${e.code}: ${e.message}` });
           }
         } else {
           outcome = 'uncaught';
@@ -119,5 +143,5 @@ export async function runFuzz(opts: { runs: number; seed: number; from?: number;
 
 /** R3: every way a case can fail the promise. */
 export function failureCount(r: FuzzReport): number {
-  return r.uncaught + r.hangs + r.leakedTensors + r.prototypeChanges + r.unnamedFiles;
+  return r.uncaught + r.hangs + r.leakedTensors + r.prototypeChanges + r.unnamedFiles + r.unreadableRefusals;
 }

@@ -8,7 +8,7 @@ import {
   denseWeightBytes, functionalModelJson, graphModelJson, jsonFile, sequentialModelJson, SHARD,
 } from '../../src/engine/model/valid-models.fixtures';
 import type { InputFile } from '../../src/engine/model/types';
-import { encodeLink, LINK_PREFIX, type ShareLink } from '../../src/share/link';
+import { encodeLink, LINK_PREFIX, MAX_INFLATED_BYTES, MAX_LINK_CHARS, type ShareLink } from '../../src/share/link';
 import { writeExperimentFile } from '../../src/share/experiment-file';
 import type { LibraryEntry } from '../../src/library/db';
 import { RECORD } from '../../src/share/test-utils/record-fixture';
@@ -33,8 +33,26 @@ const ENTRY: LibraryEntry = { id: RECORD.id, name: RECORD.name, format: 'layers'
 
 const fragmentOf = (json: unknown) => LINK_PREFIX + Buffer.from(deflateSync(text(json))).toString('base64url');
 
-export function fuzzInputs(): fc.Arbitrary<FuzzInput> {
+/**
+ * Hostile share-link fragments: random text, byte edits of a valid link (truncations, other
+ * characters), edits of its JSON (wrong versions and types, `__proto__` / `constructor` keys,
+ * script-looking strings, other URL schemes, huge numbers), other versions, arbitrary JSON, each deflated as a
+ * link is, oversized fragments, and deflate bombs (a short fragment that unpacks past the cap).
+ */
+export function linkFragments(): fc.Arbitrary<FuzzInput> {
   const validFragment = encodeLink(FUZZ_LINK);
+  return fc.oneof(
+    fc.string({ maxLength: 300 }).map((s) => LINK_PREFIX + s),
+    byteEdits().map((e) => LINK_PREFIX + new TextDecoder().decode(applyByteEdits(new TextEncoder().encode(validFragment.slice(LINK_PREFIX.length)), e))),
+    jsonEdits().map((e) => fragmentOf(applyJsonEdits(FUZZ_LINK, e))),
+    fc.jsonValue({ maxDepth: 4 }).map((j) => fragmentOf(j)),
+    fc.integer({ min: 1, max: 4 * MAX_LINK_CHARS }).map((n) => validFragment + 'A'.repeat(n)),
+    fc.integer({ min: 1, max: 4 }).map((k) => fragmentOf({ ...FUZZ_LINK, name: ' '.repeat(k * MAX_INFLATED_BYTES) })),
+    fc.constantFrom<unknown>(0, 2, 99, -1, 1.5, '1', null, [1], { v: 1 }).map((v) => fragmentOf({ ...FUZZ_LINK, v })),
+  ).map((fragment): FuzzInput => ({ target: 'link', fragment }));
+}
+
+export function fuzzInputs(): fc.Arbitrary<FuzzInput> {
   const experiment = writeExperimentFile(FUZZ_LINK, [{ entry: ENTRY, record: RECORD, files: [jsonFile('model.json', sequentialModelJson()), bin()] }]);
   return fc.oneof(
     { weight: 25, arbitrary: fc.tuple(base, jsonEdits()).map(([j, e]): FuzzInput => ({ target: 'model-json', files: [jsonFile('model.json', applyJsonEdits(j, e)), bin()] })) },
@@ -46,12 +64,7 @@ export function fuzzInputs(): fc.Arbitrary<FuzzInput> {
     }) },
     { weight: 10, arbitrary: fc.tuple(base, byteEdits(3), fc.constantFrom<0 | 6>(0, 6)).map(([j, e, level]): FuzzInput =>
       ({ target: 'zip', files: [{ path: 'model.zip', bytes: applyByteEdits(zipOf('model.zip', [jsonFile('model.json', j), bin()], level).bytes, e) }] })) },
-    { weight: 25, arbitrary: fc.oneof(
-      fc.string({ maxLength: 300 }).map((s) => LINK_PREFIX + s),
-      byteEdits().map((e) => LINK_PREFIX + new TextDecoder().decode(applyByteEdits(new TextEncoder().encode(validFragment.slice(LINK_PREFIX.length)), e))),
-      jsonEdits().map((e) => fragmentOf(applyJsonEdits(FUZZ_LINK, e))),
-      fc.jsonValue({ maxDepth: 4 }).map((j) => fragmentOf(j)),
-    ).map((fragment): FuzzInput => ({ target: 'link', fragment })) },
+    { weight: 25, arbitrary: linkFragments() },
     { weight: 5, arbitrary: byteEdits().map((e): FuzzInput => ({ target: 'experiment', bytes: applyByteEdits(experiment, e) })) },
   );
 }

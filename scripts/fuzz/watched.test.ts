@@ -21,7 +21,7 @@ it('a case stuck in an endless loop is counted as one hang and the rest still ru
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   expect(sum(watched.outcomes)).toBe(runs);
   expect(watched.outcomes.hang).toBe(1);
-  expect(watched.uncaught + watched.leakedTensors + watched.prototypeChanges + watched.unnamedFiles).toBe(0);
+  expect(watched.uncaught + watched.leakedTensors + watched.prototypeChanges + watched.unnamedFiles + watched.unreadableRefusals).toBe(0);
   const differing = Object.keys({ ...direct.outcomes, ...watched.outcomes }).filter((k) => k !== 'hang' && (direct.outcomes[k] ?? 0) !== (watched.outcomes[k] ?? 0));
   // The stalled case's own outcome is the only one missing, once.
   expect(differing).toHaveLength(1);

@@ -5,13 +5,14 @@
  * that takes the worker down is counted the same way, as uncaught.
  */
 import { Worker } from 'node:worker_threads';
-import { HANG_MS, type FuzzReport } from './run';
+import { HANG_MS, type FuzzInputs, type FuzzReport } from './run';
 import type { FuzzTarget } from './targets';
 
 export interface WatchedOptions {
   runs: number;
   seed: number;
   backend?: 'cpu' | 'wasm';
+  inputs?: FuzzInputs;
   hangMs?: number;
   /** Starting a worker (tsx compile, backend init) is not a case: it gets this long. */
   startMs?: number;
@@ -27,7 +28,7 @@ type Outcome = { report: FuzzReport } | { stoppedAt: number; target?: FuzzTarget
 function runWorker(opts: WatchedOptions, from: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-      workerData: { runs: opts.runs, seed: opts.seed, from, backend: opts.backend ?? 'cpu', stallAt: opts.stallAt },
+      workerData: { runs: opts.runs, seed: opts.seed, from, backend: opts.backend ?? 'cpu', stallAt: opts.stallAt, inputs: opts.inputs },
     });
     let current = from;
     let target: FuzzTarget | undefined;
@@ -64,6 +65,7 @@ function add(total: FuzzReport, part: FuzzReport): void {
   total.leakedTensors += part.leakedTensors;
   total.prototypeChanges += part.prototypeChanges;
   total.unnamedFiles += part.unnamedFiles;
+  total.unreadableRefusals += part.unreadableRefusals;
   total.slowestMs = Math.max(total.slowestMs, part.slowestMs);
   for (const [k, n] of Object.entries(part.byTarget)) total.byTarget[k] = (total.byTarget[k] ?? 0) + n;
   for (const [k, n] of Object.entries(part.outcomes)) total.outcomes[k] = (total.outcomes[k] ?? 0) + n;
@@ -72,7 +74,7 @@ function add(total: FuzzReport, part: FuzzReport): void {
 
 export async function runFuzzWatched(opts: WatchedOptions): Promise<FuzzReport & { workers: number }> {
   const started = performance.now();
-  const total: FuzzReport = { seed: opts.seed, runs: 0, byTarget: {}, outcomes: {}, uncaught: 0, hangs: 0, leakedTensors: 0, prototypeChanges: 0, unnamedFiles: 0, failures: [], slowestMs: 0, seconds: 0 };
+  const total: FuzzReport = { seed: opts.seed, runs: 0, byTarget: {}, outcomes: {}, uncaught: 0, hangs: 0, leakedTensors: 0, prototypeChanges: 0, unnamedFiles: 0, unreadableRefusals: 0, failures: [], slowestMs: 0, seconds: 0 };
   let from = 0;
   let workers = 0;
   while (from < opts.runs) {

@@ -4,14 +4,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useNodeBackend } from '../node-engine';
-import { runFuzz } from './run';
+import { runFuzz, type FuzzInputs } from './run';
 
-const { runs, seed, from, backend, stallAt } = workerData as { runs: number; seed: number; from: number; backend: 'cpu' | 'wasm'; stallAt?: number };
+const { runs, seed, from, backend, stallAt, inputs } = workerData as { runs: number; seed: number; from: number; backend: 'cpu' | 'wasm'; stallAt?: number; inputs?: FuzzInputs };
 await useNodeBackend(backend);
 const report = await runFuzz({
   runs,
   seed,
   from,
+  inputs,
   onCase: (index, input, soFar) => {
     parentPort!.postMessage({ type: 'case', index, target: input.target, soFar });
     // For the watchdog's own test only: a case that never returns (a synchronous endless loop).

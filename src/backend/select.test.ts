@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BonsaiError } from '../engine/errors';
-import { availableBackends, backendOrder, initBackend, onDeviceLost, switchBackend, unavailableHint } from './select';
+import { availableBackends, backendOrder, initBackend, onDeviceLost, switchBackend, unavailableHint, watchDevice } from './select';
 
 beforeAll(() => {
   // In Node the wasm binaries come from node_modules (wasm-paths.ts is a no-op here).
@@ -86,6 +86,34 @@ describe('initBackend / switchBackend in Node', () => {
   it('onDeviceLost returns an unsubscribe function and is inert without webgpu', () => {
     const off = onDeviceLost(() => undefined);
     expect(typeof off).toBe('function');
+    off();
+  });
+
+  it('an allocation that failed on the GPU (an uncaptured GPUOutOfMemoryError) is reported like a loss, once; other GPU errors are not', async () => {
+    class GPUOutOfMemoryError {
+      constructor(readonly message: string) {}
+    }
+    class GPUValidationError {
+      constructor(readonly message: string) {}
+    }
+    const handlers: ((event: { error?: unknown }) => void)[] = [];
+    let lose: (info: { reason: string; message: string }) => void = () => undefined;
+    const device = {
+      lost: new Promise<{ reason: string; message: string }>((resolve) => (lose = resolve)),
+      addEventListener: (_type: 'uncapturederror', h: (event: { error?: unknown }) => void) => void handlers.push(h),
+    };
+    const seen: string[] = [];
+    const off = onDeviceLost((text) => seen.push(text));
+    watchDevice(device);
+    handlers.forEach((h) => h({ error: new GPUValidationError('Invalid BindGroup') }));
+    expect(seen).toEqual([]);
+    handlers.forEach((h) => h({ error: new GPUOutOfMemoryError('Not enough memory left.') }));
+    expect(seen).toEqual(['The WebGPU device ran out of memory: Not enough memory left.']);
+    // The loss that may follow is the same event for the engine: not reported twice.
+    handlers.forEach((h) => h({ error: new GPUOutOfMemoryError('again') }));
+    lose({ reason: 'unknown', message: 'gone' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toHaveLength(1);
     off();
   });
 });

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { BonsaiError } from '../engine/errors';
+import { BonsaiError, isOutOfMemory } from '../engine/errors';
 import { configureWasmPaths } from './wasm-paths';
 import { deviceProfile, probeState, summarizeAdapter } from './profile';
 import type { BackendChoice, BackendName, DeviceProfile, RunnableBackend } from './types';
@@ -235,23 +235,37 @@ type DeviceLostListener = (message: string, info: DeviceLostInfo) => void;
 const lostListeners = new Set<DeviceLostListener>();
 const watchedDevices = new WeakSet<object>();
 
-interface WebGPUBackendLike {
-  device?: { lost?: Promise<{ reason?: string; message?: string }> };
+/** The parts of a GPUDevice watched here. */
+export interface WatchedDevice {
+  lost?: Promise<{ reason?: string; message?: string }>;
+  addEventListener?(type: 'uncapturederror', listener: (event: { error?: unknown }) => void): void;
 }
 
-/** Hooks the live webgpu backend's `device.lost` (WebGPUBackend keeps its GPUDevice as `.device`). */
+interface WebGPUBackendLike {
+  device?: WatchedDevice;
+}
+
+/** Hooks the live webgpu backend's device (WebGPUBackend keeps its GPUDevice as `.device`). */
 function watchDeviceLoss(): void {
   const backend = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.webgpu as
     | WebGPUBackendLike
     | undefined;
-  const device = backend?.device;
-  if (!device?.lost || watchedDevices.has(device)) return;
+  if (backend?.device) watchDevice(backend.device);
+}
+
+/**
+ * Tell the listeners when `device` is lost, or when an allocation on it failed: TF.js does not
+ * scope its GPU allocations, so a GPUOutOfMemoryError only surfaces as an uncaptured error and the
+ * work that needed the buffer would go on with an invalid one. Either way the engine must restart
+ * (on WASM) rather than return what it computed. Reported once per device.
+ */
+export function watchDevice(device: WatchedDevice): void {
+  if (!device.lost || watchedDevices.has(device)) return;
   watchedDevices.add(device);
-  void device.lost.then((info) => {
-    // 'destroyed' means we called device.destroy() ourselves: not a loss.
-    if (info?.reason === 'destroyed') return;
-    const payload = { reason: info?.reason ?? 'unknown', message: info?.message ?? '' };
-    const text = `The WebGPU device was lost (${payload.reason})${payload.message ? `: ${payload.message}` : '.'}`;
+  let reported = false;
+  const notify = (text: string, payload: DeviceLostInfo) => {
+    if (reported) return;
+    reported = true;
     for (const cb of lostListeners) {
       try {
         cb(text, payload);
@@ -259,6 +273,17 @@ function watchDeviceLoss(): void {
         // a listener's failure must not hide the loss from the others
       }
     }
+  };
+  void device.lost.then((info) => {
+    // 'destroyed' means we called device.destroy() ourselves: not a loss.
+    if (info?.reason === 'destroyed') return;
+    const payload = { reason: info?.reason ?? 'unknown', message: info?.message ?? '' };
+    notify(`The WebGPU device was lost (${payload.reason})${payload.message ? `: ${payload.message}` : '.'}`, payload);
+  });
+  device.addEventListener?.('uncapturederror', (event) => {
+    if (!isOutOfMemory(event.error)) return;
+    const detail = String((event.error as { message?: unknown }).message ?? '');
+    notify(`The WebGPU device ran out of memory${detail ? `: ${detail}` : '.'}`, { reason: 'out-of-memory', message: detail });
   });
 }
 

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   WRONG_INPUT_SHAPE: 'The input does not match the model.',
   BACKEND_UNAVAILABLE: 'The requested backend cannot start here.',
   JOB_FAILED: 'The job failed.',
+  OUT_OF_MEMORY: 'The engine ran out of memory.',
   // Worker and storage
   WORKER_CRASHED: 'The engine stopped unexpectedly.',
   DEVICE_LOST: 'The GPU device was lost.',
@@ -117,9 +118,64 @@ export function isAbortError(e: unknown): boolean {
   );
 }
 
+/**
+ * What the browser and TF.js's backends throw when an allocation fails. None of them is TF.js's
+ * own: TF.js 4.22 passes these through unchanged.
+ *  - V8, for an ArrayBuffer/typed array it cannot back (the CPU backend's tensors, weight
+ *    decoding, data read back from a backend): `RangeError: Array buffer allocation failed`;
+ *  - V8, for a wasm heap that cannot grow or start: `WebAssembly.Memory.grow(): Maximum memory size
+ *    exceeded`, `WebAssembly.Memory(): could not allocate memory`, `Out of memory: Cannot allocate
+ *    Wasm memory for new instance`;
+ *  - emscripten (the WASM backend): `Cannot enlarge memory arrays …` / `Aborted(OOM)`, and a bare
+ *    `Aborted()` (a WebAssembly.RuntimeError): the release build has no assertions, so its likely
+ *    cause is a failed `new` (compiled without exceptions, an allocation failure aborts). The
+ *    message says it was an abort, not that memory surely ran out; either way the module is dead
+ *    after it (emscripten sets ABORT) and only a restarted engine works again;
+ *  - WebGPU: a GPUOutOfMemoryError (an uncaptured error, or one a scope popped) and Chromium's
+ *    `… out of memory` in a mapping or device-lost message.
+ */
+const OUT_OF_MEMORY_MESSAGE = /array buffer allocation failed|out of memory|could not allocate memory|cannot allocate wasm memory|maximum memory size exceeded|cannot enlarge memory|\(OOM\)/i;
+const WASM_ABORT = /^Aborted\(/;
+
+/** True when `e` is an allocation the browser or a backend could not satisfy. */
+export function isOutOfMemory(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return typeof e === 'string' && OUT_OF_MEMORY_MESSAGE.test(e);
+  const { name, message } = e as { name?: unknown; message?: unknown };
+  // GPUError has no name of its own: its class says what it is.
+  if (name === 'GPUOutOfMemoryError' || e.constructor?.name === 'GPUOutOfMemoryError') return true;
+  if (typeof message !== 'string') return false;
+  if (OUT_OF_MEMORY_MESSAGE.test(message)) return true;
+  return name === 'RuntimeError' && WASM_ABORT.test(message);
+}
+
+const OUT_OF_MEMORY_HINT =
+  'Free memory and try again: use a smaller batch size (or fewer samples), close other tabs and apps, '
+  + 'and use "Restart engine" in the header to start from a clean engine (your library and saved experiments stay). '
+  + 'If it happens again, try the WASM backend or a smaller model.';
+
+/**
+ * The OUT_OF_MEMORY error for `e` when it is one (see isOutOfMemory), else null. `what` names the
+ * operation ("Loading model.json", "The benchmark"…); the original message is kept after it.
+ */
+export function outOfMemoryError(e: unknown, what = 'The job', file?: string): BonsaiError | null {
+  if (e instanceof BonsaiError || !isOutOfMemory(e)) return null;
+  const detail = typeof e === 'object' && e !== null && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+  const wasmAbort = WASM_ABORT.test(detail) && !OUT_OF_MEMORY_MESSAGE.test(detail);
+  return new BonsaiError(
+    'OUT_OF_MEMORY',
+    wasmAbort
+      ? `${what} failed: the WASM engine aborted, most likely because it ran out of memory (${detail}).`
+      : `${what} ran out of memory: an allocation failed (${detail}).`,
+    OUT_OF_MEMORY_HINT,
+    file,
+  );
+}
+
 /** Wrap anything thrown into the catalogue so the UI always gets a code and a message. */
 export function toErrorInfo(e: unknown, fallback: ErrorCode = 'INTERNAL'): ErrorInfo {
   if (e instanceof BonsaiError) return e.toInfo();
+  const oom = outOfMemoryError(e);
+  if (oom) return oom.toInfo();
   const message = e instanceof Error ? e.message : String(e);
   return { code: fallback, message: message || ERROR_CODES[fallback] };
 }

@@ -1,4 +1,4 @@
-import { BonsaiError, type ErrorInfo } from '../engine/errors';
+import { BonsaiError, toErrorInfo, type ErrorInfo } from '../engine/errors';
 import { EngineError } from '../worker/client';
 import { useStore, type ErrorSource, type ShownError } from './store';
 
@@ -16,7 +16,8 @@ export function errorInfoOf(e: unknown): ErrorInfo {
   // An Error's message is not enumerable: spreading the error itself would lose it.
   if (e instanceof BonsaiError) return e.toInfo();
   if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) return e as ErrorInfo;
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  // A failure on the page itself (e.g. an allocation while reading a dropped file) is classified too.
+  return toErrorInfo(e, 'INTERNAL');
 }
 
 /**

@@ -3,7 +3,7 @@
  * always takes effect (a worker that does not acknowledge in time is replaced), a watchdog for model
  * loads that hang, and automatic restart when the worker dies or the GPU device is lost.
  */
-import type { ErrorInfo } from '../engine/errors';
+import { isOutOfMemory, type ErrorInfo } from '../engine/errors';
 import type { BackendName, DeviceProfile } from '../backend/types';
 import type { BackendChoice, FromWorker, JobId, JobResult, JobSpec, MetricPoint, ToWorker } from './protocol';
 
@@ -39,11 +39,23 @@ export interface ClientEvents {
   error(error: ErrorInfo): void;
 }
 
+/** The part of the Web Locks API the client uses (navigator.locks). */
+export interface LockManagerLike {
+  request(name: string, callback: () => unknown): Promise<unknown>;
+}
+
 export interface ClientOptions {
   /** A job that reports no progress for this long is declared hung; the worker is replaced. */
   watchdogMs?: number;
   /** How long Cancel waits for the worker's acknowledgement before replacing it. */
   cancelGraceMs?: number;
+  /**
+   * Web Locks, to notice a worker that ends without an error event (self.close(), a killed
+   * thread) at once instead of after the watchdog: the worker holds a lock for its whole life and
+   * the page queues for it. A worker busy in a long synchronous kernel still holds its lock, so
+   * this never ends a healthy job. Default: navigator.locks where there is one.
+   */
+  locks?: LockManagerLike | null;
 }
 
 interface Pending {
@@ -83,6 +95,10 @@ export class EngineClient {
   private backend: BackendChoice = 'auto';
   private readonly watchdogMs: number;
   private readonly cancelGraceMs: number;
+  private readonly locks: LockManagerLike | null;
+  private nextLifeLock = 1;
+  /** Per page, so two tabs' engines never share a lock name (locks are per origin). */
+  private readonly lockPrefix = `bonsai-engine-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
@@ -90,6 +106,7 @@ export class EngineClient {
   ) {
     this.watchdogMs = options.watchdogMs ?? 30_000;
     this.cancelGraceMs = options.cancelGraceMs ?? 1_500;
+    this.locks = options.locks !== undefined ? options.locks : (globalThis.navigator?.locks ?? null);
   }
 
   on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
@@ -104,18 +121,48 @@ export class EngineClient {
   start(backend: BackendChoice = this.backend): void {
     this.backend = backend;
     if (!this.worker) {
-      this.worker = this.createWorker();
-      this.worker.onmessage = (e) => this.handle(e.data);
+      const worker = this.createWorker();
+      this.worker = worker;
+      worker.onmessage = (e) => this.handle(e.data, worker);
       this.worker.onerror = (e) => {
         e.preventDefault?.();
-        this.restart({
-          code: 'WORKER_CRASHED',
-          message: `The engine stopped unexpectedly${e.message ? ` (${e.message})` : ''}.`,
-          hint: 'It was restarted; your library is intact. If this repeats, try the WASM backend or a smaller model.',
-        });
+        this.restart(
+          isOutOfMemory(e.message)
+            ? {
+                code: 'OUT_OF_MEMORY',
+                message: `The engine ran out of memory and stopped (${e.message}).`,
+                hint: 'It was restarted; your library is intact. Use a smaller batch size, close other tabs, and try a smaller model or the WASM backend if it happens again.',
+              }
+            : {
+                code: 'WORKER_CRASHED',
+                message: `The engine stopped unexpectedly${e.message ? ` (${e.message})` : ''}.`,
+                hint: 'It was restarted; your library is intact. If this repeats, try the WASM backend or a smaller model.',
+              },
+        );
       };
+      if (this.locks) this.post({ type: 'hold-life-lock', name: `${this.lockPrefix}-${this.nextLifeLock++}` });
     }
     this.post({ type: 'init', backend });
+  }
+
+  /**
+   * The worker holds its life lock: queue for it. It is granted when that worker is gone; if the
+   * client did not end it (terminate, restart), it died silently and is replaced at once.
+   */
+  private watchLife(name: string, worker: WorkerLike): void {
+    // A late message from a worker already replaced: its lock is free, and it is not this one.
+    if (!this.locks || worker !== this.worker) return;
+    void this.locks.request(name, () => {
+      if (this.worker !== worker) return;
+      this.restart({
+        code: 'WORKER_CRASHED',
+        message: 'The engine stopped without reporting an error (its worker was closed or killed).',
+        hint: 'It was restarted; your library is intact. Start the job again. If this repeats, try the WASM backend or a smaller model.',
+      });
+    }).catch((e: unknown) => {
+      // Only the no-progress watchdog is left to notice a silent death: say so, do not hide it.
+      this.emit('error', { code: 'INTERNAL', message: `The engine's life lock could not be watched (${e instanceof Error ? e.message : String(e)}); a worker that stops silently is noticed only after ${Math.round(this.watchdogMs / 1000)} s.` });
+    });
   }
 
   /** Switch backend: the worker re-initialises and answers with a new `ready`. */
@@ -161,8 +208,10 @@ export class EngineClient {
   }
 
   terminate(): void {
-    this.worker?.terminate();
+    // Forgotten first: its life lock, released by the terminate, must find it already replaced.
+    const worker = this.worker;
     this.worker = null;
+    worker?.terminate();
   }
 
   private cancel(jobId: JobId): void {
@@ -213,8 +262,7 @@ export class EngineClient {
 
   /** `requested`: the user asked for it, so the jobs it ends are ended like a Cancel (no error). */
   private restart(reason: ErrorInfo, except?: JobId, expected = false, requested = false): void {
-    this.worker?.terminate();
-    this.worker = null;
+    this.terminate();
     for (const [id, entry] of [...this.pending]) {
       if (id === except) continue;
       entry.cleanup();
@@ -229,7 +277,7 @@ export class EngineClient {
     this.worker?.postMessage(message, transfer);
   }
 
-  private handle(message: FromWorker): void {
+  private handle(message: FromWorker, from: WorkerLike): void {
     switch (message.type) {
       case 'ready':
         this.emit('ready', message.device, message.available);
@@ -263,13 +311,26 @@ export class EngineClient {
         entry?.reject(new EngineError(message.error));
         break;
       }
+      case 'life-lock-held':
+        this.watchLife(message.name, from);
+        break;
       case 'device-lost':
         this.backend = 'wasm';
-        this.restart({
-          code: 'DEVICE_LOST',
-          message: `The GPU device was lost (${message.message}).`,
-          hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.',
-        });
+        // GPU memory exhaustion (an allocation that failed, or a loss whose message names it) says
+        // what would avoid it next time.
+        this.restart(
+          isOutOfMemory(message.message)
+            ? {
+                code: 'OUT_OF_MEMORY',
+                message: `The GPU ran out of memory (${message.message}), so the engine restarted on WASM.`,
+                hint: 'Your library is intact; reopen the model to continue. Use a smaller batch size and close other tabs before going back to WebGPU.',
+              }
+            : {
+                code: 'DEVICE_LOST',
+                message: `The GPU device was lost (${message.message}).`,
+                hint: 'The engine restarted on WASM. Your library is intact; reopen the model to continue.',
+              },
+        );
         break;
       default: {
         const never: never = message;

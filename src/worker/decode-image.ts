@@ -5,7 +5,7 @@
  * Colour-space conversion is off (pixels as stored, like Node decoders and training pipelines that
  * ignore ICC profiles) and alpha is not premultiplied. No DOM: compiled with lib "webworker".
  */
-import { BonsaiError } from '../engine/errors';
+import { BonsaiError, outOfMemoryError } from '../engine/errors';
 import { IMAGE_EXTENSIONS } from '../engine/data/image-layout';
 import { MAX_DECODED_PIXELS, type DecodedImage, type ImageDecoder } from '../engine/data/images';
 
@@ -35,6 +35,9 @@ export const decodeImageInWorker: ImageDecoder = async (bytes: Uint8Array, path:
     return { width, height, data };
   } catch (e) {
     if (e instanceof BonsaiError) throw e;
+    // Not a bad image: skipping it as unreadable would hide that memory ran out.
+    const oom = outOfMemoryError(e, `Decoding "${path}"`, path);
+    if (oom) throw oom;
     const detail = (e instanceof Error ? e.message || e.name : String(e)).trim().replace(/\.$/, '');
     throw new BonsaiError('IMAGE_UNREADABLE', `"${path}" could not be read as an image (${detail}).`, HINT, path);
   } finally {

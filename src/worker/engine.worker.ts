@@ -114,6 +114,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'dispose-dataset':
       disposeDatasetById(message.datasetId);
       break;
+    case 'hold-life-lock':
+      // Never released by the worker: the browser releases it when this worker's thread ends.
+      // Without Web Locks (an insecure context) the page keeps only its no-progress watchdog.
+      void navigator.locks?.request(message.name, () => {
+        post({ type: 'life-lock-held', name: message.name });
+        return new Promise<never>(() => {});
+      });
+      break;
     default: {
       const never: never = message;
       post({ type: 'error', jobId: null, error: { code: 'INTERNAL', message: `Unknown message ${JSON.stringify(never)}` } });

@@ -168,7 +168,13 @@ export type ToWorker =
   | { type: 'start'; jobId: JobId; spec: JobSpec }
   | { type: 'cancel'; jobId: JobId }
   | { type: 'dispose-model'; modelId: ModelId }
-  | { type: 'dispose-dataset'; datasetId: DatasetId };
+  | { type: 'dispose-dataset'; datasetId: DatasetId }
+  /**
+   * Hold the Web Lock `name` for as long as this worker lives. The page queues for the same lock:
+   * it is granted the moment the worker is gone, even when it went without an error event
+   * (self.close(), a killed thread), and a worker busy in a long kernel still holds it.
+   */
+  | { type: 'hold-life-lock'; name: string };
 
 export type FromWorker =
   | { type: 'ready'; device: DeviceProfile; available: BackendName[] }
@@ -177,4 +183,6 @@ export type FromWorker =
   | { type: 'result'; jobId: JobId; result: JobResult }
   | { type: 'cancelled'; jobId: JobId }
   | { type: 'error'; jobId: JobId | null; error: ErrorInfo }
-  | { type: 'device-lost'; message: string };
+  | { type: 'device-lost'; message: string }
+  /** The worker holds its life lock (see 'hold-life-lock'). */
+  | { type: 'life-lock-held'; name: string };

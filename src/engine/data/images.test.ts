@@ -281,6 +281,19 @@ describeEachBackend('buildImageDataset', () => {
     expect(big.hint).toMatch(/at most 5 images/);
   });
 
+  it('an image whose decoding runs out of memory ends the import as OUT_OF_MEMORY, not skipped as unreadable', async () => {
+    const inner = fakeDecoder();
+    const decode: ImageDecoder = async (bytes, path) => {
+      // A real V8 allocation failure, as decoding a huge image into RGBA would throw.
+      if (path.endsWith('red1.png')) new ArrayBuffer(2 ** 40);
+      return inner(bytes, path);
+    };
+    const e = await expectBonsai(buildImageDataset(tree(3), base, decode), 'OUT_OF_MEMORY');
+    expect(e.file).toBe('shapes/red/red1.png');
+    expect(e.message).toMatch(/red1\.png.*ran out of memory.*Array buffer allocation failed/);
+    expect(e.hint).toMatch(/smaller batch/);
+  });
+
   it('cancel rejects with AbortError and leaves no tensors', async () => {
     const controller = new AbortController();
     let calls = 0;

@@ -21,7 +21,7 @@
  * the same split whatever order they were dropped in.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BonsaiError, isAbortError, type Warning } from '../errors';
+import { BonsaiError, isAbortError, outOfMemoryError, type Warning } from '../errors';
 import { collectFiles } from '../model/collect';
 import { formatMB } from '../model/limits';
 import type { InputFile } from '../model/types';
@@ -299,8 +299,8 @@ export async function buildImageDataset(
           try {
             img = await decode(collected[fileIndex].bytes, path);
           } catch (e) {
-            if (isAbortError(e) || (e instanceof BonsaiError && e.code === 'IMAGE_UNREADABLE')) throw e;
-            throw unreadable(path, e instanceof Error ? e.message || e.name : String(e));
+            if (isAbortError(e) || (e instanceof BonsaiError && (e.code === 'IMAGE_UNREADABLE' || e.code === 'OUT_OF_MEMORY'))) throw e;
+            throw outOfMemoryError(e, `Decoding "${path}"`, path) ?? unreadable(path, e instanceof Error ? e.message || e.name : String(e));
           }
           checkDecoded(img, path);
           await writer.write(img, part.xs, part.labels.length * perExample);

@@ -3,7 +3,7 @@
  * before anything is inflated), skip OS clutter, and refuse empty or oversized files.
  */
 import { unzipSync } from 'fflate';
-import { BonsaiError } from '../errors';
+import { BonsaiError, outOfMemoryError } from '../errors';
 import { formatMB, resolveLimits, type ImportLimits } from './limits';
 import { checkFileSize, checkTotalSize } from './size-checks';
 import { basename } from './paths';
@@ -73,6 +73,8 @@ function expandZip(zip: InputFile, lim: ImportLimits): InputFile[] {
     });
   } catch (e) {
     if (e instanceof BonsaiError) throw e;
+    const oom = outOfMemoryError(e, `Inflating ${zipName}`, zip.path);
+    if (oom) throw oom;
     throw new BonsaiError(
       'ZIP_INVALID',
       `${zipName} is not a readable zip archive (${e instanceof Error ? e.message : String(e)}).`,

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { loadLayersModel, models, type LayersModel } from '@tensorflow/tfjs-layers';
-import { BonsaiError } from '../errors';
+import { BonsaiError, outOfMemoryError } from '../errors';
 import { DEFAULT_IMPORT_LIMITS } from './limits';
 import type { PreparedModel } from './loaded';
 import type { WeightSpec } from './manifest';
@@ -116,7 +116,7 @@ function writeZerosThroughConstraints(model: LayersModel, file: string): void {
       for (const w of model.weights) if (w.constraint) w.write(tf.zeros(w.shape as number[], w.dtype));
     });
   } catch (e) {
-    throw mismatch(file, `a weight constraint cannot be applied (${e instanceof Error ? e.message : String(e)})`);
+    throw outOfMemoryError(e, `${file}: checking the weight constraints`, file) ?? mismatch(file, `a weight constraint cannot be applied (${e instanceof Error ? e.message : String(e)})`);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModelSync, type GraphModel } from '@tensorflow/tfjs-converter';
-import { BonsaiError } from '../errors';
+import { BonsaiError, outOfMemoryError } from '../errors';
 import { loadLayers } from './layers-load';
 import type { LoadedModel, PreparedModel } from './loaded';
 
@@ -59,8 +59,11 @@ function loadGraph(p: PreparedModel): GraphModel {
 
 function toLoadError(e: unknown, p: PreparedModel): BonsaiError {
   if (e instanceof BonsaiError) return e;
-  const message = e instanceof Error ? e.message : String(e);
   const file = p.modelJsonPath;
+  // Not the model's fault: the same files load once memory is free.
+  const oom = outOfMemoryError(e, `${file}: building the ${p.format === 'layers' ? 'LayersModel' : 'GraphModel'}`, file);
+  if (oom) return oom;
+  const message = e instanceof Error ? e.message : String(e);
   const layer = /Unknown (?:layer|class name)[:\s]+'?([\w.-]+)/i.exec(message);
   if (layer) {
     return new BonsaiError('UNKNOWN_LAYER', `${file}: TF.js does not know the layer class ${layer[1]} (${message})`,

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BonsaiError } from '../../errors';
+import { BonsaiError, outOfMemoryError } from '../../errors';
 import { layersModelFlops } from '../../metrics/flops';
 import type { LoadedModel } from '../../model/loaded';
 import { modelJsonBytes } from '../../model/compact/model-json';
@@ -51,7 +51,7 @@ async function fromTopology(topology: TopologyJson, what: string): Promise<tfl.L
     return await tfl.models.modelFromJSON({ modelTopology: topology } as never);
   } catch (e) {
     for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
-    throw new BonsaiError('BAD_CONFIG', `Error in distill: the ${what} could not be built: ${e instanceof Error ? e.message : String(e)}.`,
+    throw outOfMemoryError(e, `Building the ${what}`) ?? new BonsaiError('BAD_CONFIG', `Error in distill: the ${what} could not be built: ${e instanceof Error ? e.message : String(e)}.`,
       'Try another width, fewer per-layer overrides, or a preset student.');
   }
 }
