@@ -37,7 +37,6 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
           <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} onChange={(sparsity) => onChange({ ...config, sparsity })} />
           <Select label="Schedule" value={config.schedule} options={[{ value: 'gradual', label: 'Gradual (Zhu & Gupta)' }, { value: 'one-shot', label: 'One-shot' }]} onChange={(schedule) => onChange({ ...config, schedule })} />
           <Select label="Scope" value={config.scope} options={[{ value: 'global', label: 'Global threshold' }, { value: 'per-layer', label: 'Per layer' }]} onChange={(scope) => onChange({ ...config, scope })} />
-          <NumberInput label="Distil from the unpruned model (0–1)" value={config.distill ?? 0} min={0} max={1} step={0.1} onChange={(distill) => onChange({ ...config, distill: distill > 0 ? distill : undefined })} />
         </>
       ) : null}
       {config.method === 'nm' ? (

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DatasetSplit } from '../../data/types';
 import { BonsaiError } from '../../errors';
-import { crossEntropy, detectOutputKind, PROBABILITY_EPSILON, toLogits } from '../../train/loss';
+import { detectOutputKind, PROBABILITY_EPSILON, toLogits } from '../../train/loss';
 import { trainModel } from '../../train/loop';
 import type { LossContext, TrainHistory } from '../../train/types';
 import type { TechniqueContext, TechniqueData } from '../types';
@@ -28,20 +28,15 @@ export function requireTrainSplit(data: TechniqueData, what: string): DatasetSpl
     "Load a dataset with a training split, or choose one-shot magnitude pruning (no fine-tuning), which needs none.");
 }
 
-/**
- * KL(unpruned ‖ pruned) of the two models' class distributions: a loss that needs no labels.
- * With `labelWeight` > 0 and labeled data, labelWeight·cross-entropy + (1 − labelWeight)·KL.
- */
-export function selfDistillLoss(teacher: LayersModel, labelWeight = 0): (ctx: LossContext) => tf.Scalar {
+/** KL(unpruned ‖ pruned) of the two models' class distributions: a loss that needs no labels. */
+function selfDistillLoss(teacher: LayersModel): (ctx: LossContext) => tf.Scalar {
   const teacherKind = detectOutputKind(teacher);
-  return ({ xs, ys, outputs, outputKind }) =>
+  return ({ xs, outputs, outputKind }) =>
     tf.tidy(() => {
       const p = tf.softmax(toLogits(teacher.predict(xs) as tf.Tensor, teacherKind));
       const logQ = tf.logSoftmax(toLogits(outputs, outputKind));
       const logP = tf.log(tf.clipByValue(p, PROBABILITY_EPSILON, 1));
-      const kl = tf.mean(tf.sum(tf.mul(p, tf.sub(logP, logQ)), -1)) as tf.Scalar;
-      if (labelWeight <= 0 || ys === null) return kl;
-      return tf.add(tf.mul(labelWeight, crossEntropy(outputs, ys, outputKind)), tf.mul(1 - labelWeight, kl)) as tf.Scalar;
+      return tf.mean(tf.sum(tf.mul(p, tf.sub(logP, logQ)), -1)) as tf.Scalar;
     });
 }
 
@@ -51,8 +46,6 @@ export interface FineTuneOptions {
   /** Called after every optimizer step with the step count: recompute and/or re-apply masks. */
   afterStep: (step: number) => Promise<void> | void;
   phase: string;
-  /** Labeled data: weight in [0, 1] of the KL term to `original` (0 or absent: labels only). */
-  distill?: number;
 }
 
 export async function fineTune(
@@ -71,7 +64,7 @@ export async function fineTune(
     onProgress: reportTrainProgress(ctx, opts.phase),
     hooks: {
       afterStep: opts.afterStep,
-      ...(unlabeled ? { loss: selfDistillLoss(opts.original) } : opts.distill ? { loss: selfDistillLoss(opts.original, 1 - opts.distill) } : {}),
+      ...(unlabeled ? { loss: selfDistillLoss(opts.original) } : {}),
     },
   });
 }

@@ -29,8 +29,6 @@ interface PruneJob {
   needsTraining: string | null;
   describe(fineTuned: TrainSettings | null): { name: string; step: string };
   notes: string[];
-  /** Weight of the KL term to the unpruned model in the fine-tune loss (labeled data). */
-  distill?: number;
 }
 
 async function runJob(input: LayersInput, data: TechniqueData, ctx: TechniqueContext, job: PruneJob): Promise<VariantOutput> {
@@ -61,7 +59,6 @@ async function runJob(input: LayersInput, data: TechniqueData, ctx: TechniqueCon
       history = await fineTune(model, data.train, data.validation, settings, ctx, {
         original: input.model,
         phase: 'fine-tune',
-        distill: job.distill,
         afterStep: async (step) => {
           const next = job.masksAt ? await job.masksAt(step, selection.weights) : null;
           if (next) {
@@ -105,12 +102,11 @@ export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConf
     step: `${cfg.schedule === 'gradual' ? 'gradual' : 'one-shot'} ${what}${ft ? `, ${ft.epochs} epoch${ft.epochs > 1 ? 's' : ''} fine-tune` : ''}`,
   });
   const notes = [SPARSE_LATENCY_NOTE];
-  if (cfg.distill && cfg.fineTune) notes.push(`Fine-tune loss: ${+(1 - cfg.distill).toFixed(3)} × cross-entropy on the labels + ${cfg.distill} × KL to the unpruned model (distillation from the parent).`);
   if (cfg.scope === 'global') notes.push('Global threshold: layers end up with different sparsities (the per-layer table shows each).');
 
   if (cfg.schedule === 'one-shot') {
     return runJob(input, data, ctx, {
-      select, describe, notes, fineTune: cfg.fineTune, needsTraining: null, distill: cfg.distill,
+      select, describe, notes, fineTune: cfg.fineTune, needsTraining: null,
       initialMasks: (weights) => magnitudeMasks(weights, targetsAt((f) => f)),
     });
   }
@@ -132,7 +128,7 @@ export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConf
   };
   notes.push(`Schedule: sparsity ${percent(g.initialSparsity)} → ${percent(cfg.sparsity)} from step ${g.beginStep} to ${g.endStep} of ${steps}, masks updated every ${g.frequency} step${g.frequency > 1 ? 's' : ''} (cubic, Zhu & Gupta).`);
   return runJob(input, data, ctx, {
-    select, describe, notes, fineTune: settings, needsTraining: 'gradual pruning', distill: cfg.distill,
+    select, describe, notes, fineTune: settings, needsTraining: 'gradual pruning',
     initialMasks: async (weights) => (g.beginStep === 0 ? update(0, weights) : new Map()),
     masksAt: async (step, weights) => (step > 0 && isMaskUpdateStep(step, g) ? update(step, weights) : null),
   });

@@ -40,12 +40,6 @@ export interface MagnitudePruneConfig {
   gradual?: GradualSchedule;
   /** Required for 'gradual' (the schedule runs during fine-tuning); optional for one-shot. */
   fineTune?: TrainSettings;
-  /**
-   * Distil from the unpruned model while fine-tuning on labeled data: the loss is
-   * (1 − distill)·cross-entropy on the labels + distill·KL(unpruned ‖ pruned), in [0, 1]
-   * (default 0: labels only). Unlabeled data always uses the KL term alone.
-   */
-  distill?: number;
 }
 
 export interface NMPruneConfig {
@@ -275,9 +269,6 @@ export function validatePruneConfig(config: PruneConfig): PruneConfig {
       checkNames('skip', config.skip);
       checkMinLayerParams(config.minLayerParams);
       checkGradual(config.gradual, Math.min(config.sparsity, ...Object.values(config.perLayer ?? {})));
-      if (config.distill !== undefined && (!isNum(config.distill) || config.distill < 0 || config.distill > 1)) {
-        throw bad('distill', 'a number in [0, 1] (weight of the KL term to the unpruned model)', config.distill, 'Try 0.5; 0 fine-tunes on the labels only.');
-      }
       if (config.schedule === 'gradual' && config.fineTune === undefined) {
         throw bad('fineTune', 'set for a gradual schedule (it runs during fine-tuning)', undefined, "Add fine-tune settings, or choose schedule 'one-shot'.");
       }

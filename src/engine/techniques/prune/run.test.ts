@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatasetSplit } from '../../data/types';
@@ -10,8 +9,6 @@ import { describeEachBackend } from '../../test-utils/backends';
 import { loadedLayers } from '../../test-utils/model-fixtures';
 import { denseClassifier, disposeSplit, mnistSplit, weightValues } from '../../test-utils/train-fixtures';
 import type { TechniqueContext, TechniquePoint } from '../types';
-import { crossEntropy } from '../../train/loss';
-import { selfDistillLoss } from './fine-tune';
 import { polynomialSparsity } from './masks';
 import type { PruneConfig, TrainSettings } from './meta';
 import { runPrune, type VariantPruneConfig } from './run';
@@ -154,40 +151,6 @@ describeEachBackend('runPrune (Dense)', () => {
     }
   });
 
-  it('distillation loss: KL to itself is 0, weight 1 on the labels is the cross-entropy, in between it mixes', () => {
-    const model = denseClassifier({ inputs: 784, hidden: [16], classes: 10 });
-    try {
-      tf.tidy(() => {
-        const xs = tf.reshape(tf.slice(train.xs, 0, 16), [16, ...(model.inputs[0].shape.slice(1) as number[])]);
-        const ys = tf.slice(train.ys!, 0, 16);
-        const outputs = model.predict(xs) as tf.Tensor;
-        const ctx = { model, xs, ys, outputs, outputKind: 'probabilities' as const, training: true };
-        const ce = crossEntropy(outputs, ys, 'probabilities').dataSync()[0];
-        expect(selfDistillLoss(model)(ctx).dataSync()[0]).toBeCloseTo(0, 5);
-        expect(selfDistillLoss(model, 1)(ctx).dataSync()[0]).toBeCloseTo(ce, 5);
-        expect(selfDistillLoss(model, 0.25)(ctx).dataSync()[0]).toBeCloseTo(0.25 * ce, 5);
-      });
-    } finally {
-      model.dispose();
-    }
-  });
-
-  it('distill: the fine-tune trains against the unpruned model too (different history), and says so', async () => {
-    const model = denseClassifier({ inputs: 784, hidden: [32], classes: 10 });
-    const input = await loadedLayers(model);
-    const cfg: PruneConfig = { method: 'magnitude', sparsity: 0.8, schedule: 'gradual', scope: 'global', fineTune: { ...FT, maxBatchesPerEpoch: 3 } };
-    try {
-      const plain = await runPrune(input, cfg as VariantPruneConfig, { train }, quiet);
-      const distilled = await runPrune(input, { ...cfg, distill: 0.5 } as VariantPruneConfig, { train }, quiet);
-      expect(distilled.history!.epochs[0].loss).not.toBeCloseTo(plain.history!.epochs[0].loss, 6);
-      expect(distilled.notes.join(' ')).toMatch(/0\.5 × KL to the unpruned model/);
-      expect(plain.notes.join(' ')).not.toMatch(/KL/);
-      expect(zeros(storedFloats(distilled.files).get(`${model.layers[0].name}/kernel`)!)).toBe(Math.round(0.8 * 784 * 32));
-    } finally {
-      model.dispose();
-    }
-  });
-
   it('refuses bad settings, naming the field', async () => {
     const model = denseClassifier({ inputs: 784, hidden: [32], classes: 10 });
     const input = await loadedLayers(model);
@@ -198,7 +161,6 @@ describeEachBackend('runPrune (Dense)', () => {
       [{ method: 'magnitude', sparsity: 0.5, schedule: 'one-shot', scope: 'global', skip: ['nope'] }, 'BAD_CONFIG', /skip names 'nope'/],
       [{ method: 'magnitude', sparsity: 0.5, schedule: 'gradual', scope: 'global' }, 'BAD_CONFIG', /fineTune/],
       [{ method: 'magnitude', sparsity: 0.5, schedule: 'one-shot', scope: 'global', fineTune: { ...FT, learningRate: 0 } }, 'BAD_CONFIG', /fineTune\.learningRate/],
-      [{ method: 'magnitude', sparsity: 0.5, schedule: 'one-shot', scope: 'global', distill: 1.5 }, 'BAD_CONFIG', /distill must be a number in \[0, 1\]/],
       [{ method: 'nm', n: 3, m: 2 }, 'BAD_CONFIG', /n must be at most m/],
       [{ method: 'nm', n: 0, m: 4 }, 'BAD_CONFIG', /n must be/],
       [{ method: 'structured', ratio: 1, norm: 'l1' }, 'BAD_CONFIG', /ratio must be a number in \[0, 1\)/],
