@@ -17,6 +17,17 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   return c;
 }
 
+/**
+ * Set an optimizer's learning rate for the next step. SGD keeps it as a scalar tensor
+ * (setLearningRate disposes the old one); Adam and RMSProp read the number at every step.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  // Not `instanceof tf.SGDOptimizer`: Optimizer's Symbol.hasInstance is duck-typed, so Adam passes it.
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (optimizer.getClassName() === 'SGD' && typeof o.setLearningRate === 'function') o.setLearningRate(learningRate);
+  else o.learningRate = learningRate;
+}
+
 /** A fresh optimizer; the caller disposes it (its slot variables are tensors). */
 export function makeOptimizer(c: Pick<TrainConfig, 'optimizer' | 'learningRate'>): tf.Optimizer {
   switch (c.optimizer) {

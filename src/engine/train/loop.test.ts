@@ -5,6 +5,7 @@ import { BonsaiError, isAbortError } from '../errors';
 import { describeEachBackend } from '../test-utils/backends';
 import { denseClassifier, disposeSplit, mnistSplit, weightValues } from '../test-utils/train-fixtures';
 import { validateTrainConfig } from './config';
+import { learningRateAt } from './meta';
 import { trainModel, type TrainConfig, type TrainProgress } from './loop';
 import { epochSeed, seededPermutation } from './shuffle';
 
@@ -30,6 +31,7 @@ describe('training config and shuffle', () => {
     [{ optimizer: 'lbfgs' }, /optimizer/],
     [{ seed: 0.5 }, /seed/],
     [{ maxBatchesPerEpoch: 0 }, /maxBatchesPerEpoch/],
+    [{ lrSchedule: 'step' }, /lrSchedule/],
   ] as [Partial<TrainConfig>, RegExp][])('refuses %j with BAD_CONFIG', (patch, pattern) => {
     let err: unknown;
     try {
@@ -45,6 +47,17 @@ describe('training config and shuffle', () => {
   it('accepts the bounds', () => {
     expect(() => validateTrainConfig({ ...BASE, batchSize: 1 })).not.toThrow();
     expect(() => validateTrainConfig({ ...BASE, batchSize: 4096, maxBatchesPerEpoch: 1 })).not.toThrow();
+  });
+
+  it('cosine schedule: the full rate at step 1, half at the middle, 0 at the last step; constant never moves', () => {
+    const c = { learningRate: 0.01, lrSchedule: 'cosine' as const };
+    expect(learningRateAt(c, 1, 11)).toBeCloseTo(0.01, 12);
+    expect(learningRateAt(c, 6, 11)).toBeCloseTo(0.005, 12);
+    expect(learningRateAt(c, 11, 11)).toBeCloseTo(0, 12);
+    expect(learningRateAt(c, 3, 11)).toBeGreaterThan(learningRateAt(c, 4, 11));
+    expect(learningRateAt({ learningRate: 0.01 }, 11, 11)).toBe(0.01);
+    expect(learningRateAt({ learningRate: 0.01, lrSchedule: 'constant' }, 6, 11)).toBe(0.01);
+    expect(learningRateAt(c, 1, 1)).toBe(0.01);
   });
 
   it('shuffles deterministically, differently per epoch', () => {
@@ -101,6 +114,28 @@ describeEachBackend('trainModel (Dense on MNIST)', () => {
     const a = await run(7);
     expect(await run(7)).toEqual(a);
     expect(await run(8)).not.toEqual(a);
+  });
+
+  it.each(['sgd', 'adam'] as const)('%s with a cosine schedule: the rate reaches 0, so the last step leaves the weights as they were', async (optimizer) => {
+    const run = async (lrSchedule: 'constant' | 'cosine') => {
+      const model = mlp();
+      const after: Float32Array[][] = [];
+      try {
+        await trainModel(model, { train }, { ...BASE, optimizer, learningRate: 0.05, epochs: 2, maxBatchesPerEpoch: 2, lrSchedule }, {
+          hooks: { afterStep: () => void after.push(weightValues(model)) },
+        });
+        return after;
+      } finally {
+        model.dispose();
+      }
+    };
+    const cosine = await run('cosine');
+    expect(cosine).toHaveLength(4);
+    expect(cosine[3]).toEqual(cosine[2]);
+    expect(cosine[2]).not.toEqual(cosine[1]);
+    const constant = await run('constant');
+    expect(constant[3]).not.toEqual(constant[2]);
+    expect(constant[0]).toEqual(cosine[0]); // step 1 runs at the full rate either way
   });
 
   it('cancels mid-epoch with an AbortError, keeping the weights of the last completed step', async () => {

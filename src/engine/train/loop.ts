@@ -16,7 +16,8 @@ import type { DatasetSplit } from '../data/types';
 import { BonsaiError } from '../errors';
 import { DEFAULT_EVAL_BATCH_SIZE, forEachBatch, sliceRows } from '../metrics/batches';
 import { checkpoint, throwIfAborted } from '../runtime/yield';
-import { makeOptimizer, validateTrainConfig } from './config';
+import { makeOptimizer, setLearningRate, validateTrainConfig } from './config';
+import { learningRateAt } from './meta';
 import { planTraining } from './plan';
 import { epochSeed, seededPermutation } from './shuffle';
 import { batchEvaluation, batchGradients, type StepPlan, type StepTensors } from './step';
@@ -52,6 +53,8 @@ export async function trainModel(
   const samplesPerSec = () => (trainSeconds > 0 ? samples / trainSeconds : 0);
 
   const optimizer = makeOptimizer(cfg);
+  const scheduled = (cfg.lrSchedule ?? 'constant') !== 'constant';
+  const totalSteps = cfg.epochs * batchesPerEpoch;
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const epochStart = performance.now();
@@ -70,6 +73,7 @@ export async function trainModel(
         const t0 = performance.now(); // the yield counts: throughput is what the user waits for
         await checkpoint(signal);
         const idx = order.subarray(b * cfg.batchSize, Math.min(n, (b + 1) * cfg.batchSize));
+        if (scheduled) setLearningRate(optimizer, learningRateAt(cfg, step + 1, totalSteps));
         const [loss, batchHits] = await trainStep(plans.train, optimizer, train, idx, step + 1, hooks?.augment);
         step++;
         for (const w of constrained) tf.tidy(() => (w.read() as tf.Variable).assign(w.constraint.apply(w.read())));

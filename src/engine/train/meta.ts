@@ -17,6 +17,22 @@ export interface TrainConfig {
   seed: number;
   /** Cap on batches per epoch (quick runs, search budgets, tests); all batches when absent. */
   maxBatchesPerEpoch?: number;
+  /**
+   * Learning rate over the run: 'constant' (default) keeps `learningRate`; 'cosine' starts at
+   * `learningRate` and decays it step by step to 0 along a half cosine (Loshchilov & Hutter 2017),
+   * so a fine-tune after pruning can start high (rewound) and settle at the end.
+   */
+  lrSchedule?: LrSchedule;
+}
+
+export type LrSchedule = 'constant' | 'cosine';
+export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
+
+/** The learning rate of optimizer step `step` (1-based) of `totalSteps` under the config's schedule. */
+export function learningRateAt(c: Pick<TrainConfig, 'learningRate' | 'lrSchedule'>, step: number, totalSteps: number): number {
+  if ((c.lrSchedule ?? 'constant') === 'constant' || totalSteps <= 1) return c.learningRate;
+  const progress = Math.min(1, Math.max(0, (step - 1) / (totalSteps - 1)));
+  return 0.5 * c.learningRate * (1 + Math.cos(Math.PI * progress));
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -124,5 +140,8 @@ export function checkTrainSettings(t: unknown, prefix = ''): asserts t is TrainS
   }
   if (c.maxBatchesPerEpoch !== undefined && (!isWhole(c.maxBatchesPerEpoch) || c.maxBatchesPerEpoch < 1)) {
     throw new TrainSettingsError(`${prefix}maxBatchesPerEpoch`, 'a whole number ≥ 1 when set', c.maxBatchesPerEpoch, 'Leave it unset to use every batch.');
+  }
+  if (c.lrSchedule !== undefined && !LR_SCHEDULES.includes(c.lrSchedule)) {
+    throw new TrainSettingsError(`${prefix}lrSchedule`, `one of ${LR_SCHEDULES.join(', ')} when set`, c.lrSchedule, "Leave it unset for a constant rate, or use 'cosine' to decay it to 0 over the run.");
   }
 }

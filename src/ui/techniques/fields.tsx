@@ -29,6 +29,7 @@ export interface FineTuneLike {
   learningRate: number;
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   seed: number;
+  lrSchedule?: 'constant' | 'cosine';
 }
 
 /** Fine-tuning: off, or epochs + learning rate (the rest keeps its defaults). */
@@ -44,6 +45,12 @@ export function FineTuneFields<F extends FineTuneLike>({ value, defaults, onChan
           <NumberInput label="Epochs" value={value.epochs} min={1} max={100} onChange={(epochs) => onChange({ ...value, epochs })} />
           <NumberInput label="Learning rate" value={value.learningRate} min={0} step={0.0001} onChange={(learningRate) => onChange({ ...value, learningRate })} />
           <NumberInput label="Batch size" value={value.batchSize} min={1} max={4096} onChange={(batchSize) => onChange({ ...value, batchSize })} />
+          <Select
+            label="Learning rate schedule"
+            value={value.lrSchedule ?? 'constant'}
+            options={[{ value: 'constant', label: 'Constant' }, { value: 'cosine', label: 'Cosine decay to 0' }]}
+            onChange={(lrSchedule) => onChange({ ...value, lrSchedule })}
+          />
         </div>
       ) : null}
     </fieldset>
