@@ -72,7 +72,7 @@ export async function openFromFiles(
   const prepared = await prepareModelExplained(files);
   if (opts.expected) {
     const sha256 = await sha256Hex(prepared);
-    if (sha256 !== opts.expected.sha256) throw baseFileMismatch(opts.expected, { name: opts.name, paths: files.map((f) => f.path), bytes: storedBytes(prepared), sha256 });
+    if (sha256 !== opts.expected.sha256) throw baseFileMismatch(opts.expected, { name: opts.name ?? fingerprintName(sha256), paths: files.map((f) => f.path), bytes: storedBytes(prepared), sha256 });
   }
   ctx.progress('Building the model', 2, 4);
   const bytesBefore = tf.memory().numBytes;
