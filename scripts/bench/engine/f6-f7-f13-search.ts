@@ -142,15 +142,30 @@ export async function figureF7(c: Ctx): Promise<Figure> {
   }
 }
 
+/**
+ * The retraining budget: LeNet-5's own (30 epochs on the fine-tune images, ±2 px shifts), with the
+ * rate stepped down in three phases. 12 epochs at a constant rate left the small found models
+ * ~1 pt short of a model trained for 30 (probe: a 5×5 16 → 5×5 32 stride-2 net read 97.2% on test
+ * after 12 epochs and 98.55% after these 30).
+ */
+const RETRAIN_PHASES = QUICK ? [{ epochs: 1, learningRate: 0.002 }] : [{ epochs: 15, learningRate: 0.002 }, { epochs: 8, learningRate: 0.0006 }, { epochs: 7, learningRate: 0.0002 }];
+const RETRAIN_EPOCHS = RETRAIN_PHASES.reduce((n, p) => n + p.epochs, 0);
+
 /** Train an architecture from scratch with the full budget (±2 px shifts, as the samples were). */
-async function trainArch(arch: Architecture, c: Ctx, seed: number, epochs: number): Promise<{ files: InputFile[]; val: number }> {
+async function trainArch(arch: Architecture, c: Ctx, seed: number): Promise<{ files: InputFile[]; val: number }> {
   const space = deriveSpace(SHAPE, 10);
   const model: LayersModel = buildModel(archLayers(arch, space), SHAPE, seed);
   try {
-    const h = await trainModel(model, { train: c.train, validation: c.validation }, { epochs, batchSize: 64, learningRate: 0.002, optimizer: 'adam', seed }, {
-      hooks: { augment: (xs, step) => shiftBatch(xs, step, seed) },
-    });
-    return { files: await serializeLayersModel(model), val: h.epochs[h.epochs.length - 1].valAccuracy ?? 0 };
+    let val = 0;
+    for (const [i, phase] of RETRAIN_PHASES.entries()) {
+      // Each phase a fresh optimizer at its rate, with its own shuffle and shift seeds.
+      const phaseSeed = seed + 1000 * i;
+      const h = await trainModel(model, { train: c.train, validation: c.validation }, { epochs: phase.epochs, batchSize: 64, learningRate: phase.learningRate, optimizer: 'adam', seed: phaseSeed }, {
+        hooks: { augment: (xs, step) => shiftBatch(xs, step, phaseSeed) },
+      });
+      val = h.epochs[h.epochs.length - 1].valAccuracy ?? 0;
+    }
+    return { files: await serializeLayersModel(model), val };
   } finally {
     model.dispose();
   }
@@ -158,7 +173,6 @@ async function trainArch(arch: Architecture, c: Ctx, seed: number, epochs: numbe
 
 export async function figureF6(c: Ctx): Promise<Figure> {
   const minutes = QUICK ? 1 : 10;
-  const epochs = QUICK ? 1 : 12;
   const seeds = QUICK ? [1] : [1, 2, 3];
   const { base, baseVal, baseTest } = await baseline('lenet-5', c);
   const lenet = await open(base);
@@ -182,18 +196,18 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     });
     const searchSeconds = (performance.now() - s0) / 1000;
     const top = bestCandidates(phase.results, 3);
-    log(`F6: ${phase.results.length} candidates in ${searchSeconds.toFixed(0)} s; retraining the best ${top.length} for ${epochs} epochs`);
+    log(`F6: ${phase.results.length} candidates in ${searchSeconds.toFixed(0)} s; retraining the best ${top.length} for ${RETRAIN_EPOCHS} epochs`);
     // Choose on validation: the fastest (measured in the search) within 0.3 pt of LeNet-5's validation accuracy.
     const retrained = [];
     for (const t of top) {
-      const r = await trainArch(t.arch, c, seeds[0], epochs);
+      const r = await trainArch(t.arch, c, seeds[0]);
       retrained.push({ candidate: t, ...r });
       log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.latencyMs!.toFixed(3)} ms`);
     }
     const holding = retrained.filter((r) => withinBound(pts(baseVal) - pts(r.val)));
     const chosen = (holding.length ? holding.sort((a, b) => a.candidate.latencyMs! - b.candidate.latencyMs!) : retrained.sort((a, b) => b.val - a.val))[0];
     const tests = [await accuracyOfFiles(chosen.files, c.test)];
-    for (const seed of seeds.slice(1)) tests.push(await accuracyOfFiles((await trainArch(chosen.candidate.arch, c, seed, epochs)).files, c.test));
+    for (const seed of seeds.slice(1)) tests.push(await accuracyOfFiles((await trainArch(chosen.candidate.arch, c, seed)).files, c.test));
     const lossPts = round(pts(baseTest) - pts(mean(tests)), 2);
     const found = await open(chosen.files);
     let speedup: number;
@@ -225,7 +239,7 @@ export async function figureF6(c: Ctx): Promise<Figure> {
         validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchLatencyMs: round(r.candidate.latencyMs!, 4) })), choice: holding.length ? 'fastest within 0.3 pt on validation' : 'none held 0.3 pt on validation: the most accurate' },
         ...timing,
         search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: 'regularized evolution (population 8, tournament 3): the most accurate on validation under a hard cap of half LeNet-5’s measured latency', maxLatencyMs: round(maxLatencyMs, 4), perCandidate: `1 epoch × ${c.train.count} examples, Adam 0.002` },
-        retrain: `${epochs} epochs on ${c.train.count} images, Adam 0.002, ±2 px shifts, seeds ${seeds.join(', ')}`,
+        retrain: `${RETRAIN_EPOCHS} epochs on ${c.train.count} images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seeds ${seeds.join(', ')}`,
       },
     };
   } finally {
