@@ -22,7 +22,7 @@ describeEachBackend('a shared experiment’s base file, checked before anything 
     const opened = loadedModelCount();
     await expect(runImport({ kind: 'files', files: sampleFiles('lenet-5'), via: 'picked', expect: expected }, undefined, ctx())).rejects.toMatchObject({
       code: 'BASE_FILE_MISMATCH',
-      message: expect.stringMatching(/expected the base "lenet-300-100-mine" \(1\.0\d MB stored, SHA-256 [0-9a-f]{16}…\), but got "model" from .*model\.json.* \(.* stored, SHA-256 [0-9a-f]{16}…\)/),
+      message: expect.stringMatching(/expected the base "lenet-300-100-mine" \(1\.0\d MB stored, SHA-256 [0-9a-f]{16}…\), but got "model [0-9a-f]{8}" from .*model\.json.* \(.* stored, SHA-256 [0-9a-f]{16}…\)/),
     });
     expect((await listLibrary()).map((e) => e.id)).toEqual(saved);
     expect(loadedModelCount()).toBe(opened);
