@@ -181,10 +181,12 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     if (lenet.format !== 'layers') throw new Error('F6: LeNet-5 must be a LayersModel');
     // The goal as a constraint: at most half LeNet-5's latency on this device; the most accurate wins.
     // A first timing in a fresh process runs cold code paths (it read 0.277 ms where the interleaved
-    // run read 0.134 ms): discarded; the cap is the median of three warm timings.
-    await measureModelLatency(lenet.model, 1);
-    const warm = [await measureModelLatency(lenet.model, 1), await measureModelLatency(lenet.model, 1), await measureModelLatency(lenet.model, 1)].sort((a, b) => a - b);
-    const maxLatencyMs = warm[1] / 2;
+    // run read 0.134 ms): discarded. The cap is the fastest of five warm timings: load on a shared
+    // machine only ever adds time, and a cap read at a busy moment (0.205 ms against 0.172 ms
+    // interleaved) let a full-resolution stem through at 0.99×.
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push(await measureModelLatency(lenet.model, 1));
+    const maxLatencyMs = Math.min(...warm) / 2;
     const s0 = performance.now();
     const phase = await runSearchPhase(benchRun(c, lenet, 'F6 search'), {
       ...DEFAULT_SEARCH_CONFIG,
@@ -204,8 +206,19 @@ export async function figureF6(c: Ctx): Promise<Figure> {
       retrained.push({ candidate: t, ...r });
       log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.latencyMs!.toFixed(3)} ms`);
     }
+    // Their speed compared the honest way, each interleaved with LeNet-5 (search timings come from
+    // different moments of a shared machine); the test digits are not touched.
+    const speed = new Map<(typeof retrained)[number], number>();
+    for (const r of retrained) {
+      const m = await open(r.files);
+      try {
+        speed.set(r, 1 / (await measureInterleaved(lenet, m, { batchSize: 1, samples: 30 })).ratio);
+      } finally {
+        disposeLoaded(m);
+      }
+    }
     const holding = retrained.filter((r) => withinBound(pts(baseVal) - pts(r.val)));
-    const chosen = (holding.length ? holding.sort((a, b) => a.candidate.latencyMs! - b.candidate.latencyMs!) : retrained.sort((a, b) => b.val - a.val))[0];
+    const chosen = (holding.length ? holding.sort((a, b) => speed.get(b)! - speed.get(a)!) : retrained.sort((a, b) => b.val - a.val))[0];
     const tests = [await accuracyOfFiles(chosen.files, c.test)];
     for (const seed of seeds.slice(1)) tests.push(await accuracyOfFiles((await trainArch(chosen.candidate.arch, c, seed)).files, c.test));
     const lossPts = round(pts(baseTest) - pts(mean(tests)), 2);
@@ -236,7 +249,7 @@ export async function figureF6(c: Ctx): Promise<Figure> {
         meanTestAccuracy: pts(mean(tests)),
         lenetTestAccuracy: pts(baseTest),
         lossPts,
-        validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchLatencyMs: round(r.candidate.latencyMs!, 4) })), choice: holding.length ? 'fastest within 0.3 pt on validation' : 'none held 0.3 pt on validation: the most accurate' },
+        validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchLatencyMs: round(r.candidate.latencyMs!, 4), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: holding.length ? 'fastest (interleaved with LeNet-5) within 0.3 pt on validation' : 'none held 0.3 pt on validation: the most accurate' },
         ...timing,
         search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: 'regularized evolution (population 8, tournament 3): the most accurate on validation under a hard cap of half LeNet-5’s measured latency', maxLatencyMs: round(maxLatencyMs, 4), perCandidate: `1 epoch × ${c.train.count} examples, Adam 0.002` },
         retrain: `${RETRAIN_EPOCHS} epochs on ${c.train.count} images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seeds ${seeds.join(', ')}`,
