@@ -7,7 +7,12 @@ import { clearErrorsOf, errorInfoOf, reportError } from './errors';
 import { rememberLastModel } from './persist';
 import { useStore, type JobKind } from './store';
 
-export async function runJob(kind: JobKind, label: string, spec: JobSpec, transfer?: Transferable[]): Promise<JobResult | undefined> {
+/**
+ * Run one engine job with its progress in the store. `settle` (opening the result, saving what it
+ * belongs to) runs while the job still shows, as its last phase: the job never disappears before
+ * its result is open, so nothing looks idle with the old model in place.
+ */
+export async function runJob(kind: JobKind, label: string, spec: JobSpec, transfer?: Transferable[], settle?: (result: JobResult) => Promise<void>): Promise<JobResult | undefined> {
   const controller = new AbortController();
   useStore.setState((s) => ({
     jobs: {
@@ -34,6 +39,13 @@ export async function runJob(kind: JobKind, label: string, spec: JobSpec, transf
       },
     });
     clearErrorsOf(kind);
+    if (settle) {
+      useStore.setState((s) => {
+        const job = s.jobs[kind];
+        return job ? { jobs: { ...s.jobs, [kind]: { ...job, phase: 'Opening the result', done: job.total } } } : {};
+      });
+      await settle(result);
+    }
     return result;
   } catch (e) {
     reportError(e, kind);

@@ -27,15 +27,16 @@ function keepRecords(outputs: OptimizeOutput[]): void {
 export async function optimizeCurrent(steps: TechniqueStep[], name?: string): Promise<boolean> {
   const { currentModelId: modelId, currentDatasetId: datasetId } = useStore.getState();
   if (!modelId) return false;
-  const result = await runJob('optimize', 'Optimizing', { kind: 'optimize', modelId, datasetId, steps, name });
-  if (result?.kind !== 'optimize') return false;
-  keepRecords(result.outputs);
-  await joinExperiments(result.outputs.flatMap((o) => (o.kind === 'variant' && o.record ? [o.record] : [])));
-  for (const o of result.outputs) if (o.storageError) reportError(o.storageError);
-  const final = result.outputs.find((o) => o.kind === 'variant' && o.model);
-  if (final?.kind === 'variant' && final.model) await adoptModel(final.model);
-  else await refreshLibrary();
-  return true;
+  const result = await runJob('optimize', 'Optimizing', { kind: 'optimize', modelId, datasetId, steps, name }, undefined, async (result) => {
+    if (result.kind !== 'optimize') return;
+    keepRecords(result.outputs);
+    await joinExperiments(result.outputs.flatMap((o) => (o.kind === 'variant' && o.record ? [o.record] : [])));
+    for (const o of result.outputs) if (o.storageError) reportError(o.storageError);
+    const final = result.outputs.find((o) => o.kind === 'variant' && o.model);
+    if (final?.kind === 'variant' && final.model) await adoptModel(final.model);
+    else await refreshLibrary();
+  });
+  return result?.kind === 'optimize';
 }
 
 /**
