@@ -56,7 +56,9 @@ export function reparent(child: VariantRecord, gone: VariantRecord): VariantReco
   const latency = child.report.latency.flatMap((l) => {
     const from = g.latency.find((x) => x.backend === l.backend && x.batchSize === l.batchSize);
     // Two interleaved ratios chain: parent → gone → child.
-    return from ? [{ ...l, beforeMs: from.beforeMs, ratio: from.ratio * l.ratio }] : [];
+    // The chained ratio has no spread of its own: the two runs' bands do not multiply into one.
+    const { ratioSpread: _spread, ...kept } = l;
+    return from ? [{ ...kept, beforeMs: from.beforeMs, ratio: from.ratio * l.ratio }] : [];
   });
   const droppedLatency = child.report.latency.length - latency.length;
   return {

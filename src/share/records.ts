@@ -62,7 +62,7 @@ const variantReport = z.object({
     notMeaningful: z.optional(z.string()),
   })),
   fidelityUnknown: z.optional(z.string()),
-  latency: z.array(z.object({ backend: z.string(), batchSize: z.number(), beforeMs: z.number(), afterMs: z.number(), ratio: z.number(), device })),
+  latency: z.array(z.object({ backend: z.string(), batchSize: z.number(), beforeMs: z.number(), afterMs: z.number(), ratio: z.number(), ratioSpread: z.optional(z.tuple([z.number(), z.number()])), device })),
   history: z.optional(z.object({ epochs: z.array(epochLog), samplesPerSec: z.number(), stoppedEarly: z.boolean() })),
   data: z.optional(z.string()),
   role: z.optional(z.string()),

@@ -41,6 +41,26 @@ describe('measureInterleavedManyRuns', () => {
     expect(order.slice(-12).join('')).toBe('aabbccccbbaa');
     await expect(measureInterleavedManyRuns([], {})).rejects.toThrow(/nothing to measure/);
   });
+
+  it('gives the quartiles of each run\'s per-round ratios: a band that holds 1 when the runs do not differ', async () => {
+    let t = 0;
+    let round = 0;
+    // B is 1.2× A's time in half the rounds and 0.9× in the others: its median ratio says little.
+    const a = async () => {
+      round++;
+      t += 10;
+    };
+    const b = async () => {
+      t += round % 4 < 2 ? 12 : 9;
+    };
+    const r = await measureInterleavedManyRuns([a, b], { samples: 8, allowFewSamples: true, warmupRuns: 0, minSampleMs: 1, now: () => t });
+    expect(r.ratioSpread[0]).toEqual([1, 1]);
+    const [p25, p75] = r.ratioSpread[1];
+    expect(p25).toBeLessThanOrEqual(r.ratio[1]);
+    expect(p75).toBeGreaterThanOrEqual(r.ratio[1]);
+    expect(p25).toBeLessThan(1);
+    expect(p75).toBeGreaterThan(1);
+  });
 });
 
 describeEachBackend('measureInterleaved', () => {

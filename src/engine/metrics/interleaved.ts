@@ -14,6 +14,8 @@ export interface InterleavedResult {
   bMedianMs: number;
   /** median over pairs of (B sample ÷ A sample): below 1 means B is faster. */
   ratio: number;
+  /** The quartiles (p25, p75) of those per-pair ratios: a band that holds 1 is within this run's noise. */
+  ratioSpread: [number, number];
   samples: number;
 }
 
@@ -33,6 +35,8 @@ export interface InterleavedManyResult {
   medianMs: number[];
   /** Median over rounds of (run i ÷ run 0): 1 for the first, below 1 = faster than the first. */
   ratio: number[];
+  /** Quartiles (p25, p75) of the per-round ratios of each run to the first. */
+  ratioSpread: [number, number][];
   samples: number;
 }
 
@@ -81,7 +85,12 @@ export async function measureInterleavedManyRuns(runs: (() => Promise<void>)[], 
     opts.onProgress?.(i + 1, samples);
     await checkpoint(opts.signal);
   }
-  return { medianMs: perRun.map((x) => percentile(x, 50)), ratio: ratios.map((x) => percentile(x, 50)), samples };
+  return {
+    medianMs: perRun.map((x) => percentile(x, 50)),
+    ratio: ratios.map((x) => percentile(x, 50)),
+    ratioSpread: ratios.map((x): [number, number] => [percentile(x, 25), percentile(x, 75)]),
+    samples,
+  };
 }
 
 export async function measureInterleavedRuns(
@@ -90,7 +99,7 @@ export async function measureInterleavedRuns(
   opts: Omit<InterleavedOptions, 'batchSize'>,
 ): Promise<Omit<InterleavedResult, 'batchSize'>> {
   const r = await measureInterleavedManyRuns([a, b], opts);
-  return { aMedianMs: r.medianMs[0], bMedianMs: r.medianMs[1], ratio: r.ratio[1], samples: r.samples };
+  return { aMedianMs: r.medianMs[0], bMedianMs: r.medianMs[1], ratio: r.ratio[1], ratioSpread: r.ratioSpread[1], samples: r.samples };
 }
 
 /** Interleaved latency of two loaded models on the current backend at one batch size. */

@@ -142,7 +142,7 @@ export async function measureVariant(
       signal: opts.signal,
       onProgress: (d, t) => opts.progress(`Latency, interleaved, batch ${batchSize}`, d, t),
     });
-    report.latency.push({ backend: tf.getBackend(), batchSize, beforeMs: r.aMedianMs, afterMs: r.bMedianMs, ratio: r.ratio, device: opts.device });
+    report.latency.push({ backend: tf.getBackend(), batchSize, beforeMs: r.aMedianMs, afterMs: r.bMedianMs, ratio: r.ratio, ratioSpread: r.ratioSpread, device: opts.device });
   }
   return report;
 }

@@ -56,6 +56,8 @@ export interface LatencyComparison {
   afterMs: number;
   /** median over interleaved pairs of (after ÷ before): below 1 means the variant is faster. */
   ratio: number;
+  /** Quartiles (p25, p75) of those per-pair ratios; absent in records made before it was kept. */
+  ratioSpread?: [number, number];
   /** The device the two were timed on; null when its profile could not be read. */
   device: DeviceProfile | null;
 }

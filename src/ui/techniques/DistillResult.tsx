@@ -67,7 +67,7 @@ export function DistillResult({ record }: { record: VariantRecord }) {
       {teacherIsParent ? (
         <p className="muted">
           Student vs teacher: {(report.before.params / Math.max(1, report.after.params)).toFixed(1)}× fewer parameters
-          {report.latency.map((l) => `; ${speedLabel(l.beforeMs, l.afterMs)} at batch ${l.batchSize} on ${l.backend}`).join('')}
+          {report.latency.map((l) => `; ${speedLabel(l.beforeMs, l.afterMs, l.ratioSpread)} at batch ${l.batchSize} on ${l.backend}`).join('')}
           {report.fidelity && !report.fidelity.notMeaningful ? `; agrees with the teacher on ${pct(report.fidelity.agreement)} of ${report.fidelity.inputs}` : ''}.
         </p>
       ) : null}

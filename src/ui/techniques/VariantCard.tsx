@@ -10,10 +10,14 @@ const shrink = (before: number | null, after: number | null) => {
 };
 /**
  * Speed reads one way everywhere: above 1× faster, below 1× slower — computed from the two
- * medians shown beside it (one interleaved run), so the words never contradict the numbers.
+ * medians shown beside it (one interleaved run), so the words never contradict the numbers. When
+ * the run's own spread of per-pair ratios (after ÷ before, p25–p75) holds 1, the difference is
+ * within that run's noise and is called so: a float16 copy timed 1.10× "faster" than its float32
+ * parent, though TF.js runs the very same float32 kernels for both.
  */
-export function speedLabel(beforeMs: number, afterMs: number): string {
+export function speedLabel(beforeMs: number, afterMs: number, spread?: readonly [number, number]): string {
   const speed = beforeMs / afterMs;
+  if (spread && spread[0] <= 1 && spread[1] >= 1 && Math.abs(speed - 1) >= 0.005) return `${speed.toFixed(2)}× — same within noise`;
   return `${speed.toFixed(2)}× — ${speed >= 1.005 ? 'faster' : speed <= 0.995 ? 'slower' : 'same'}`;
 }
 /** Accuracy change with its sign: "+0.40 pt" / "−0.60 pt". */
@@ -106,7 +110,7 @@ export function VariantCard({ report, parentName, name }: { report: VariantRepor
                 <td className="num">{formatMs(l.beforeMs)}</td>
                 <td className="num">{formatMs(l.afterMs)}</td>
                 <td className="num" title={l.device ? `measured on ${l.device.userAgent}` : undefined}>
-                  {speedLabel(l.beforeMs, l.afterMs)}
+                  {speedLabel(l.beforeMs, l.afterMs, l.ratioSpread)}
                 </td>
               </tr>
             ))}

@@ -8,6 +8,11 @@ describe('numbers read the same direction everywhere', () => {
     expect(speedLabel(404, 418)).toBe('0.97× — slower');
     expect(speedLabel(15.38, 7.2)).toBe('2.14× — faster');
     expect(speedLabel(100, 100.2)).toBe('1.00× — same');
+    // The run's per-pair ratios (after ÷ before) straddle 1: noise, not a speed-up.
+    expect(speedLabel(576, 526, [0.85, 1.04])).toBe('1.10× — same within noise');
+    // A band clear of 1 keeps the direction.
+    expect(speedLabel(15.38, 7.2, [0.44, 0.5])).toBe('2.14× — faster');
+    expect(speedLabel(193, 199, [1.01, 1.06])).toBe('0.97× — slower');
   });
   it('accuracy changes carry their sign', () => {
     expect(pointsLabel(0.9675, 0.9715)).toBe('+0.40 pt');
