@@ -81,6 +81,16 @@ describe('runStrategy', () => {
     const rung0 = perRung[0].map((l) => ({ index: l.index, f: fakeFitness(l.arch) })).sort((a, b) => b.f - a.f);
     expect(perRung[1].map((l) => l.index).sort()).toEqual(rung0.slice(0, 3).map((x) => x.index).sort());
   });
+  it('successive halving: rejected candidates do not count toward the third that goes on', async () => {
+    const rejectWide = (a: Architecture) => a.kind === 'image' && a.blocks.some((b) => b.width >= 32);
+    const { log, results } = await search({ kind: 'halving', cohort: 18, eta: 3 }, 4, { candidates: 18, minutes: null }, rejectWide);
+    const trained0 = results.filter((r) => r.rung === 0 && r.status === 'trained');
+    expect(trained0.length).toBeLessThan(18);
+    expect(trained0.length).toBeGreaterThan(3);
+    const rung1 = log.filter((l) => l.rung === 1).map((l) => l.index).sort((a, b) => a - b);
+    const best = [...trained0].sort((a, b) => b.fitness! - a.fitness! || a.index - b.index).slice(0, Math.ceil(trained0.length / 3));
+    expect(rung1).toEqual(best.map((r) => r.index).sort((a, b) => a - b));
+  });
   it('stops on the time budget', async () => {
     let t = 0;
     const log: EvalRequest[] = [];

@@ -163,8 +163,11 @@ async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'hal
       return { key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget };
     }, out);
     if (timeUp || alive.length === 1) return;
-    const keep = Math.ceil(alive.length / s.eta);
-    alive = [...results].sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).filter((r) => r.status === 'trained').slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
+    // The best third of those trained: a candidate rejected by a hard constraint is out, and does not
+    // count toward the cohort (counting it let every trained one of a mostly-rejected cohort through).
+    const trained = results.filter((r) => r.status === 'trained');
+    const keep = Math.ceil(trained.length / s.eta);
+    alive = trained.sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
   }
 }
 
