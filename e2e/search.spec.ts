@@ -21,6 +21,9 @@ test('a search streams candidates with the front highlighted, is cancelled, resu
   await page.getByRole('tab', { name: 'Search' }).click();
   await page.getByRole('button', { name: 'Quick look (8 candidates)', exact: true }).click();
   await setTabSettings(page, 'search', (c) => ({ ...c, ...TINY }));
+  // A latency cap relative to the open model (generous here: it must not reject the tiny candidates);
+  // every candidate is then timed interleaved with the open model.
+  await page.getByTestId('search-max-latency-vs-ref').fill('1000');
 
   await page.getByRole('button', { name: 'Run search' }).click();
   // Candidates arrive on the chart as they finish; the front is marked on at least one.
@@ -56,6 +59,7 @@ test('a search streams candidates with the front highlighted, is cancelled, resu
   // Any candidate can be saved to the library as a variant of the model searched from.
   await page.getByRole('button', { name: 'Candidate 1: details' }).click();
   await expect(page.getByTestId('search-details')).toContainText('Validation accuracy');
+  await expect(page.getByTestId('search-vs-reference')).toHaveText(/^\d+\.\d\d× \(timed interleaved with it\)$/);
   await page.getByTestId('search-save').click();
   await expect(page.getByTestId('search-save')).toHaveText('Saved to the library', { timeout: 60_000 });
   await expect(page.getByTestId('library-entry').filter({ hasText: 'searched #1' })).toHaveCount(1);

@@ -5,9 +5,10 @@
  *   F7  regularized evolution minus random search: best validation accuracy under the same
  *       candidate budget and latency constraint (LeNet-5's measured latency), mean over 5 seeds;
  *   F6  a 10-minute search for the most accurate model under a hard cap of half LeNet-5's measured
- *       latency, its best 3 retrained with the full budget; the fastest whose validation accuracy
- *       is within 0.3 pt of LeNet-5's is chosen (on validation), then retrained with 3 seeds and
- *       measured once on the test split; speed-up vs LeNet-5 interleaved at batch 1 on wasm.
+ *       latency, its best 6 retrained with the full budget; the cap re-checked for each by timing
+ *       it interleaved with LeNet-5, and of those that meet it the most accurate on validation is
+ *       chosen, then retrained with 3 seeds and measured once on the test split; speed-up vs
+ *       LeNet-5 interleaved at batch 1 on wasm.
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
@@ -150,6 +151,10 @@ export async function figureF7(c: Ctx): Promise<Figure> {
  */
 const RETRAIN_PHASES = QUICK ? [{ epochs: 1, learningRate: 0.002 }] : [{ epochs: 15, learningRate: 0.002 }, { epochs: 8, learningRate: 0.0006 }, { epochs: 7, learningRate: 0.0002 }];
 const RETRAIN_EPOCHS = RETRAIN_PHASES.reduce((n, p) => n + p.epochs, 0);
+/** The search's cap: at most half LeNet-5's latency (timed interleaved with it). */
+const MAX_VS_LENET = 0.5;
+/** How many of the search's best are retrained with the full budget. */
+const RETRAIN_TOP = QUICK ? 2 : 6;
 
 /** Train an architecture from scratch with the full budget (±2 px shifts, as the samples were). */
 async function trainArch(arch: Architecture, c: Ctx, seed: number): Promise<{ files: InputFile[]; val: number }> {
@@ -179,35 +184,33 @@ export async function figureF6(c: Ctx): Promise<Figure> {
   try {
     log(`F6: ${minutes}-minute search vs LeNet-5 (val ${pts(baseVal)}%, test ${pts(baseTest)}%)`);
     if (lenet.format !== 'layers') throw new Error('F6: LeNet-5 must be a LayersModel');
-    // The goal as a constraint: at most half LeNet-5's latency on this device; the most accurate wins.
-    // A first timing in a fresh process runs cold code paths (it read 0.277 ms where the interleaved
-    // run read 0.134 ms): discarded. The cap is the fastest of five warm timings: load on a shared
-    // machine only ever adds time, and a cap read at a busy moment (0.205 ms against 0.172 ms
-    // interleaved) let a full-resolution stem through at 0.99×.
-    const warm: number[] = [];
-    for (let i = 0; i < 5; i++) warm.push(await measureModelLatency(lenet.model, 1));
-    const maxLatencyMs = Math.min(...warm) / 2;
+    // The goal as a constraint: at most half LeNet-5's latency on this device, each candidate timed
+    // interleaved with LeNet-5; the most accurate wins. (An absolute cap — half of one LeNet-5 timing
+    // — drifted with the shared machine's load: the search pushed to its edge and the six best read
+    // 1.35–1.88× when timed interleaved.)
     const s0 = performance.now();
     const phase = await runSearchPhase(benchRun(c, lenet, 'F6 search'), {
       ...DEFAULT_SEARCH_CONFIG,
       objective: { kind: 'accuracy' },
-      constraints: { maxParams: 200_000, maxLatencyMs },
+      constraints: { maxParams: 200_000, maxLatencyVsReference: MAX_VS_LENET },
       searchTrain: { epochs: 1, examples: c.train.count },
       budget: { candidates: null, minutes },
       seed: 1,
     });
     const searchSeconds = (performance.now() - s0) / 1000;
-    const top = bestCandidates(phase.results, 3);
+    const top = bestCandidates(phase.results, RETRAIN_TOP);
     log(`F6: ${phase.results.length} candidates in ${searchSeconds.toFixed(0)} s; retraining the best ${top.length} for ${RETRAIN_EPOCHS} epochs`);
-    // Choose on validation: the fastest (measured in the search) within 0.3 pt of LeNet-5's validation accuracy.
-    const retrained = [];
+    // Retrain the best few: a one-epoch score ranks them only roughly (a two-conv net trails a
+    // one-conv net after one epoch and passes it after thirty), and a full retrain is about a minute.
+    const retrained: { candidate: CandidateRecord; files: InputFile[]; val: number }[] = [];
     for (const t of top) {
       const r = await trainArch(t.arch, c, seeds[0]);
       retrained.push({ candidate: t, ...r });
-      log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.latencyMs!.toFixed(3)} ms`);
+      log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.vsReference!.toFixed(2)}× LeNet-5's latency in the search`);
     }
-    // Their speed compared the honest way, each interleaved with LeNet-5 (search timings come from
-    // different moments of a shared machine); the test digits are not touched.
+    // The cap re-checked the honest way: each timed interleaved with LeNet-5. A search timing is one
+    // moment of a shared machine against a LeNet-5 timing from another (a candidate timed under the
+    // cap read 1.33× interleaved). The test digits are not touched.
     const speed = new Map<(typeof retrained)[number], number>();
     for (const r of retrained) {
       const m = await open(r.files);
@@ -216,9 +219,13 @@ export async function figureF6(c: Ctx): Promise<Figure> {
       } finally {
         disposeLoaded(m);
       }
+      log(`F6: ${r.candidate.archKey}: ${speed.get(r)!.toFixed(2)}× interleaved`);
     }
-    const holding = retrained.filter((r) => withinBound(pts(baseVal) - pts(r.val)));
-    const chosen = (holding.length ? holding.sort((a, b) => speed.get(b)! - speed.get(a)!) : retrained.sort((a, b) => b.val - a.val))[0];
+    // Choose on validation, as the search did: the most accurate of those that meet the cap. (LeNet-5's
+    // own validation accuracy is one seed on 999 digits; the loss bound is judged on test, 3 seeds.)
+    const meeting = retrained.filter((r) => speed.get(r)! >= 2);
+    const byVal = (a: (typeof retrained)[number], b: (typeof retrained)[number]) => b.val - a.val || speed.get(b)! - speed.get(a)!;
+    const chosen = meeting.length ? [...meeting].sort(byVal)[0] : [...retrained].sort((a, b) => speed.get(b)! - speed.get(a)!)[0];
     const tests = [await accuracyOfFiles(chosen.files, c.test)];
     for (const seed of seeds.slice(1)) tests.push(await accuracyOfFiles((await trainArch(chosen.candidate.arch, c, seed)).files, c.test));
     const lossPts = round(pts(baseTest) - pts(mean(tests)), 2);
@@ -249,9 +256,9 @@ export async function figureF6(c: Ctx): Promise<Figure> {
         meanTestAccuracy: pts(mean(tests)),
         lenetTestAccuracy: pts(baseTest),
         lossPts,
-        validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchLatencyMs: round(r.candidate.latencyMs!, 4), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: holding.length ? 'fastest (interleaved with LeNet-5) within 0.3 pt on validation' : 'none held 0.3 pt on validation: the most accurate' },
+        validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchVsLenet: round(r.candidate.vsReference!, 3), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: meeting.length ? `the most accurate on validation of the ${meeting.length} that are ≥ 2× faster than LeNet-5 interleaved` : 'none is 2× faster than LeNet-5 interleaved: the fastest' },
         ...timing,
-        search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: 'regularized evolution (population 8, tournament 3): the most accurate on validation under a hard cap of half LeNet-5’s measured latency', maxLatencyMs: round(maxLatencyMs, 4), perCandidate: `1 epoch × ${c.train.count} examples, Adam 0.002` },
+        search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: 'regularized evolution (population 8, tournament 3): the most accurate on validation under a hard cap of half LeNet-5’s latency, each candidate timed interleaved with LeNet-5 (batch 1)', maxLatencyVsLenet: MAX_VS_LENET, perCandidate: `1 epoch × ${c.train.count} examples, Adam 0.002` },
         retrain: `${RETRAIN_EPOCHS} epochs on ${c.train.count} images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seeds ${seeds.join(', ')}`,
       },
     };

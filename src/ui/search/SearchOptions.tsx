@@ -11,13 +11,14 @@ function toggle<T>(list: readonly T[] | undefined, all: readonly T[], value: T, 
 }
 
 /** Nullable number: empty = no limit. */
-function LimitInput({ label, value, onChange, testId, scale = 1 }: { label: string; value: number | null | undefined; onChange(v: number | null): void; testId?: string; scale?: number }) {
+function LimitInput({ label, value, onChange, testId, scale = 1, step }: { label: string; value: number | null | undefined; onChange(v: number | null): void; testId?: string; scale?: number; step?: string }) {
   return (
     <label className="field">
       <span>{label}</span>
       <input
         type="number"
         min={0}
+        step={step}
         placeholder="no limit"
         data-testid={testId}
         value={value == null ? '' : value / scale}
@@ -64,6 +65,13 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
         <LimitInput label="Max gzip size (KB)" value={c.maxGzipBytes} scale={1024} onChange={(maxGzipBytes) => set({ constraints: { ...c, maxGzipBytes } })} />
         <LimitInput label="Max MFLOPs" value={c.maxFlops} scale={1e6} onChange={(maxFlops) => set({ constraints: { ...c, maxFlops } })} />
         <LimitInput label="Max latency on this device (ms, batch 1)" testId="search-max-latency" value={c.maxLatencyMs} onChange={(maxLatencyMs) => set({ constraints: { ...c, maxLatencyMs } })} />
+        <LimitInput
+          label="Max latency vs the open model (×; 0.5 = twice as fast, timed interleaved with it)"
+          testId="search-max-latency-vs-ref"
+          step="any"
+          value={c.maxLatencyVsReference}
+          onChange={(maxLatencyVsReference) => set({ constraints: { ...c, maxLatencyVsReference }, ...(maxLatencyVsReference !== null ? { reference: true } : {}) })}
+        />
       </fieldset>
       <fieldset>
         <legend>Strategy and budget</legend>

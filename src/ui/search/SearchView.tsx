@@ -132,6 +132,7 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
       <dl className="kv">
         <div><dt>Validation accuracy</dt><dd>{pct(c.valAccuracy)}</dd></div>
         <div><dt>Latency (batch 1, measured here)</dt><dd>{c.latencyMs === null ? '—' : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd></div>
+        {c.vsReference !== undefined ? <div><dt>Latency vs the open model</dt><dd data-testid="search-vs-reference">{c.vsReference.toFixed(2)}× (timed interleaved with it)</dd></div> : null}
         {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
         <div><dt>Parameters</dt><dd>{formatCount(c.params)}</dd></div>
         <div><dt>FLOPs</dt><dd>{formatFlops(c.flops)}</dd></div>

@@ -11,7 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { measureLatency, type MeasureOptions } from '../../metrics/latency';
+import { measureInterleavedRuns } from '../../metrics/interleaved';
+import { inferenceRunner, measureLatency, type MeasureOptions } from '../../metrics/latency';
+import type { LoadedModel } from '../../model/loaded';
 import { buildSingleLayer } from './build';
 import type { KeyValueCache } from '../types';
 import type { LayerSpec } from './layers';
@@ -51,6 +53,32 @@ async function timeCalls(model: LayersModel, batch: number, opts: MeasureOptions
 /** Time `model.predict` on zeros of [batch, ...shape] per input, read-back included. */
 export function measureModelLatency(model: LayersModel, batch: number, opts: MeasureOptions = {}): Promise<number> {
   return timeCalls(model, batch, opts, (arg) => model.predict(arg), true);
+}
+
+/**
+ * The model's batch-1 latency ÷ the reference's, timed interleaved with it in one run (BENCHMARKS.md:
+ * compare two models A B A B …, quote the median pair ratio), so a drift in machine load — another
+ * tab, a throttling laptop, a long search — moves both sides alike.
+ */
+export async function latencyVsReference(reference: LoadedModel, model: LayersModel, opts: { signal?: AbortSignal } = {}): Promise<number> {
+  const ref = inferenceRunner(reference, 1, 'search');
+  const inputs = model.inputs.map((i) => tf.zeros([1, ...i.shape.slice(1).map((d) => d ?? 1)]));
+  try {
+    const arg = inputs.length === 1 ? inputs[0] : inputs;
+    const run = async () => {
+      const out = model.predict(arg);
+      const list = Array.isArray(out) ? out : [out];
+      try {
+        await Promise.all(list.map((t) => t.data()));
+      } finally {
+        tf.dispose(list);
+      }
+    };
+    return (await measureInterleavedRuns(ref.runOnce, run, { signal: opts.signal })).ratio;
+  } finally {
+    tf.dispose(inputs);
+    ref.dispose();
+  }
 }
 
 /** Protocol for table entries: a predictor, cached, re-used across searches. */

@@ -82,8 +82,13 @@ export interface CandidateRecord {
   params: number;
   flops: number;
   gzipBytes: number | null;
-  /** Warm median at batch 1 on this device (BENCHMARKS.md protocol). */
+  /**
+   * Warm median at batch 1 on this device (BENCHMARKS.md protocol). With a reference: its ratio to
+   * the reference, timed interleaved, × the reference's latency (so load drift cancels).
+   */
   latencyMs: number | null;
+  /** Latency ÷ the reference's, from one interleaved run (absent without a reference). */
+  vsReference?: number;
   /** At `latencyBatch`, per inference of the whole batch. */
   latencyBatchMs: number | null;
   /** The latency table's prediction at batch 1. */
@@ -159,7 +164,8 @@ export function validateSearchConfig(config: SearchConfig): SearchConfig {
   intIn('searchTrain.examples', c.searchTrain.examples, 1, 10_000_000);
   intIn('retrainTop', c.retrainTop, 0, 10);
   checkTrainSettings(c.finalTrain, 'finalTrain.');
-  for (const k of ['maxParams', 'maxGzipBytes', 'maxFlops', 'maxLatencyMs'] as const) positiveOrNull(`constraints.${k}`, c.constraints[k]);
+  for (const k of ['maxParams', 'maxGzipBytes', 'maxFlops', 'maxLatencyMs', 'maxLatencyVsReference'] as const) positiveOrNull(`constraints.${k}`, c.constraints[k]);
+  if (c.constraints.maxLatencyVsReference != null && !c.reference) throw bad('constraints.maxLatencyVsReference', 'needs the open model as the reference', 'Tick “Compare with the open model”, or clear the latency-vs-open-model limit.');
   if (c.objective.kind === 'score') {
     positiveOrNull('objective.targetLatencyMs', c.objective.targetLatencyMs);
     if (typeof c.objective.w !== 'number' || !Number.isFinite(c.objective.w) || c.objective.w > 0 || c.objective.w < -2) throw bad('objective.w', `must be in −2..0, but is ${JSON.stringify(c.objective.w)}`);

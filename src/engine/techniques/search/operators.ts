@@ -15,6 +15,12 @@ export interface Constraints {
   maxGzipBytes?: number | null;
   maxFlops?: number | null;
   maxLatencyMs?: number | null;
+  /**
+   * At most this fraction of the reference model's latency (0.5: twice as fast), each candidate
+   * timed interleaved with the reference, so a change in machine load does not move the cap.
+   * Needs the reference; checked after timing, like maxLatencyMs.
+   */
+  maxLatencyVsReference?: number | null;
 }
 
 export const pick = <T>(rng: Random, xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(rng() * xs.length))];

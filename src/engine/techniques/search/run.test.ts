@@ -139,6 +139,38 @@ describeEachBackend('search', () => {
     expect(c.every((x) => x.status === 'rejected' && /ms > 0.000001 ms on this device/.test(x.reason!) && x.curve.length === 0)).toBe(true);
   });
 
+  it('with a reference, times each candidate interleaved with it and caps latency relative to it', async () => {
+    const run = fakeRun(input, { train, validation });
+    const live: SearchLive[] = [];
+    run.ctx.live = (item) => live.push(item as SearchLive);
+    const e = await SEARCH.run(run.ctx, { ...TINY, reference: true, constraints: { maxParams: 40_000, maxLatencyVsReference: 1e-6 } }).catch((x: unknown) => x);
+    expect((e as BonsaiError).code).toBe('NO_CANDIDATE');
+    const start = live[0];
+    const refMs = start.kind === 'search-start' ? start.reference!.latencyMs : NaN;
+    const c = live.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : []));
+    expect(c.length).toBe(3);
+    for (const x of c) {
+      expect(x.status).toBe('rejected');
+      expect(x.reason).toMatch(/× the reference's latency > 0.000001× \(timed interleaved on this device\)/);
+      expect(x.vsReference).toBeGreaterThan(0);
+      expect(x.latencyMs).toBeCloseTo(x.vsReference! * refMs, 12);
+    }
+    const loose = fakeRun(input, { train, validation });
+    const live2: SearchLive[] = [];
+    loose.ctx.live = (item) => live2.push(item as SearchLive);
+    const out = (await SEARCH.run(loose.ctx, { ...TINY, reference: true, constraints: { maxParams: 40_000, maxLatencyVsReference: 1e6 } })) as VariantOutput;
+    const trained = live2.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : []));
+    expect(trained.every((x) => x.status === 'trained' && x.vsReference! > 0)).toBe(true);
+    expect(out.notes.join(' ')).toMatch(/× the reference's latency, every candidate timed interleaved with it/);
+  });
+
+  it('a latency cap relative to the reference needs the reference', async () => {
+    const run = fakeRun(input, { train, validation });
+    const e = await SEARCH.run(run.ctx, { ...TINY, reference: false, constraints: { maxParams: 40_000, maxLatencyVsReference: 0.5 } }).catch((x: unknown) => x);
+    expect((e as BonsaiError).code).toBe('BAD_CONFIG');
+    expect((e as BonsaiError).message).toMatch(/maxLatencyVsReference needs the open model as the reference/);
+  });
+
   it('searches MLPs for vector data and compares with the reference', async () => {
     const ftrain = flatSplit(train);
     const fval = flatSplit(validation);

@@ -14,6 +14,7 @@ import { evaluateAccuracy } from '../../metrics/accuracy';
 import { inferenceRunner, measureLatency } from '../../metrics/latency';
 import { spearman } from '../../metrics/rank-correlation';
 import { gzipBytes, gzipSize, paramsOf } from '../../metrics/size';
+import type { LoadedModel } from '../../model/loaded';
 import type { InputFile } from '../../model/types';
 import { serializeLayersModel } from '../../model/serialize';
 import { throwIfAborted } from '../../runtime/yield';
@@ -21,7 +22,7 @@ import { variantOutput, type RunContext, type TechniqueOutput } from '../types';
 import { buildModel } from './build';
 import { autoPoolSize, openPool, type CandidatePool } from './candidate-pool';
 import { archCost, archLayers } from './layers';
-import { LatencyTable, measureModelLatency, memoryCache } from './latency-table';
+import { LatencyTable, latencyVsReference, measureModelLatency, memoryCache } from './latency-table';
 import { validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
 import { mnasScore } from './pareto';
 import { archKey, deriveSpace, describeArch, type Architecture, type SearchSpace } from './space';
@@ -51,6 +52,8 @@ export interface Setup {
   validation: DatasetSplit;
   table: LatencyTable;
   targetMs: number | null;
+  /** The reference and its model, when measured: every candidate is then timed interleaved with it. */
+  reference: { measured: SearchReference; model: LoadedModel } | null;
   /** Where candidates train; every timing runs with its members paused. */
   pool: CandidatePool;
 }
@@ -93,13 +96,21 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
     const timed = model;
     await s.pool.exclusive(async () => {
       base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
-      base.latencyMs = await measureModelLatency(timed, 1, { signal: ctx.signal });
+      if (s.reference) {
+        base.vsReference = await latencyVsReference(s.reference.model, timed, { signal: ctx.signal });
+        base.latencyMs = base.vsReference * s.reference.measured.latencyMs;
+      } else {
+        base.latencyMs = await measureModelLatency(timed, 1, { signal: ctx.signal });
+      }
       if (s.cfg.latencyBatch) base.latencyBatchMs = await measureModelLatency(timed, s.cfg.latencyBatch, { signal: ctx.signal });
     });
   } finally {
     model?.dispose();
   }
   if (c.maxLatencyMs != null && base.latencyMs! > c.maxLatencyMs) return reject(`${base.latencyMs!.toFixed(3)} ms > ${c.maxLatencyMs} ms on this device`);
+  if (c.maxLatencyVsReference != null && base.vsReference !== undefined && base.vsReference > c.maxLatencyVsReference) {
+    return reject(`${base.vsReference.toFixed(2)}× the reference's latency > ${c.maxLatencyVsReference}× (timed interleaved on this device)`);
+  }
   const settings = { ...s.cfg.finalTrain, epochs: req.budget.epochs, seed: req.seed };
   const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
   const shiftPx = req.phase === 'final' ? s.cfg.finalShiftPx ?? 0 : 0;
@@ -175,7 +186,7 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
   const wanted = cfg.workers ?? autoPoolSize(cores);
   const { pool, fallback } = await openPool(wanted, { train, validation }, ctx.spawnPool);
   const poolNote = `Candidates trained ${pool.description}${cfg.workers == null ? ` (workers: auto, ${cores ?? 'unknown'} cores reported)` : ''}${fallback ? `: ${fallback}` : ''}; every latency was timed with all training paused.`;
-  const s: Setup = { cfg, space, dataShape, train, validation, table, targetMs, pool };
+  const s: Setup = { cfg, space, dataShape, train, validation, table, targetMs, pool, reference: reference ? { measured: reference, model: ctx.input } : null };
   const live = (item: SearchLive) => ctx.live?.(item);
   const objective = cfg.objective.kind === 'score' ? `MnasNet score: accuracy × (latency / ${ms(targetMs!)})^${cfg.objective.w}` : 'validation accuracy';
   const { resume: _resume, ...plain } = cfg;
@@ -268,7 +279,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const w = winner.record;
   const notes = [
     `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), ${top.length === 1 ? 'the best one' : `the best ${top.length}`} retrained for ${cfg.finalTrain.epochs} epoch${cfg.finalTrain.epochs === 1 ? '' : 's'} on ${train.count.toLocaleString('en-US')} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
-    `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search. Speed against the open model: the result card's interleaved latency rows (times from separate runs are not compared).`,
+    `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search${w.vsReference !== undefined ? ` (${w.vsReference.toFixed(2)}× the reference's latency, every candidate timed interleaved with it)` : ''}. Speed against the open model: the result card's interleaved latency rows.`,
     `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
     `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,
     poolNote,
