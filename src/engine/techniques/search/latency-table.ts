@@ -27,15 +27,15 @@ export function memoryCache(): KeyValueCache & { size(): number } {
 }
 
 /**
- * Median per-call time of `call` on zeros of [batch, ...shape] per model input; its outputs are
- * read back when `readBack` is set (always on WebGPU, which queues work), then disposed.
+ * One call of `call` on zeros of [batch, ...shape] per model input, its outputs read back when
+ * `readBack` is set (always on WebGPU, which queues work), then disposed; `dispose` frees the inputs.
  */
-async function timeCalls(model: LayersModel, batch: number, opts: MeasureOptions, call: (arg: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[], readBack: boolean): Promise<number> {
+function callRunner(model: LayersModel, batch: number, call: (arg: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[], readBack: boolean) {
   const inputs = model.inputs.map((i) => tf.zeros([batch, ...i.shape.slice(1).map((d) => d ?? 1)]));
   const sync = readBack || tf.getBackend() === 'webgpu';
-  try {
-    const arg = inputs.length === 1 ? inputs[0] : inputs;
-    const m = await measureLatency(async () => {
+  const arg = inputs.length === 1 ? inputs[0] : inputs;
+  return {
+    run: async () => {
       const out = call(arg);
       const list = Array.isArray(out) ? out : [out];
       try {
@@ -43,10 +43,18 @@ async function timeCalls(model: LayersModel, batch: number, opts: MeasureOptions
       } finally {
         tf.dispose(list);
       }
-    }, opts);
-    return m.medianMs;
+    },
+    dispose: () => tf.dispose(inputs),
+  };
+}
+
+/** Median per-call time of `call` (see callRunner). */
+async function timeCalls(model: LayersModel, batch: number, opts: MeasureOptions, call: (arg: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[], readBack: boolean): Promise<number> {
+  const runner = callRunner(model, batch, call, readBack);
+  try {
+    return (await measureLatency(runner.run, opts)).medianMs;
   } finally {
-    tf.dispose(inputs);
+    runner.dispose();
   }
 }
 
@@ -62,21 +70,11 @@ export function measureModelLatency(model: LayersModel, batch: number, opts: Mea
  */
 export async function latencyVsReference(reference: LoadedModel, model: LayersModel, opts: { signal?: AbortSignal } = {}): Promise<number> {
   const ref = inferenceRunner(reference, 1, 'search');
-  const inputs = model.inputs.map((i) => tf.zeros([1, ...i.shape.slice(1).map((d) => d ?? 1)]));
+  const candidate = callRunner(model, 1, (arg) => model.predict(arg), true);
   try {
-    const arg = inputs.length === 1 ? inputs[0] : inputs;
-    const run = async () => {
-      const out = model.predict(arg);
-      const list = Array.isArray(out) ? out : [out];
-      try {
-        await Promise.all(list.map((t) => t.data()));
-      } finally {
-        tf.dispose(list);
-      }
-    };
-    return (await measureInterleavedRuns(ref.runOnce, run, { signal: opts.signal })).ratio;
+    return (await measureInterleavedRuns(ref.runOnce, candidate.run, { signal: opts.signal })).ratio;
   } finally {
-    tf.dispose(inputs);
+    candidate.dispose();
     ref.dispose();
   }
 }
