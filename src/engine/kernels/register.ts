@@ -8,7 +8,9 @@
  * than the forward convolution (the largest kernel of a LeNet-5 training step); Bonsai's, one
  * XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
  * Its BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
- * transposes first and calls TF.js's kernel untransposed.
+ * transposes first and calls TF.js's kernel untransposed. Its MaxPoolGrad is a generic loop (~6 ms
+ * for LeNet-5's pool1 at batch 64) that also misroutes the gradient of windows with no positive
+ * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -16,6 +18,7 @@ import { BATCH_MAT_MUL, batchMatMulTransposedKernel } from './batch-matmul-trans
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
+import { maxPoolGradKernel } from './max-pool-grad';
 
 const WASM = 'wasm';
 
@@ -33,7 +36,7 @@ export function wasmGradientKernels(): KernelConfig[] {
  * A replacement that still calls TF.js's kernel is built around the original (looked up once).
  */
 export function wasmFasterKernels(): KernelConfig[] {
-  const out = [conv2dBackpropInputKernel(WASM)];
+  const out = [conv2dBackpropInputKernel(WASM), maxPoolGradKernel(WASM)];
   const matMul = originals.get(BATCH_MAT_MUL) ?? getKernel(BATCH_MAT_MUL, WASM);
   if (matMul !== undefined && !replaced.has(matMul.kernelFunc)) {
     originals.set(BATCH_MAT_MUL, matMul);
