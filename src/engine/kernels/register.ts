@@ -10,7 +10,9 @@
  * Its BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
  * transposes first and calls TF.js's kernel untransposed. Its MaxPoolGrad is a generic loop (~6 ms
  * for LeNet-5's pool1 at batch 64) that also misroutes the gradient of windows with no positive
- * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule.
+ * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule. Its Identity
+ * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
+ * the buffer: Bonsai's share it, as the CPU backend does.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -19,6 +21,7 @@ import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
 const WASM = 'wasm';
 
@@ -37,10 +40,16 @@ export function wasmGradientKernels(): KernelConfig[] {
  */
 export function wasmFasterKernels(): KernelConfig[] {
   const out = [conv2dBackpropInputKernel(WASM), maxPoolGradKernel(WASM)];
-  const matMul = originals.get(BATCH_MAT_MUL) ?? getKernel(BATCH_MAT_MUL, WASM);
-  if (matMul !== undefined && !replaced.has(matMul.kernelFunc)) {
-    originals.set(BATCH_MAT_MUL, matMul);
-    out.push(batchMatMulTransposedKernel(WASM, matMul));
+  const wrappers: [string, (backendName: string, original: KernelConfig) => KernelConfig][] = [
+    [BATCH_MAT_MUL, batchMatMulTransposedKernel],
+    [IDENTITY, sharedIdentityKernel],
+    [CAST, sameDtypeCastKernel],
+  ];
+  for (const [name, wrap] of wrappers) {
+    const original = originals.get(name) ?? getKernel(name, WASM);
+    if (original === undefined || replaced.has(original.kernelFunc)) continue;
+    originals.set(name, original);
+    out.push(wrap(WASM, original));
   }
   return out;
 }
