@@ -50,6 +50,33 @@ export function scatterMaxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float3
         const cBegin = Math.max(0, c0);
         const cEnd = Math.min(inWidth, c0 + fw);
         const corner = batchBase + rBegin * rowStride + cBegin * c;
+        if (rEnd - rBegin === 2 && cEnd - cBegin === 2) {
+          // A whole 2×2 window (LeNet-style pooling), unrolled: same order, same strict >.
+          for (let d = 0; d < c; d++) {
+            const p0 = corner + d;
+            let best = -Infinity;
+            let where = -1;
+            let v = x[p0];
+            if (v > best) {
+              best = v;
+              where = p0;
+            }
+            v = x[p0 + c];
+            if (v > best) {
+              best = v;
+              where = p0 + c;
+            }
+            v = x[p0 + rowStride];
+            if (v > best) {
+              best = v;
+              where = p0 + rowStride;
+            }
+            v = x[p0 + rowStride + c];
+            if (v > best) where = p0 + rowStride + c;
+            if (where >= 0) dx[where] += dy[o + d];
+          }
+          continue;
+        }
         // Per channel, the window in row-major order; best and where stay in locals.
         for (let d = 0; d < c; d++) {
           let best = -Infinity;

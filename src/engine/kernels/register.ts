@@ -12,7 +12,8 @@
  * for LeNet-5's pool1 at batch 64) that also misroutes the gradient of windows with no positive
  * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule. Its Identity
  * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
- * the buffer: Bonsai's share it, as the CPU backend does.
+ * the buffer: Bonsai's share it, as the CPU backend does. Its Sum transposes the reduced axes to
+ * the end first: Bonsai's sums leading axes (every bias gradient) in one pass.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -20,6 +21,7 @@ import { BATCH_MAT_MUL, batchMatMulTransposedKernel } from './batch-matmul-trans
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
+import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
@@ -44,6 +46,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [BATCH_MAT_MUL, batchMatMulTransposedKernel],
     [IDENTITY, sharedIdentityKernel],
     [CAST, sameDtypeCastKernel],
+    [SUM, leadingAxesSumKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
