@@ -8,6 +8,8 @@
 import { util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 export const SUM = 'Sum';
+/** Up to this many kept elements, a strided pass per column beats per-row accumulation. */
+const NARROW = 32;
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -24,9 +26,18 @@ export function leadingAxesCount(axis: number | number[] | undefined, rank: numb
 
 /** out[j] = Σ_r x[r·inner + j], rows in order, accumulated in doubles. */
 export function sumRows(x: Float32Array, out: Float32Array, inner: number): void {
+  const n = x.length;
+  if (inner <= NARROW) {
+    // Few columns (a convolution's channels): one strided pass per column, the sum in a local.
+    for (let j = 0; j < inner; j++) {
+      let s = 0;
+      for (let p = j; p < n; p += inner) s += x[p];
+      out[j] = s;
+    }
+    return;
+  }
   const acc = new Float64Array(inner);
-  const rows = x.length / inner;
-  for (let r = 0, p = 0; r < rows; r++) {
+  for (let p = 0; p < n; ) {
     for (let j = 0; j < inner; j++, p++) acc[j] += x[p];
   }
   out.set(acc);
