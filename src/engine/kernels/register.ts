@@ -13,7 +13,8 @@
  * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule. Its Identity
  * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
  * the buffer: Bonsai's share it, as the CPU backend does. Its Sum transposes the reduced axes to
- * the end first: Bonsai's sums leading axes (every bias gradient) in one pass.
+ * the end first: Bonsai's sums leading axes (every bias gradient) in one pass. Its Add of a bias
+ * with few channels is slow to broadcast: Bonsai's adds it in one pass.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -21,6 +22,7 @@ import { BATCH_MAT_MUL, batchMatMulTransposedKernel } from './batch-matmul-trans
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
+import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
@@ -47,6 +49,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [IDENTITY, sharedIdentityKernel],
     [CAST, sameDtypeCastKernel],
     [SUM, leadingAxesSumKernel],
+    [ADD, channelBiasAddKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
