@@ -14,7 +14,8 @@
  * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
  * the buffer: Bonsai's share it, as the CPU backend does. Its Sum transposes the reduced axes to
  * the end first: Bonsai's sums leading axes (every bias gradient) in one pass. Its Add of a bias
- * with few channels is slow to broadcast: Bonsai's adds it in one pass.
+ * with few channels is slow to broadcast: Bonsai's tiles it first. Its Add, Sub, Multiply and
+ * RealDiv pay XNNPACK's set-up on every call: Bonsai's do small tensors in JavaScript.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -26,6 +27,7 @@ import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
+import { smallBinaryKernel } from './small-binary';
 
 const WASM = 'wasm';
 
@@ -49,7 +51,10 @@ export function wasmFasterKernels(): KernelConfig[] {
     [IDENTITY, sharedIdentityKernel],
     [CAST, sameDtypeCastKernel],
     [SUM, leadingAxesSumKernel],
-    [ADD, channelBiasAddKernel],
+    [ADD, (name, original) => smallBinaryKernel('Add', name, channelBiasAddKernel(name, original))],
+    ['Sub', (name, original) => smallBinaryKernel('Sub', name, original)],
+    ['Multiply', (name, original) => smallBinaryKernel('Multiply', name, original)],
+    ['RealDiv', (name, original) => smallBinaryKernel('RealDiv', name, original)],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
