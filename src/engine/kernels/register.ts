@@ -13,7 +13,8 @@
  * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule. Its Identity
  * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
  * the buffer: Bonsai's share it, as the CPU backend does. Its Sum transposes the reduced axes to
- * the end first: Bonsai's sums leading axes (every bias gradient) in one pass. Its Add of a bias
+ * the end first: Bonsai's sums leading axes (every bias gradient) in one pass, and small tensors
+ * over any axes in JavaScript. Its Add of a bias
  * with few channels is slow to broadcast: Bonsai's tiles it first. Its Add, Sub, Multiply and
  * RealDiv pay XNNPACK's set-up on every call: Bonsai's do small tensors in JavaScript.
  */
@@ -28,6 +29,7 @@ import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 import { smallBinaryKernel } from './small-binary';
+import { smallSumKernel } from './small-sum';
 
 const WASM = 'wasm';
 
@@ -50,7 +52,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [BATCH_MAT_MUL, batchMatMulTransposedKernel],
     [IDENTITY, sharedIdentityKernel],
     [CAST, sameDtypeCastKernel],
-    [SUM, leadingAxesSumKernel],
+    [SUM, (name, original) => smallSumKernel(name, leadingAxesSumKernel(name, original))],
     [ADD, (name, original) => smallBinaryKernel('Add', name, channelBiasAddKernel(name, original))],
     ['Sub', (name, original) => smallBinaryKernel('Sub', name, original)],
     ['Multiply', (name, original) => smallBinaryKernel('Multiply', name, original)],
