@@ -4,19 +4,22 @@
  * own, composed from forward kernels the wasm backend has. Only missing names are registered, so a
  * future TF.js that ships its own kernels keeps them.
  *
- * Two kernels TF.js does have are replaced: its wasm Conv2DBackpropInput is a scalar loop ~5× slower
- * than the forward convolution (the largest kernel of a LeNet-5 training step); Bonsai's, one
- * XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
- * Its BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
- * transposes first and calls TF.js's kernel untransposed. Its MaxPoolGrad is a generic loop (~6 ms
- * for LeNet-5's pool1 at batch 64) that also misroutes the gradient of windows with no positive
- * value: Bonsai's is one pass in JavaScript with the CPU backend's first-maximum rule. Its Identity
- * (which the engine runs on every tensor it saves for the backward pass) and same-dtype Cast copy
- * the buffer: Bonsai's share it, as the CPU backend does. Its Sum transposes the reduced axes to
- * the end first: Bonsai's sums leading axes (every bias gradient) in one pass, and small tensors
- * over any axes in JavaScript. Its Add of a bias
- * with few channels is slow to broadcast: Bonsai's tiles it first. Its Add, Sub, Multiply and
- * RealDiv pay XNNPACK's set-up on every call: Bonsai's do small tensors in JavaScript.
+ * Kernels TF.js does have are replaced where they are slow (LeNet-5 at batch 64, per training step):
+ * - Conv2DBackpropInput is a scalar loop ~5× slower than the forward convolution; Bonsai's, one
+ *   XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
+ * - BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
+ *   transposes first and calls TF.js's kernel untransposed (or computes a·bᵀ as (b·aᵀ)ᵀ).
+ * - MaxPoolGrad is a generic loop (~6 ms for pool1) that also misroutes the gradient of windows
+ *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule.
+ * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
+ *   the buffer: Bonsai's share it, as the CPU backend does.
+ * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
+ *   gradient) in one pass, and small tensors over any axes in JavaScript.
+ * - Add of a bias with few channels broadcasts slowly: Bonsai's tiles the bias first.
+ * - Add, Sub, Multiply and RealDiv pay XNNPACK's set-up on every call: Bonsai's do small tensors
+ *   in JavaScript.
+ * Each replacement keeps the CPU backend's semantics (the elementwise ones and the sums bit for
+ * bit) and hands every case it does not speed up to TF.js's kernel.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
