@@ -14,12 +14,10 @@
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
  *   the buffer: Bonsai's share it, as the CPU backend does.
  * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
- *   gradient) in one pass, and small tensors over any axes in JavaScript.
+ *   gradient) in one pass.
  * - Add of a bias with few channels broadcasts slowly: Bonsai's tiles the bias first.
- * - Add, Sub, Multiply and RealDiv pay XNNPACK's set-up on every call: Bonsai's do small tensors
- *   in JavaScript.
- * Each replacement keeps the CPU backend's semantics (the elementwise ones and the sums bit for
- * bit) and hands every case it does not speed up to TF.js's kernel.
+ * Each replacement keeps the CPU backend's semantics (the bias Add and the Sum bit for bit) and
+ * hands every case it does not speed up to TF.js's kernel.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -31,8 +29,6 @@ import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
-import { smallBinaryKernel } from './small-binary';
-import { smallSumKernel } from './small-sum';
 
 const WASM = 'wasm';
 
@@ -55,11 +51,8 @@ export function wasmFasterKernels(): KernelConfig[] {
     [BATCH_MAT_MUL, batchMatMulTransposedKernel],
     [IDENTITY, sharedIdentityKernel],
     [CAST, sameDtypeCastKernel],
-    [SUM, (name, original) => smallSumKernel(name, leadingAxesSumKernel(name, original))],
-    [ADD, (name, original) => smallBinaryKernel('Add', name, channelBiasAddKernel(name, original))],
-    ['Sub', (name, original) => smallBinaryKernel('Sub', name, original)],
-    ['Multiply', (name, original) => smallBinaryKernel('Multiply', name, original)],
-    ['RealDiv', (name, original) => smallBinaryKernel('RealDiv', name, original)],
+    [SUM, leadingAxesSumKernel],
+    [ADD, channelBiasAddKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
