@@ -1,7 +1,8 @@
 /**
- * Conv2DBackpropInput composed from forward kernels (Reshape, PadV2, Slice, Reverse, Transpose,
- * Conv2D), replacing TF.js 4.22's wasm kernel, a scalar loop that ran ~5× slower than the forward
- * convolution it differentiates (LeNet-5 conv2 at batch 64: 14 ms against 3 ms):
+ * Conv2DBackpropInput composed from forward kernels (Reshape, PadV2, Slice, Conv2D; the filter
+ * flipped in one pass, flip-filter.ts), replacing TF.js 4.22's wasm kernel, a scalar loop that
+ * ran ~5× slower than the forward convolution it differentiates (LeNet-5 conv2 at batch 64: 14 ms
+ * against 3 ms):
  *
  *   dx[b,i,j,c] = Σ_{kh,kw,o} dy[b, (i + pad − kh·d)/s, (j + pad − kw·d)/s, o] · W[kh,kw,c,o]
  *
@@ -13,6 +14,7 @@
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertChannelsLast, explicitPad, forwardAxes, inputGradWindow, type ForwardConvAttrs } from './conv-geometry';
 import { cropSpatial } from './crop';
+import { flippedSwappedFilter } from './flip-filter';
 import { insertStrideZeros } from './depthwise-backprop-input';
 import { withKernelScope } from './kernel-scope';
 
@@ -36,7 +38,7 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
       if (hWin === null || wWin === null) return scope.zeros(inputShape);
       const dilated = insertStrideZeros(scope, dy, hAxis.stride, wAxis.stride);
       const cropped = cropSpatial(scope, dilated, hWin, wWin);
-      const flipped = scope.transpose(scope.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+      const flipped = flippedSwappedFilter(scope, backend, filter);
       const dx = scope.run(
         'Conv2D',
         { x: cropped, filter: flipped },

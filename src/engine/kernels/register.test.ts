@@ -58,7 +58,7 @@ describe('wasm gradient kernels: registration and memory', () => {
   });
 
   it('replaces the slow wasm Conv2DBackpropInput with its own once, idempotently', () => {
-    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'BatchMatMul']);
+    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast', 'Sum', 'Add']);
     const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
     registerWasmGradientKernels();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(ours);
@@ -98,6 +98,10 @@ describe('wasm gradient kernels: registration and memory', () => {
       [[5, 7], [3, 5], true, true],
       [[2, 5, 7], [2, 3, 5], true, true],
       [[2, 7, 5], [1, 5, 3], false, false],
+      // a·bᵀ with a large b, computed as (b·aᵀ)ᵀ: as a matrix and with a leading axis of 1
+      [[4, 6], [40, 6], false, true],
+      [[1, 4, 6], [1, 40, 6], false, true],
+      [[1, 4, 6], [40, 6], false, true],
     ];
     for (const [sa, sb, ta, tb] of cases) {
       const av = Array.from({ length: sa.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(i + 1));

@@ -4,11 +4,20 @@
  * own, composed from forward kernels the wasm backend has. Only missing names are registered, so a
  * future TF.js that ships its own kernels keeps them.
  *
- * Two kernels TF.js does have are replaced: its wasm Conv2DBackpropInput is a scalar loop ~5× slower
- * than the forward convolution (the largest kernel of a LeNet-5 training step); Bonsai's, one
- * XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
- * Its BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
- * transposes first and calls TF.js's kernel untransposed.
+ * Kernels TF.js does have are replaced where they are slow (LeNet-5 at batch 64, per training step):
+ * - Conv2DBackpropInput is a scalar loop ~5× slower than the forward convolution; Bonsai's, one
+ *   XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
+ * - BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
+ *   transposes first and calls TF.js's kernel untransposed (or computes a·bᵀ as (b·aᵀ)ᵀ).
+ * - MaxPoolGrad is a generic loop (~6 ms for pool1) that also misroutes the gradient of windows
+ *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule.
+ * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
+ *   the buffer: Bonsai's share it, as the CPU backend does.
+ * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
+ *   gradient) in one pass.
+ * - Add of a bias with few channels broadcasts slowly: Bonsai's tiles the bias first.
+ * Each replacement keeps the CPU backend's semantics (the bias Add and the Sum bit for bit) and
+ * hands every case it does not speed up to TF.js's kernel.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -16,6 +25,10 @@ import { BATCH_MAT_MUL, batchMatMulTransposedKernel } from './batch-matmul-trans
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterKernel } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
+import { ADD, channelBiasAddKernel } from './channel-bias-add';
+import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
+import { maxPoolGradKernel } from './max-pool-grad';
+import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
 const WASM = 'wasm';
 
@@ -33,11 +46,19 @@ export function wasmGradientKernels(): KernelConfig[] {
  * A replacement that still calls TF.js's kernel is built around the original (looked up once).
  */
 export function wasmFasterKernels(): KernelConfig[] {
-  const out = [conv2dBackpropInputKernel(WASM)];
-  const matMul = originals.get(BATCH_MAT_MUL) ?? getKernel(BATCH_MAT_MUL, WASM);
-  if (matMul !== undefined && !replaced.has(matMul.kernelFunc)) {
-    originals.set(BATCH_MAT_MUL, matMul);
-    out.push(batchMatMulTransposedKernel(WASM, matMul));
+  const out = [conv2dBackpropInputKernel(WASM), maxPoolGradKernel(WASM)];
+  const wrappers: [string, (backendName: string, original: KernelConfig) => KernelConfig][] = [
+    [BATCH_MAT_MUL, batchMatMulTransposedKernel],
+    [IDENTITY, sharedIdentityKernel],
+    [CAST, sameDtypeCastKernel],
+    [SUM, leadingAxesSumKernel],
+    [ADD, channelBiasAddKernel],
+  ];
+  for (const [name, wrap] of wrappers) {
+    const original = originals.get(name) ?? getKernel(name, WASM);
+    if (original === undefined || replaced.has(original.kernelFunc)) continue;
+    originals.set(name, original);
+    out.push(wrap(WASM, original));
   }
   return out;
 }

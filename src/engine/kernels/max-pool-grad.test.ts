@@ -1,0 +1,129 @@
+/**
+ * Bonsai's wasm MaxPoolGrad against the CPU backend's (the reference) through tf.grad, over
+ * window sizes, strides, paddings and inputs full of ties and negative values; and against
+ * central differences on tie-free inputs, on both backends. Nothing may leak: engine tensors and
+ * wasm buffers are counted around every test.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useBackend } from '../test-utils/backends';
+import { MAX_POOL_GRAD } from './max-pool-grad';
+
+type Pad = 'same' | 'valid' | number;
+interface PoolCase {
+  shape: [number, number, number, number];
+  filter: [number, number];
+  stride: [number, number];
+  pad: Pad;
+  rounding?: 'floor' | 'round' | 'ceil';
+}
+
+const CASES: PoolCase[] = [
+  { shape: [4, 28, 28, 6], filter: [2, 2], stride: [2, 2], pad: 'valid' }, // LeNet-5 pool1
+  { shape: [4, 10, 10, 16], filter: [2, 2], stride: [2, 2], pad: 'valid' }, // LeNet-5 pool2
+  { shape: [2, 9, 7, 3], filter: [3, 3], stride: [2, 2], pad: 'same' }, // overlapping, padded
+  { shape: [2, 6, 6, 2], filter: [3, 3], stride: [1, 1], pad: 'same' }, // every element in 9 windows
+  { shape: [1, 11, 8, 5], filter: [2, 3], stride: [3, 2], pad: 'valid' }, // gaps between windows
+  { shape: [3, 5, 5, 1], filter: [2, 2], stride: [1, 1], pad: 1, rounding: 'floor' },
+  { shape: [1, 7, 4, 4], filter: [3, 2], stride: [2, 1], pad: 'same' },
+];
+
+/** Values on a coarse grid (many ties), mostly ≤ 0 in some windows. */
+function tiedValues(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => Math.round(Math.sin(i * 0.37 + seed) * 3 - 1) / 2);
+}
+
+function pool(x: tf.Tensor4D, c: PoolCase): tf.Tensor4D {
+  return tf.maxPool(x, c.filter, c.stride, c.pad, c.rounding);
+}
+
+/** d/dx Σ maxPool(x) · w, with w fixed and varied. */
+function poolGrad(xv: Float32Array, c: PoolCase): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xv, c.shape);
+    const outShape = pool(x, c).shape;
+    const w = tf.tensor(Float32Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i * 0.9) + 1.5), outShape);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(pool(t as tf.Tensor4D, c), w)))(x);
+    return g.dataSync() as Float32Array;
+  });
+}
+
+function wasmDataIds(): number {
+  return tf.engine().findBackend('wasm').numDataIds();
+}
+
+describe('wasm MaxPoolGrad', () => {
+  let tensorsBefore = 0;
+  let idsBefore = 0;
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+  beforeEach(async () => {
+    await useBackend('wasm');
+    tensorsBefore = tf.memory().numTensors;
+    idsBefore = wasmDataIds();
+  });
+  afterEach(async () => {
+    await useBackend('wasm');
+    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
+    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
+  });
+
+  it("is Bonsai's kernel, not TF.js's", () => {
+    expect(tf.getKernel(MAX_POOL_GRAD, 'wasm')!.setupFunc).toBeUndefined();
+  });
+
+  for (const c of CASES) {
+    it(`matches the CPU backend: ${c.shape} pool ${c.filter}/${c.stride} pad ${c.pad}`, async () => {
+      const xv = tiedValues(c.shape.reduce((a, b) => a * b, 1), c.shape[1]);
+      const got = poolGrad(xv, c);
+      await useBackend('cpu');
+      const want = poolGrad(xv, c);
+      expect(got.length).toBe(want.length);
+      let err = 0;
+      for (let i = 0; i < got.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+      expect(err).toBeLessThanOrEqual(1e-5);
+    });
+  }
+
+  it('sends an all-negative window its gradient to its first maximum (the CPU rule)', () => {
+    const got = tf.tidy(() => {
+      const x = tf.tensor4d([-3, -1, -2, -1, -5, -1, -7, -0.5], [1, 2, 4, 1]);
+      return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(x).dataSync());
+    });
+    // windows [-3,-1 | -5,-1] (a tie: the first −1 wins) and [-2,-1 | -7,-0.5]
+    expect(got).toEqual([0, 1, 0, 0, 0, 0, 0, 1]);
+  });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`equals central differences on tie-free inputs (${backend})`, async () => {
+      await useBackend(backend);
+      for (const c of [CASES[2], CASES[3], CASES[6]]) {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        // distinct values 0.1 apart, shuffled by a fixed stride coprime with n
+        const step = [7, 11, 13, 17].find((s) => n % s !== 0)!;
+        const xv = Float32Array.from({ length: n }, (_, i) => (((i * step) % n) - n / 2) * 0.1);
+        const analytic = poolGrad(xv, c);
+        // (f(x + eps·e_i) − f(x − eps·e_i)) / 2eps, the difference taken per pooled element so that
+        // float32 rounding of the large sums does not swamp it
+        const eps = 0.01;
+        const central = (plus: Float32Array, minus: Float32Array) =>
+          tf.tidy(() => {
+            const yp = pool(tf.tensor4d(plus, c.shape), c);
+            const ym = pool(tf.tensor4d(minus, c.shape), c);
+            const w = tf.tensor(Float32Array.from({ length: yp.size }, (_, i) => Math.cos(i * 0.9) + 1.5), yp.shape);
+            return tf.sum(tf.mul(tf.sub(yp, ym), w)).dataSync()[0] / (2 * eps);
+          });
+        for (let i = 0; i < n; i++) {
+          const plus = xv.slice();
+          const minus = xv.slice();
+          plus[i] += eps;
+          minus[i] -= eps;
+          const numeric = central(plus, minus);
+          expect(Math.abs(numeric - analytic[i]), `element ${i} of ${c.shape}`).toBeLessThan(2e-3 * Math.max(1, Math.abs(numeric)));
+        }
+      }
+    });
+  }
+});
