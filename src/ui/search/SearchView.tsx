@@ -9,6 +9,10 @@ import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
 const selectOptimizeJob = selectJob('optimize');
 const selectSaveJob = selectJob('save');
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${(100 * x).toFixed(2)}%`);
+/** A table cell with no value: a dash whose reason is its title and its accessible name (the row's status says it too). */
+const unknownCell = (why: string) => <span title={`Not measured: ${why}`} aria-label={`not measured: ${why}`}>—</span>;
+/** An unknown value says why it is unknown. */
+const notMeasured = (why: string) => <span className="muted">not measured ({why})</span>;
 
 type SortKey = 'index' | 'valAccuracy' | 'latencyMs' | 'params' | 'gzipBytes';
 
@@ -104,11 +108,11 @@ export function SearchView() {
             <tr key={c.key} aria-selected={c.key === selectedKey} data-testid="search-row">
               <td><button type="button" onClick={() => selectCandidate(c.key)} aria-label={`Candidate ${c.index + 1}${c.phase === 'final' ? ' retrained' : ''}: details`}>{c.index + 1}{c.phase === 'final' ? ' ★' : ''}</button></td>
               <td className="arch" title={c.description}>{c.description}</td>
-              <td>{pct(c.valAccuracy)}</td>
-              <td>{c.latencyMs === null ? '—' : formatMs(c.latencyMs)}</td>
-              <td>{c.predictedMs === null ? '—' : formatMs(c.predictedMs)}</td>
+              <td>{c.valAccuracy === null ? unknownCell('never trained (rejected)') : pct(c.valAccuracy)}</td>
+              <td>{c.latencyMs === null ? unknownCell('rejected before it was timed') : formatMs(c.latencyMs)}</td>
+              <td>{c.predictedMs === null ? unknownCell('rejected before it was timed') : formatMs(c.predictedMs)}</td>
               <td>{formatCount(c.params)}</td>
-              <td>{c.gzipBytes === null ? '—' : formatBytes(c.gzipBytes)}</td>
+              <td>{c.gzipBytes === null ? unknownCell('never trained, so never exported') : formatBytes(c.gzipBytes)}</td>
               <td>{c.status === 'rejected' ? `rejected: ${c.reason}` : c.phase === 'final' ? 'retrained (full budget)' : c.rung ? `rung ${c.rung + 1}` : 'trained'}</td>
             </tr>
           ))}
@@ -130,13 +134,16 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
       <h4>Candidate {c.index + 1}{c.phase === 'final' ? ' (retrained with the full budget)' : ''}</h4>
       <p>{c.description}</p>
       <dl className="kv">
-        <div><dt>Validation accuracy</dt><dd>{pct(c.valAccuracy)}</dd></div>
-        <div><dt>Latency (batch 1, measured here)</dt><dd>{c.latencyMs === null ? '—' : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd></div>
+        <div><dt>Validation accuracy</dt><dd>{c.valAccuracy === null ? notMeasured('never trained: it broke a constraint') : pct(c.valAccuracy)}</dd></div>
+        <div>
+          <dt>{c.vsReference !== undefined ? 'Latency (batch 1, on this device: the ratio below × the open model’s)' : 'Latency (batch 1, measured here)'}</dt>
+          <dd>{c.latencyMs === null ? notMeasured('rejected before it was timed') : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd>
+        </div>
         {c.vsReference !== undefined ? <div><dt>Latency vs the open model</dt><dd data-testid="search-vs-reference">{c.vsReference.toFixed(2)}× (timed interleaved with it)</dd></div> : null}
         {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
         <div><dt>Parameters</dt><dd>{formatCount(c.params)}</dd></div>
         <div><dt>FLOPs</dt><dd>{formatFlops(c.flops)}</dd></div>
-        <div><dt>gzip size</dt><dd>{c.gzipBytes === null ? '—' : formatBytes(c.gzipBytes)}</dd></div>
+        <div><dt>gzip size</dt><dd>{c.gzipBytes === null ? notMeasured('never trained, so never exported') : formatBytes(c.gzipBytes)}</dd></div>
         <div><dt>Training budget</dt><dd>{c.budget.epochs} epoch(s) × {formatCount(c.budget.examples)} examples{c.rung ? `, rung ${c.rung + 1}` : ''}</dd></div>
         {c.mutation ? <div><dt>Made by</dt><dd>{c.mutation} of candidate {(c.parentIndex ?? 0) + 1}</dd></div> : null}
         {c.status === 'rejected' ? <div><dt>Rejected</dt><dd>{c.reason}</dd></div> : null}
