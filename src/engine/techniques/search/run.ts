@@ -204,7 +204,7 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
   let results: CandidateRecord[];
   try {
     results = await runStrategy({
-      space, constraints: cfg.constraints, strategy: cfg.strategy, budget: cfg.budget, trainBudget: cfg.searchTrain, trainCount: train.count, seed: cfg.seed,
+      space, constraints: cfg.constraints, strategy: cfg.strategy, budget: cfg.budget, trainBudget: cfg.searchTrain, trainCount: train.count, maxRungEpochs: cfg.finalTrain.epochs, seed: cfg.seed,
       elapsedMs, signal: ctx.signal, concurrency: pool.size,
       evaluate: async (req) => {
         const prior = resumed.get(req.key);

@@ -91,6 +91,23 @@ describe('runStrategy', () => {
     const best = [...trained0].sort((a, b) => b.fitness! - a.fitness! || a.index - b.index).slice(0, Math.ceil(trained0.length / 3));
     expect(rung1).toEqual(best.map((r) => r.index).sort((a, b) => a - b));
   });
+  it('successive halving runs no rung longer than the final training (maxRungEpochs)', async () => {
+    const run = async (maxRungEpochs?: number) => {
+      const log: EvalRequest[] = [];
+      await runStrategy({
+        space: SPACE, constraints: CONSTRAINTS, strategy: { kind: 'halving', cohort: 27, eta: 3 }, budget: { candidates: 27, minutes: null },
+        trainBudget: { epochs: 1, examples: 1000 }, trainCount: 1000, maxRungEpochs, seed: 3, evaluate: fakeEvaluate(log), elapsedMs: () => 0,
+      });
+      return [0, 1, 2, 3].map((r) => log.filter((l) => l.rung === r).map((l) => l.budget.epochs));
+    };
+    // 27 → 9 → 3 → 1 candidates at 1, 3, 9, 27 epochs; capped at 9 epochs the 27-epoch rung never runs.
+    expect((await run()).map((r) => r.length)).toEqual([27, 9, 3, 1]);
+    const capped = await run(9);
+    expect(capped.map((r) => r.length)).toEqual([27, 9, 3, 0]);
+    expect(capped.flat().every((e) => e <= 9)).toBe(true);
+    // Rung 0 runs even when its own budget is over the cap.
+    expect((await run(0.5))[0]).toHaveLength(27);
+  });
   it('stops on the time budget', async () => {
     let t = 0;
     const log: EvalRequest[] = [];

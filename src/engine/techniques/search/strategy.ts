@@ -32,6 +32,11 @@ export interface DriverOptions {
   trainBudget: { epochs: number; examples: number };
   /** The whole train split's size: successive halving grows `examples` up to it, then epochs. */
   trainCount: number;
+  /**
+   * Successive halving runs no rung longer than this many epochs (the final retraining's): past the
+   * budget a winner is retrained with, more search training ranks nothing better.
+   */
+  maxRungEpochs?: number;
   seed: number;
   evaluate(req: EvalRequest): Promise<CandidateRecord>;
   /**
@@ -144,7 +149,8 @@ export function rungBudget(base: { epochs: number; examples: number }, eta: numb
 /**
  * Successive halving (Jamieson & Talwalkar 2016): a cohort drawn at random is trained on a small
  * budget; the best ⌈n/eta⌉ go on to a rung with eta× the budget (trained afresh, same seed), until
- * one is left or the budget runs out. The candidate count limits the cohort.
+ * one is left, the next rung would train longer than `maxRungEpochs`, or the budget runs out. The
+ * candidate count limits the cohort.
  */
 async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
   const cohort = Math.min(s.cohort, o.budget.candidates ?? Infinity);
@@ -152,6 +158,8 @@ async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'hal
   for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: i });
   for (let rung = 0; alive.length > 0; rung++) {
     const budget = rungBudget(o.trainBudget, s.eta, rung, o.trainCount);
+    // (Rung 0 always runs, whatever its budget.)
+    if (rung > 0 && o.maxRungEpochs !== undefined && budget.epochs > o.maxRungEpochs) return;
     let timeUp = false;
     const results = await evaluateWindow(o, (j) => {
       const a = alive[j];
