@@ -29,7 +29,18 @@ async function exportAndReimport(page: Page) {
 test('prune LeNet-5 with a preset: result card, chart, export, re-import', async ({ page }) => {
   test.setTimeout(240_000);
   await openSample(page, 'lenet-5');
-  const card = await runPreset(page, 'Prune', 'Slim channels 50%');
+  // The preset, with the fine-tune's random ±2 px shifts ticked in Options (what the samples were trained with).
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByRole('button', { name: 'Slim channels 50%', exact: true }).click();
+  const panel = page.getByTestId('prune-panel');
+  await panel.getByText('Options', { exact: true }).click();
+  await panel.getByTestId('fine-tune-shift').check();
+  await panel.getByText('All settings (JSON)', { exact: true }).click();
+  expect(JSON.parse(await panel.getByLabel('All settings as JSON').inputValue()).fineTune.augment).toBe('shift');
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const card = page.getByTestId('variant-card');
   await expect(card).toBeVisible();
   await expect(page.getByTestId('model-name')).toHaveText(/lenet-5 · /);
   await expect(page.getByTestId('per-layer-chart')).toBeVisible();

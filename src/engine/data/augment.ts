@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../train/shuffle';
 
+/** Random shifts of up to ±2 px (zero fill): valid for digits and most image classes. */
+export const MAX_SHIFT_PX = 2;
+
 /**
  * Random translation by up to ±maxShift pixels per image (zero fill), seeded per step so a
  * training run is reproducible. NHWC input; returns a new tensor of the same shape.

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DatasetSplit } from '../data/types';
+import { MAX_SHIFT_PX, randomShift } from '../data/augment';
 import { BonsaiError } from '../errors';
 import { DEFAULT_EVAL_BATCH_SIZE, forEachBatch, sliceRows } from '../metrics/batches';
 import { checkpoint, throwIfAborted } from '../runtime/yield';
@@ -25,6 +26,21 @@ import type { EpochLog, TrainConfig, TrainData, TrainHistory, TrainHooks, TrainO
 
 export { DEFAULT_TRAIN_CONFIG } from './meta';
 export type { EpochLog, LossContext, OutputKind, TrainConfig, TrainData, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTransformFn } from './types';
+
+/** The batch augmentation: the config's (seeded by its seed and the step), then the caller's hook. */
+function batchAugment(cfg: TrainConfig, train: DatasetSplit, hook: TrainHooks['augment']): TrainHooks['augment'] {
+  if ((cfg.augment ?? 'none') === 'none') return hook;
+  if (train.xs.rank !== 4) {
+    throw new BonsaiError('BAD_CONFIG', `Error in training: augment 'shift' moves images, but the training data has shape [${train.xs.shape.join(', ')}].`,
+      'Turn the random shifts off for data that is not images ([n, height, width, channels]).');
+  }
+  const seed = cfg.seed;
+  // Runs inside the step's tf.tidy, which frees the shifted batch when a hook replaces it.
+  return (xs, step) => {
+    const shifted = randomShift(xs, MAX_SHIFT_PX, seed * 1_000_003 + step);
+    return hook ? hook(shifted, step) : shifted;
+  };
+}
 
 /** Progress events are throttled to at most 10 per second (epoch ends always go out). */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -40,6 +56,7 @@ export async function trainModel(
   throwIfAborted(signal);
   const plans = planTraining(model, data, hooks);
   const train = data.train;
+  const augment = batchAugment(cfg, train, hooks?.augment);
   const n = train.count;
   const batchesPerEpoch = Math.min(Math.ceil(n / cfg.batchSize), cfg.maxBatchesPerEpoch ?? Infinity);
   const constrained = model.trainableWeights.filter((w) => w.constraint != null);
@@ -74,7 +91,7 @@ export async function trainModel(
         await checkpoint(signal);
         const idx = order.subarray(b * cfg.batchSize, Math.min(n, (b + 1) * cfg.batchSize));
         if (scheduled) setLearningRate(optimizer, learningRateAt(cfg, step + 1, totalSteps));
-        const [loss, batchHits] = await trainStep(plans.train, optimizer, train, idx, step + 1, hooks?.augment);
+        const [loss, batchHits] = await trainStep(plans.train, optimizer, train, idx, step + 1, augment);
         step++;
         for (const w of constrained) tf.tidy(() => (w.read() as tf.Variable).assign(w.constraint.apply(w.read())));
         await hooks?.afterStep?.(step);

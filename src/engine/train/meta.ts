@@ -23,9 +23,18 @@ export interface TrainConfig {
    * so a fine-tune after pruning can start high (rewound) and settle at the end.
    */
   lrSchedule?: LrSchedule;
+  /**
+   * Augmentation of each training batch (never validation): 'shift' moves every image by up to
+   * ±2 px (zero fill), seeded by `seed` and the step — what the built-in samples were trained with,
+   * so a fine-tune keeps that regularisation instead of overfitting the training images. Image data
+   * ([n, h, w, c]) only. Default 'none'.
+   */
+  augment?: Augment;
 }
 
 export type LrSchedule = 'constant' | 'cosine';
+export type Augment = 'none' | 'shift';
+export const AUGMENTS: readonly Augment[] = ['none', 'shift'];
 export const LR_SCHEDULES: readonly LrSchedule[] = ['constant', 'cosine'];
 
 /** The learning rate of optimizer step `step` (1-based) of `totalSteps` under the config's schedule. */
@@ -143,5 +152,8 @@ export function checkTrainSettings(t: unknown, prefix = ''): asserts t is TrainS
   }
   if (c.lrSchedule !== undefined && !LR_SCHEDULES.includes(c.lrSchedule)) {
     throw new TrainSettingsError(`${prefix}lrSchedule`, `one of ${LR_SCHEDULES.join(', ')} when set`, c.lrSchedule, "Leave it unset for a constant rate, or use 'cosine' to decay it to 0 over the run.");
+  }
+  if (c.augment !== undefined && !AUGMENTS.includes(c.augment)) {
+    throw new TrainSettingsError(`${prefix}augment`, `one of ${AUGMENTS.join(', ')} when set`, c.augment, "Leave it unset for none, or use 'shift' for random ±2 px shifts of image data.");
   }
 }

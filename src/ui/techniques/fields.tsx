@@ -30,6 +30,7 @@ export interface FineTuneLike {
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   seed: number;
   lrSchedule?: 'constant' | 'cosine';
+  augment?: 'none' | 'shift';
 }
 
 /** Fine-tuning: off, or epochs + learning rate (the rest keeps its defaults). */
@@ -51,6 +52,10 @@ export function FineTuneFields<F extends FineTuneLike>({ value, defaults, onChan
             options={[{ value: 'constant', label: 'Constant' }, { value: 'cosine', label: 'Cosine decay to 0' }]}
             onChange={(lrSchedule) => onChange({ ...value, lrSchedule })}
           />
+          <label className="check" title="What the built-in samples were trained with: without it a long fine-tune on the same images overfits them. Image data only.">
+            <input type="checkbox" data-testid="fine-tune-shift" checked={value.augment === 'shift'} onChange={(e) => onChange({ ...value, augment: e.target.checked ? 'shift' : 'none' })} />
+            Random ±2 px shifts of each training image
+          </label>
         </div>
       ) : null}
     </fieldset>

@@ -11,7 +11,7 @@
  * exactly the pixels the student sees.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { randomShift } from '../../data/augment';
+import { MAX_SHIFT_PX, randomShift } from '../../data/augment';
 import type { DatasetSplit } from '../../data/types';
 import { BonsaiError } from '../../errors';
 import { epochSeed, seededPermutation } from '../../train/shuffle';
@@ -19,8 +19,7 @@ import type { LossContext, TrainHooks } from '../../train/types';
 import type { TrainSettings } from './meta';
 import { teacherLogits, type TeacherForward } from './teacher-logits';
 
-/** Random shifts of up to ±2 px (zero fill): valid for digits and most image classes. */
-export const MAX_SHIFT_PX = 2;
+export { MAX_SHIFT_PX };
 
 /** Augmentation applies to image batches (NHWC) only. */
 export const canAugment = (split: DatasetSplit) => split.xs.rank === 4;
