@@ -15,7 +15,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradWindow, type Axis, type Window } from './conv-geometry';
 import type { KernelScope } from './kernel-scope';
-import { heapMemory, maxSweepRows, outerProductSweep, type SweepFn } from './outer-product-simd';
+import { heapMemory } from './heap-wasm';
+import { maxSweepRows, outerProductSweep, type SweepFn } from './outer-product-simd';
 
 /**
  * Up to these KW·C and O (dy is reloaded once per LB rows of KW·C; measured faster than the

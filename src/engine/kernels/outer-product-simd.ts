@@ -6,14 +6,15 @@
  *     x += xColStep; dy += dyColStep        (after the row: x, dy = row start + xRowStep, dyRowStep)
  *
  * with the LB·OV accumulators in registers (loaded from and stored back to `acc`). A filter
- * gradient is a sum of such products (conv2d-backprop-filter.ts). Separate f32x4.mul and
+ * gradient is a sum of such products (filter-grad-simd.ts). Separate f32x4.mul and
  * f32x4.add, as TF.js's SIMD128 build, no relaxed SIMD.
  *
- * The module is hand-assembled (the binary format written out below, as simd-peak.ts does) and
- * imports the memory the wasm backend exports, so it reads and writes tensors in place. Null when
- * that memory cannot be found or imported (a shared memory of a threaded build, no WebAssembly
- * SIMD): callers then use their composed kernel.
+ * The module is hand-assembled (heap-wasm.ts) and imports the memory the wasm backend exports, so
+ * it reads and writes tensors in place. Null when that memory cannot be found or imported (a
+ * shared memory of a threaded build, no WebAssembly SIMD): callers then use their composed kernel.
  */
+
+import { addTo, countDownLoop, get, heapFunction, I32, memarg, moduleBytes, set, uleb, V128 } from './heap-wasm';
 
 /** x64's XMM registers: the LB·OV accumulators, OV dy vectors and one splat must fit, or V8 spills. */
 const REGISTERS = 16;
@@ -35,37 +36,12 @@ export type SweepFn = (
   acc: number,
 ) => void;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
 const simd = (op: number) => [0xfd, ...uleb(op)];
-/** memarg: alignment hint 0 (unaligned is fine), byte offset. */
-const memarg = (offset: number) => [0x00, ...uleb(offset)];
 const v128Load = (offset: number) => [...simd(0x00), ...memarg(offset)];
 const v128Store = (offset: number) => [...simd(0x0b), ...memarg(offset)];
 const load32Splat = (offset: number) => [...simd(0x09), ...memarg(offset)];
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
-/** local[i] += local[step] (i32). */
-const addTo = (i: number, step: number) => [...get(i), ...get(step), 0x6a, ...set(i)];
-/** local[i] -= 1, then br_if 0 while it is not zero. */
-const countDownLoop = (i: number) => [...get(i), 0x41, 0x01, 0x6b, ...set(i), ...get(i), 0x0d, 0x00];
 
 /** The module bytes for one (LB, OV): exports `sweep` (9 × i32 → nothing), imports env.memory. */
 export function outerProductModuleBytes(lb: number, ov: number): Uint8Array<ArrayBuffer> {
@@ -95,58 +71,13 @@ export function outerProductModuleBytes(lb: number, ov: number): Uint8Array<Arra
   for (let k = 0; k < lb * ov; k++) body.push(...get(ACC), ...get(12 + k), ...v128Store(k * 16));
   body.push(0x0b); // end function
 
-  const locals = vec([
-    [...uleb(3), I32],
-    [...uleb(lb * ov + ov + 1), V128],
-  ]);
-  const func = [...locals, ...body];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(Array.from({ length: 9 }, () => [I32])), ...vec([])]])), // type 0: (9 × i32) → ()
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])), // import env.memory, min 0 pages
-    ...section(3, vec([uleb(0)])), // function 0 has type 0
-    ...section(7, vec([[...name('sweep'), 0x00, ...uleb(0)]])), // export "sweep" = function 0
-    ...section(10, vec([[...uleb(func.length), ...func]])),
-  ]);
+  return moduleBytes('sweep', 9, [
+    [3, I32],
+    [lb * ov + ov + 1, V128],
+  ], body);
 }
-
-/** The parts of TF.js's wasm backend that locate its memory. */
-interface WasmModuleLike {
-  HEAPU8?: Uint8Array;
-  asm?: Record<string, unknown>;
-  wasmExports?: Record<string, unknown>;
-  wasmMemory?: unknown;
-}
-
-/** The wasm backend's memory, when it is a plain (unshared) WebAssembly.Memory backing its heap. */
-export function heapMemory(backend: unknown): WebAssembly.Memory | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  const wasm = (backend as { wasm?: WasmModuleLike }).wasm;
-  if (wasm === undefined || wasm.HEAPU8 === undefined) return null;
-  for (const candidate of [wasm.asm?.memory, wasm.wasmExports?.memory, wasm.wasmMemory]) {
-    if (candidate instanceof WebAssembly.Memory && candidate.buffer === wasm.HEAPU8.buffer) {
-      return candidate.buffer instanceof ArrayBuffer ? candidate : null;
-    }
-  }
-  return null;
-}
-
-const cache = new WeakMap<WebAssembly.Memory, Map<string, SweepFn | null>>();
 
 /** `sweep` for (LB, OV) bound to `memory`, compiled once; null when this runtime cannot run it. */
 export function outerProductSweep(memory: WebAssembly.Memory, lb: number, ov: number): SweepFn | null {
-  let byShape = cache.get(memory);
-  if (byShape === undefined) cache.set(memory, (byShape = new Map()));
-  const key = `${lb}x${ov}`;
-  if (!byShape.has(key)) {
-    let fn: SweepFn | null = null;
-    try {
-      const module = new WebAssembly.Module(outerProductModuleBytes(lb, ov));
-      fn = new WebAssembly.Instance(module, { env: { memory } }).exports.sweep as SweepFn;
-    } catch {
-      fn = null; // no SIMD, or the memory cannot be imported
-    }
-    byShape.set(key, fn);
-  }
-  return byShape.get(key) ?? null;
+  return heapFunction<SweepFn>(memory, `outer-product ${lb}x${ov}`, 'sweep', () => outerProductModuleBytes(lb, ov));
 }
