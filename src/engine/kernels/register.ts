@@ -18,8 +18,9 @@
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
  *   the buffer: Bonsai's share it, as the CPU backend does.
  * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
- *   gradient) in one pass.
- * - Add of a bias with few channels broadcasts slowly: Bonsai's tiles the bias first.
+ *   gradient) in one pass (a SIMD pass in the heap for ≤ 24 columns, leading-axes-sum-wasm.ts).
+ * - Add of a bias with few channels broadcasts slowly: Bonsai's adds the bias tiled to lcm(C, 4)
+ *   floats in one SIMD pass in the heap (channel-bias-add-wasm.ts), or tiles it first.
  * Each replacement keeps the CPU backend's semantics (the bias Add and the Sum bit for bit) and
  * hands every case it does not speed up to TF.js's kernel.
  */
