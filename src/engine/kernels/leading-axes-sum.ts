@@ -15,6 +15,8 @@ import { columnSumFunction } from './leading-axes-sum-wasm';
 export const SUM = 'Sum';
 /** Up to this many kept elements, a strided pass per column beats per-row accumulation. */
 const NARROW = 32;
+/** From this many elements the wasm pass pays for its set-up (~15 µs: [64,10] took 2 µs in JavaScript). */
+const WASM_FROM = 8192;
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -61,7 +63,7 @@ export function leadingAxesSumKernel(backendName: string, original: KernelConfig
     const outShape = keepDims ? [...new Array(k).fill(1), ...kept] : kept;
     const inner = util.sizeFromShape(kept);
     const memory = heapMemory(backend);
-    const columnSum = memory === null ? null : columnSumFunction(memory, inner);
+    const columnSum = memory === null || util.sizeFromShape(x.shape) < WASM_FROM ? null : columnSumFunction(memory, inner);
     if (columnSum !== null) {
       return withKernelScope(backend as KernelBackend, backendName, (scope) => {
         const sums = scope.adopt(heap.makeOutput([2 * inner], 'float32')); // room for `inner` doubles
