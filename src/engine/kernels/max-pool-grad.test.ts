@@ -91,30 +91,33 @@ describe('wasm MaxPoolGrad', () => {
     });
   }
 
-  it('tiling 2×2 windows (the wasm function): bit for bit the JavaScript rule, with NaN, ±∞ and −0', () => {
-    const shape: [number, number, number, number] = [2, 6, 4, 5];
-    const info = tf.backend_util.computePool2DInfo(shape, 2, 2, 1, 'valid');
-    expect(tiles2x2(info)).toBe(true);
-    const memory = heapMemory(tf.engine().findBackend('wasm'));
-    expect(memory && tiledMaxPoolGradFunction(memory), 'the wasm function runs here').toBeTruthy();
-    const n = shape.reduce((a, b) => a * b, 1);
-    const specials = [NaN, -Infinity, Infinity, -0, 0];
-    const xv = tiedValues(n, 3).map((v, i) => (i % 7 === 0 ? specials[(i / 7) % specials.length] : v));
-    for (let i = 0; i < 4; i++) xv[i * 5] = NaN; // window (0,0), channel 0: all NaN → passes nothing
-    const m = n / 4;
-    const dyv = Float32Array.from({ length: m }, (_, i) => (i % 5 === 0 ? -0 : i % 11 === 0 ? NaN : Math.cos(i)));
-    const got = tf.tidy(() => {
-      const x = tf.tensor4d(xv, shape);
-      const output = tf.maxPool(x, 2, 2, 'valid');
-      const dy = tf.tensor(dyv, output.shape);
-      const dx = tf.engine().runKernel(MAX_POOL_GRAD, { dy, input: x, output }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
-      return dx.dataSync() as Float32Array;
+  for (const channels of [1, 2, 3, 4, 5, 6, 7, 16]) {
+    it(`tiling 2×2 windows, ${channels} channels (the wasm function): bit for bit the JavaScript rule, with NaN, ±∞ and −0`, () => {
+      const shape: [number, number, number, number] = [2, 6, 4, channels];
+      const info = tf.backend_util.computePool2DInfo(shape, 2, 2, 1, 'valid');
+      expect(tiles2x2(info)).toBe(true);
+      const memory = heapMemory(tf.engine().findBackend('wasm'));
+      expect(memory && tiledMaxPoolGradFunction(memory, channels), 'the wasm function runs here').toBeTruthy();
+      const n = shape.reduce((a, b) => a * b, 1);
+      const specials = [NaN, -Infinity, Infinity, -0, 0];
+      const xv = tiedValues(n, 3).map((v, i) => (i % 7 === 0 ? specials[(i / 7) % specials.length] : v));
+      const row = 4 * channels;
+      for (const i of [0, channels, row, row + channels]) xv[i] = NaN; // window (0,0), channel 0: all NaN → passes nothing
+      const m = n / 4;
+      const dyv = Float32Array.from({ length: m }, (_, i) => (i % 5 === 0 ? -0 : i % 11 === 1 ? NaN : Math.cos(i)));
+      const got = tf.tidy(() => {
+        const x = tf.tensor4d(xv, shape);
+        const output = tf.maxPool(x, 2, 2, 'valid');
+        const dy = tf.tensor(dyv, output.shape);
+        const dx = tf.engine().runKernel(MAX_POOL_GRAD, { dy, input: x, output }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+        return dx.dataSync() as Float32Array;
+      });
+      const want = new Float32Array(n);
+      scatterMaxPoolGrad(xv, dyv, want, info);
+      expect(Array.from(got, (v, i) => Object.is(v, want[i]) || `${i}: ${v} vs ${want[i]}`).filter((r) => r !== true)).toEqual([]);
+      for (const i of [0, channels, row, row + channels]) expect(Object.is(got[i], 0), `all-NaN window, element ${i}`).toBe(true);
     });
-    const want = new Float32Array(n);
-    scatterMaxPoolGrad(xv, dyv, want, info);
-    expect(Array.from(got, (v, i) => Object.is(v, want[i]) || `${i}: ${v} vs ${want[i]}`).filter((r) => r !== true)).toEqual([]);
-    expect(got[0]).toBe(0); // the all-NaN window
-  });
+  }
 
   it('sends an all-negative window its gradient to its first maximum (the CPU rule)', () => {
     const got = tf.tidy(() => {
