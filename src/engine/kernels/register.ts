@@ -17,6 +17,8 @@
  *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule,
  *   and for windows that tile x (2×2, stride 2) a branch-free wasm function in the backend's heap
  *   (max-pool-grad-wasm.ts, SIMD128; pool1 ~1.5 → ~0.09 ms).
+ * - MaxPool of exactly tiling 2×2 windows: XNNPACK lets NaN win and took ~0.2 ms for pool1;
+ *   Bonsai's is a SIMD pass in the heap with the CPU backend's strict-> maximum (max-pool-tiled.ts).
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
  *   the buffer: Bonsai's share it, as the CPU backend does.
  * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
@@ -35,6 +37,7 @@ import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
 import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { MAX_POOL, tiledMaxPoolKernel } from './max-pool-tiled';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
 const WASM = 'wasm';
@@ -60,6 +63,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [CAST, sameDtypeCastKernel],
     [SUM, leadingAxesSumKernel],
     [ADD, channelBiasAddKernel],
+    [MAX_POOL, tiledMaxPoolKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
