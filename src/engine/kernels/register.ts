@@ -22,11 +22,15 @@
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
  *   the buffer: Bonsai's share it, as the CPU backend does.
  * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
- *   gradient) in one pass (a SIMD pass in the heap for ≤ 24 columns, leading-axes-sum-wasm.ts).
+ *   gradient) in one pass (a SIMD pass in the heap from 8,192 elements and ≤ 24 columns,
+ *   leading-axes-sum-wasm.ts).
  * - Add of a bias with few channels broadcasts slowly: Bonsai's adds the bias tiled to lcm(C, 4)
  *   floats in one SIMD pass in the heap (channel-bias-add-wasm.ts), or tiles it first.
- * Each replacement keeps the CPU backend's semantics (the bias Add and the Sum bit for bit) and
- * hands every case it does not speed up to TF.js's kernel.
+ * Each replacement keeps the CPU backend's semantics (the bias Add, the Sum, MaxPool and
+ * MaxPoolGrad bit for bit) and hands every case it does not speed up to TF.js's kernel. The "in the
+ * heap" kernels are hand-assembled WebAssembly importing the backend's memory (heap-wasm.ts); where
+ * that memory cannot be imported (a threaded build's shared memory) or compiled, they fall back to
+ * the composed or JavaScript paths.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
