@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../test-utils/backends';
 import { isChannelBias } from './channel-bias-add';
+import { biasAddFunction } from './channel-bias-add-wasm';
+import { heapMemory } from './heap-wasm';
 
 function wasmDataIds(): number {
   return tf.engine().findBackend('wasm').numDataIds();
@@ -67,6 +69,21 @@ describe('wasm Add of a per-channel bias', () => {
       expect(got.data).toEqual(want.data);
     });
   }
+
+  it('the wasm pass: bit-identical with NaN, ±∞, −0 and a tail shorter than lcm(C, 4)', async () => {
+    const memory = heapMemory(tf.engine().findBackend('wasm'));
+    expect(memory && biasAddFunction(memory, 6), 'the wasm function runs here').toBeTruthy();
+    const xs = [1, 3, 5, 6]; // 90 floats: 7 chunks of 12, then 6 in JavaScript
+    const specials = [NaN, Infinity, -Infinity, -0, 0, 3.4e38];
+    const xv = values(size(xs), 5).map((v, i) => (i % 5 === 0 ? specials[(i / 5) % specials.length] : v));
+    const bv = Float32Array.from([-0, Infinity, 1e-45, 3.4e38, NaN, -2.5]);
+    const run = () =>
+      tf.tidy(() => Array.from(tf.add(tf.tensor(xv, xs), tf.tensor1d(bv)).dataSync()));
+    const got = run();
+    await useBackend('cpu');
+    const want = run();
+    expect(got.map((v, i) => Object.is(v, want[i]) || `${i}: ${v} vs ${want[i]}`).filter((r) => r !== true)).toEqual([]);
+  });
 
   it('int32 goes to TF.js’s kernel', () => {
     tf.tidy(() => {

@@ -6,10 +6,12 @@
  * is a forward convolution whose "batch" is c, whose "channels" are b, and whose filter is dy:
  *   conv2d(x → [C,H,W,B], dy → [OH,OW,B,O], strides = d, dilations = s) → [C,KH,KW,O] → [KH,KW,C,O].
  * Padding becomes explicit, and input rows the forward op never read are cropped first.
+ * Stride 1 with few channels (LeNet-5 conv1) goes to a SIMD sweep instead (filter-grad-simd.ts).
  */
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertChannelsLast, explicitPad, filterGradWindow, forwardAxes, type ForwardConvAttrs } from './conv-geometry';
 import { cropSpatial } from './crop';
+import { simdFilterGrad } from './filter-grad-simd';
 import { withKernelScope } from './kernel-scope';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
@@ -30,6 +32,8 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
     const wWin = filterGradWindow(wAxis);
     return withKernelScope(backend as KernelBackend, backendName, (scope) => {
       if (hWin === null || wWin === null) return scope.zeros(filterShape);
+      const swept = simdFilterGrad(scope, backend, x, dy, hAxis, wAxis, filterShape);
+      if (swept !== null) return swept;
       const xCropped = cropSpatial(scope, x, hWin, wWin);
       const xT = scope.transpose(xCropped, [3, 1, 2, 0]);
       const dyT = scope.transpose(dy, [1, 2, 0, 3]);

@@ -9,13 +9,15 @@
  * (terms with a non-integer or out-of-range dy index vanish). Insert s−1 zeros after every dy row
  * and column; then it is a stride-1 correlation with the spatially flipped filter, its in/out
  * channels swapped, at the forward dilation: conv2d(dy' [B,OH·s,OW·s,O], flip(W)ᵀ [KH,KW,O,C]) —
- * one XNNPACK convolution.
+ * one XNNPACK convolution. A 'valid' stride-1 convolution (LeNet-5 conv2) goes to one matrix
+ * product and a col2im in the heap instead, which multiplies no padding (input-grad-col2im.ts).
  */
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertChannelsLast, explicitPad, forwardAxes, inputGradWindow, type ForwardConvAttrs } from './conv-geometry';
 import { cropSpatial } from './crop';
 import { flippedSwappedFilter } from './flip-filter';
 import { insertStrideZeros } from './depthwise-backprop-input';
+import { col2ImInputGrad } from './input-grad-col2im';
 import { withKernelScope } from './kernel-scope';
 
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
@@ -36,6 +38,8 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
     const wWin = inputGradWindow(wAxis);
     return withKernelScope(backend as KernelBackend, backendName, (scope) => {
       if (hWin === null || wWin === null) return scope.zeros(inputShape);
+      const viaCols = col2ImInputGrad(scope, backend, dy, filter, hAxis, wAxis, inputShape);
+      if (viaCols !== null) return viaCols;
       const dilated = insertStrideZeros(scope, dy, hAxis.stride, wAxis.stride);
       const cropped = cropSpatial(scope, dilated, hWin, wWin);
       const flipped = flippedSwappedFilter(scope, backend, filter);

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../test-utils/backends';
-import { leadingAxesCount } from './leading-axes-sum';
+import { heapMemory } from './heap-wasm';
+import { leadingAxesCount, sumRows } from './leading-axes-sum';
+import { columnSumFunction } from './leading-axes-sum-wasm';
 
 function wasmDataIds(): number {
   return tf.engine().findBackend('wasm').numDataIds();
@@ -65,6 +67,21 @@ describe('wasm Sum over leading axes', () => {
       got.data.forEach((v, i) => expect(Math.abs(v - want.data[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(want.data[i]))));
     });
   }
+
+  it('the wasm pass equals the JavaScript loop bit for bit (1…24 columns, NaN, ±∞, −0, large and tiny values)', () => {
+    const memory = heapMemory(tf.engine().findBackend('wasm'));
+    expect(memory && columnSumFunction(memory, 6), 'the wasm pass runs here').toBeTruthy();
+    for (let c = 1; c <= 24; c++) {
+      const rows = Math.ceil(8192 / c) + 5; // large enough for the wasm pass
+      const xv = values(rows * c, c).map((v, i) => (i % 13 === 0 ? v * 1e30 : i % 7 === 0 ? v * 1e-30 : v));
+      if (c === 3) [xv[4], xv[10]] = [NaN, Infinity];
+      if (c === 4) xv.fill(-0);
+      const want = new Float32Array(c);
+      sumRows(xv, want, c);
+      const got = tf.tidy(() => Array.from(tf.sum(tf.tensor2d(xv, [rows, c]), 0).dataSync()));
+      expect(got.map((v, i) => Object.is(v, want[i]) || `${c} columns, column ${i}: ${v} vs ${want[i]}`).filter((r) => r !== true)).toEqual([]);
+    }
+  });
 
   it('int32 goes to TF.js’s kernel', () => {
     tf.tidy(() => {

@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../test-utils/backends';
-import { MAX_POOL_GRAD } from './max-pool-grad';
+import { heapMemory } from './heap-wasm';
+import { MAX_POOL_GRAD, scatterMaxPoolGrad, tiles2x2 } from './max-pool-grad';
+import { tiledMaxPoolGradFunction } from './max-pool-grad-wasm';
 
 type Pad = 'same' | 'valid' | number;
 interface PoolCase {
@@ -27,6 +29,8 @@ const CASES: PoolCase[] = [
   { shape: [1, 11, 8, 5], filter: [2, 3], stride: [3, 2], pad: 'valid' }, // gaps between windows
   { shape: [3, 5, 5, 1], filter: [2, 2], stride: [1, 1], pad: 1, rounding: 'floor' },
   { shape: [1, 7, 4, 4], filter: [3, 2], stride: [2, 1], pad: 'same' },
+  { shape: [2, 4, 6, 3], filter: [2, 2], stride: [2, 2], pad: 'same' }, // tiles exactly (even sizes: no padding)
+  { shape: [1, 5, 6, 2], filter: [2, 2], stride: [2, 2], pad: 'valid' }, // last row in no window: not tiled
 ];
 
 /** Values on a coarse grid (many ties), mostly ≤ 0 in some windows. */
@@ -87,6 +91,34 @@ describe('wasm MaxPoolGrad', () => {
     });
   }
 
+  for (const channels of [1, 2, 3, 4, 5, 6, 7, 16]) {
+    it(`tiling 2×2 windows, ${channels} channels (the wasm function): bit for bit the JavaScript rule, with NaN, ±∞ and −0`, () => {
+      const shape: [number, number, number, number] = [2, 6, 4, channels];
+      const info = tf.backend_util.computePool2DInfo(shape, 2, 2, 1, 'valid');
+      expect(tiles2x2(info)).toBe(true);
+      const memory = heapMemory(tf.engine().findBackend('wasm'));
+      expect(memory && tiledMaxPoolGradFunction(memory, channels), 'the wasm function runs here').toBeTruthy();
+      const n = shape.reduce((a, b) => a * b, 1);
+      const specials = [NaN, -Infinity, Infinity, -0, 0];
+      const xv = tiedValues(n, 3).map((v, i) => (i % 7 === 0 ? specials[(i / 7) % specials.length] : v));
+      const row = 4 * channels;
+      for (const i of [0, channels, row, row + channels]) xv[i] = NaN; // window (0,0), channel 0: all NaN → passes nothing
+      const m = n / 4;
+      const dyv = Float32Array.from({ length: m }, (_, i) => (i % 5 === 0 ? -0 : i % 11 === 1 ? NaN : Math.cos(i)));
+      const got = tf.tidy(() => {
+        const x = tf.tensor4d(xv, shape);
+        const output = tf.maxPool(x, 2, 2, 'valid');
+        const dy = tf.tensor(dyv, output.shape);
+        const dx = tf.engine().runKernel(MAX_POOL_GRAD, { dy, input: x, output }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+        return dx.dataSync() as Float32Array;
+      });
+      const want = new Float32Array(n);
+      scatterMaxPoolGrad(xv, dyv, want, info);
+      expect(Array.from(got, (v, i) => Object.is(v, want[i]) || `${i}: ${v} vs ${want[i]}`).filter((r) => r !== true)).toEqual([]);
+      for (const i of [0, channels, row, row + channels]) expect(Object.is(got[i], 0), `all-NaN window, element ${i}`).toBe(true);
+    });
+  }
+
   it('sends an all-negative window its gradient to its first maximum (the CPU rule)', () => {
     const got = tf.tidy(() => {
       const x = tf.tensor4d([-3, -1, -2, -1, -5, -1, -7, -0.5], [1, 2, 4, 1]);
@@ -99,7 +131,7 @@ describe('wasm MaxPoolGrad', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`equals central differences on tie-free inputs (${backend})`, async () => {
       await useBackend(backend);
-      for (const c of [CASES[2], CASES[3], CASES[6]]) {
+      for (const c of [CASES[2], CASES[3], CASES[6], CASES[7]]) {
         const n = c.shape.reduce((a, b) => a * b, 1);
         // distinct values 0.1 apart, shuffled by a fixed stride coprime with n
         const step = [7, 11, 13, 17].find((s) => n % s !== 0)!;

@@ -2,22 +2,35 @@
  * TF.js 4.22's wasm backend cannot train CNNs: it has no Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter or DepthwiseConv2dNativeBackpropInput. Bonsai registers its
  * own, composed from forward kernels the wasm backend has. Only missing names are registered, so a
- * future TF.js that ships its own kernels keeps them.
+ * future TF.js that ships its own kernels keeps them. Conv2DBackpropFilter at stride 1 with few
+ * channels (both LeNet-5 convolutions) is instead a SIMD128 sweep of outer products run in the
+ * backend's own heap (filter-grad-simd.ts; ~2.4 → ~0.8 ms for conv1, ~1.8 → ~1.0 ms for conv2).
  *
  * Kernels TF.js does have are replaced where they are slow (LeNet-5 at batch 64, per training step):
  * - Conv2DBackpropInput is a scalar loop ~5× slower than the forward convolution; Bonsai's, one
- *   XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts).
+ *   XNNPACK convolution, computes the same gradient (the property sweep in conv-gradients.test.ts);
+ *   for a 'valid' stride-1 convolution, one BatchMatMul and a SIMD col2im in the heap, which
+ *   multiply no padding (input-grad-col2im.ts; LeNet-5 conv2 ~2.4 → ~1.3 ms).
  * - BatchMatMul is ~13× slower with a transposed operand (every dense gradient): Bonsai's
  *   transposes first and calls TF.js's kernel untransposed (or computes a·bᵀ as (b·aᵀ)ᵀ).
  * - MaxPoolGrad is a generic loop (~6 ms for pool1) that also misroutes the gradient of windows
- *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule.
+ *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule,
+ *   and for windows that tile x (2×2, stride 2) a branch-free wasm function in the backend's heap
+ *   (max-pool-grad-wasm.ts, SIMD128; pool1 ~1.5 → ~0.09 ms).
+ * - MaxPool of exactly tiling 2×2 windows: XNNPACK lets NaN win and took ~0.2 ms for pool1;
+ *   Bonsai's is a SIMD pass in the heap with the CPU backend's strict-> maximum (max-pool-tiled.ts).
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
  *   the buffer: Bonsai's share it, as the CPU backend does.
  * - Sum transposes the reduced axes to the end first: Bonsai's sums leading axes (every bias
- *   gradient) in one pass.
- * - Add of a bias with few channels broadcasts slowly: Bonsai's tiles the bias first.
- * Each replacement keeps the CPU backend's semantics (the bias Add and the Sum bit for bit) and
- * hands every case it does not speed up to TF.js's kernel.
+ *   gradient) in one pass (a SIMD pass in the heap from 8,192 elements and ≤ 24 columns,
+ *   leading-axes-sum-wasm.ts).
+ * - Add of a bias with few channels broadcasts slowly: Bonsai's adds the bias tiled to lcm(C, 4)
+ *   floats in one SIMD pass in the heap (channel-bias-add-wasm.ts), or tiles it first.
+ * Each replacement keeps the CPU backend's semantics (the bias Add, the Sum, MaxPool and
+ * MaxPoolGrad bit for bit) and hands every case it does not speed up to TF.js's kernel. The "in the
+ * heap" kernels are hand-assembled WebAssembly importing the backend's memory (heap-wasm.ts); where
+ * that memory cannot be imported (a threaded build's shared memory) or compiled, they fall back to
+ * the composed or JavaScript paths.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -28,6 +41,7 @@ import { depthwiseBackpropInputKernel } from './depthwise-backprop-input';
 import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { MAX_POOL, tiledMaxPoolKernel } from './max-pool-tiled';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
 const WASM = 'wasm';
@@ -53,6 +67,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [CAST, sameDtypeCastKernel],
     [SUM, leadingAxesSumKernel],
     [ADD, channelBiasAddKernel],
+    [MAX_POOL, tiledMaxPoolKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
