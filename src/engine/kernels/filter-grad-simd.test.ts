@@ -28,7 +28,7 @@ const CASES: Case[] = [
   { x: [1, 6, 6, 4], filter: [4, 4, 4, 9], pad: 'same' },
 ];
 
-const attrsOf = (c: Case) => ({ strides: 1, dilations: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter });
+const attrsOf = (c: Case) => ({ strides: 1, dilations: 1, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: c.filter });
 
 function dyShape(c: Case): number[] {
   const [h, w] = forwardAxes(c.x, c.filter, attrsOf(c), false);

@@ -27,7 +27,7 @@ const CASES: Case[] = [
   { x: [1, 9, 6, 3], filter: [1, 5, 3, 9] },
 ];
 
-const attrsOf = (c: Case) => ({ strides: 1, dilations: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: c.x });
+const attrsOf = (c: Case) => ({ strides: 1, dilations: 1, pad: 'valid' as const, dataFormat: 'NHWC' as const, inputShape: c.x });
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 function dyShape(c: Case): number[] {
