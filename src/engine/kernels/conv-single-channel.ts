@@ -1,13 +1,14 @@
 /**
  * Conv2D with one input channel (LeNet-5's conv1: x [64,28,28,1] * W [5,5,1,6], 'same') at stride
  * 1 and dilation 1 as a SIMD128 pass in TF.js's wasm heap (heap-wasm.ts). XNNPACK's kernel ran
- * that case at ~8 GFLOP/s (its GEMM has a reduction of only KH·KW = 25 and 6 output channels),
- * against ~24 for LeNet-5's conv2. With x zero-padded to xp [B, OH+KH−1, OWp+KW−1] (OWp: OW
- * rounded up to whole blocks), each block of 4·PV adjacent output pixels of a row keeps PV·O
- * accumulators (4 pixels of one channel each): per tap (kh, kw) the PV vectors
+ * that case at ~8–13 GFLOP/s (its GEMM has a reduction of only KH·KW = 25 and 6 output channels),
+ * against ~24–34 for LeNet-5's conv2. With x zero-padded to xp [B, OH+KH−1, OWp+KW−1] (OWp: OW
+ * rounded up to whole blocks), each block of 4·PV adjacent output pixels of a row keeps PV·G
+ * accumulators (G output channels a pass, 4 pixels of one channel each): per tap (kh, kw) the PV vectors
  * xp[b, i+kh, j+kw .. j+kw+4·PV−1] (contiguous: one channel) are multiplied by the splatted weight
  * W[kh, kw, 0, o] and added, in the CPU backend's tap order; the lanes are stored one by one into
- * the [.., O] output. Padding is multiplied like XNNPACK's (0 · w), so a filter with a non-finite
+ * the [.., O] output. xp is written by bulk memory ops (memory.fill, memory.copy per row) in the
+ * heap. Padding is multiplied like XNNPACK's (0 · w), so a filter with a non-finite
  * weight and any padding goes to TF.js's kernel, as does every case but one float32 input channel
  * at stride 1, dilation 1, NHWC, with ≤ 8 output channels and a ≤ 7×7 filter.
  */
@@ -91,6 +92,26 @@ export function singleChannelConvModuleBytes(g: SingleChannelGeometry): Uint8Arr
   ], body);
 }
 
+/** (x, xp, xp bytes, first row's place, images, rows per image, x row bytes, xp row bytes, xp bytes skipped after an image) → (). */
+export type PadFn = (x: number, xp: number, paddedBytes: number, first: number, images: number, rows: number, rowBytes: number, paddedRowBytes: number, imageSkip: number) => void;
+
+/** xp = 0, then each x row copied to its place (bulk memory: TF.js's PadV2 or a JavaScript loop took ~0.15 ms for conv1). */
+export function padModuleBytes(): Uint8Array<ArrayBuffer> {
+  const [X, XP, BYTES, FIRST, IMAGES, ROWS, ROW, PROW, SKIP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const RC = 9;
+  const body: number[] = [...get(XP), ...i32Const(0), ...get(BYTES), 0xfc, 0x0b, 0x00]; // memory.fill
+  body.push(...get(FIRST), ...set(XP));
+  body.push(0x03, 0x40); // loop over images
+  body.push(...get(ROWS), ...set(RC));
+  body.push(0x03, 0x40); // loop over rows
+  body.push(...get(XP), ...get(X), ...get(ROW), 0xfc, 0x0a, 0x00, 0x00); // memory.copy
+  body.push(...addTo(X, ROW), ...addTo(XP, PROW), ...countDownLoop(RC));
+  body.push(0x0b);
+  body.push(...addTo(XP, SKIP), ...countDownLoop(IMAGES));
+  body.push(0x0b, 0x0b);
+  return moduleBytes('pad', 9, [[1, I32]], body);
+}
+
 interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -150,7 +171,17 @@ export function singleChannelConv(backend: unknown, x: TensorInfo, filter: Tenso
   const xp = padded ? heap.makeOutput([batch, paddedH, paddedW, 1], 'float32') : x;
   const out = heap.makeOutput([batch, oh, ow, o], 'float32');
   try {
-    if (padded) cropAndPad(heap.typedArrayFromHeap(x), x.shape, heap.typedArrayFromHeap(xp), { begin: 0, size: inHeight, padBefore: padInfo.top, padAfter: hPadAfter }, { begin: 0, size: inWidth, padBefore: padInfo.left, padAfter: wPadAfter });
+    if (padded) {
+      const pad = heapFunction<PadFn>(memory, 'conv c1 pad', 'pad', padModuleBytes);
+      if (pad === null) cropAndPad(heap.typedArrayFromHeap(x), x.shape, heap.typedArrayFromHeap(xp), { begin: 0, size: inHeight, padBefore: padInfo.top, padAfter: hPadAfter }, { begin: 0, size: inWidth, padBefore: padInfo.left, padAfter: wPadAfter });
+      else {
+        const xpBase = heap.typedArrayFromHeap(xp).byteOffset;
+        const first = xpBase + (padInfo.top * paddedW + padInfo.left) * 4;
+        // From past an image's last row to the next image's first: its bottom and the next one's top padding rows.
+        const skip = (hPadAfter + padInfo.top) * paddedW * 4;
+        pad(heap.typedArrayFromHeap(x).byteOffset, xpBase, batch * paddedH * paddedW * 4, first, batch, inHeight, inWidth * 4, paddedW * 4, skip);
+      }
+    }
     // Addresses after every allocation.
     const xBase = heap.typedArrayFromHeap(xp).byteOffset;
     const wBase = heap.typedArrayFromHeap(filter).byteOffset;

@@ -19,7 +19,7 @@
  *   (max-pool-grad-wasm.ts, SIMD128; pool1 ~1.5 → ~0.09 ms).
  * - Conv2D with one input channel (LeNet-5 conv1, stride 1): XNNPACK ran it at ~8–13 GFLOP/s;
  *   Bonsai's is a SIMD pass in the heap, 16 pixels × 2 output channels of splatted-weight multiply-
- *   adds per tap (conv-single-channel.ts; conv1 ~1.17 → ~0.51 ms). A filter with a non-finite weight
+ *   adds per tap (conv-single-channel.ts; conv1 ~1.17 → ~0.44 ms). A filter with a non-finite weight
  *   and padding, and every other convolution, goes to TF.js's kernel.
  * - MaxPool of exactly tiling 2×2 windows: XNNPACK lets NaN win and took ~0.2 ms for pool1;
  *   Bonsai's is a SIMD pass in the heap with the CPU backend's strict-> maximum (max-pool-tiled.ts).
