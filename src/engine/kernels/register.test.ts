@@ -58,7 +58,7 @@ describe('wasm gradient kernels: registration and memory', () => {
   });
 
   it('replaces the slow wasm Conv2DBackpropInput with its own once, idempotently', () => {
-    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast', 'Sum', 'Add', 'MaxPool']);
+    expect(wasmFasterKernels().map((k) => k.kernelName)).toEqual(['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', 'Cast', 'Sum', 'Add', 'MaxPool', 'Conv2D']);
     const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
     registerWasmGradientKernels();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(ours);

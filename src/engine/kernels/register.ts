@@ -17,6 +17,10 @@
  *   with no positive value: Bonsai's is one JavaScript pass with the CPU backend's first-max rule,
  *   and for windows that tile x (2×2, stride 2) a branch-free wasm function in the backend's heap
  *   (max-pool-grad-wasm.ts, SIMD128; pool1 ~1.5 → ~0.09 ms).
+ * - Conv2D with one input channel (LeNet-5 conv1, stride 1): XNNPACK ran it at ~8–13 GFLOP/s;
+ *   Bonsai's is a SIMD pass in the heap, 16 pixels × 2 output channels of splatted-weight multiply-
+ *   adds per tap (conv-single-channel.ts; conv1 ~1.17 → ~0.44 ms). A filter with a non-finite weight
+ *   and padding, and every other convolution, goes to TF.js's kernel.
  * - MaxPool of exactly tiling 2×2 windows: XNNPACK lets NaN win and took ~0.2 ms for pool1;
  *   Bonsai's is a SIMD pass in the heap with the CPU backend's strict-> maximum (max-pool-tiled.ts).
  * - Identity (run on every tensor the engine saves for the backward pass) and same-dtype Cast copy
@@ -42,6 +46,7 @@ import { ADD, channelBiasAddKernel } from './channel-bias-add';
 import { leadingAxesSumKernel, SUM } from './leading-axes-sum';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { MAX_POOL, tiledMaxPoolKernel } from './max-pool-tiled';
+import { CONV2D, singleChannelConvKernel } from './conv-single-channel';
 import { CAST, IDENTITY, sameDtypeCastKernel, sharedIdentityKernel } from './shared-identity';
 
 const WASM = 'wasm';
@@ -68,6 +73,7 @@ export function wasmFasterKernels(): KernelConfig[] {
     [SUM, leadingAxesSumKernel],
     [ADD, channelBiasAddKernel],
     [MAX_POOL, tiledMaxPoolKernel],
+    [CONV2D, singleChannelConvKernel],
   ];
   for (const [name, wrap] of wrappers) {
     const original = originals.get(name) ?? getKernel(name, WASM);
