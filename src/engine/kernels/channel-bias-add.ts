@@ -11,17 +11,12 @@
  */
 import { util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { biasAddFunction, patternLength } from './channel-bias-add-wasm';
-import { heapMemory } from './heap-wasm';
+import { heapMemory, type HeapBackend } from './heap-wasm';
 import { withKernelScope } from './kernel-scope';
 
 export const ADD = 'Add';
 /** Up to this many channels (XNNPACK is fast for wide rows: [64,120] + [120] takes ~15 µs). */
 const NARROW = 32;
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 /** True when `bias` broadcasts along the last axis of `x` only — [C] or [1, …, 1, C], rank ≤ x's — and C ≤ NARROW. */
 export function isChannelBias(x: number[], bias: number[]): boolean {

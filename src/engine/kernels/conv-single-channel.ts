@@ -14,7 +14,7 @@
  */
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { cropAndPad } from './filter-grad-simd';
-import { addTo, countDownLoop, get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb, V128 } from './heap-wasm';
+import { addTo, countDownLoop, get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb, V128, type HeapBackend } from './heap-wasm';
 
 export const CONV2D = 'Conv2D';
 
@@ -110,12 +110,6 @@ export function padModuleBytes(): Uint8Array<ArrayBuffer> {
   body.push(...addTo(XP, SKIP), ...countDownLoop(IMAGES));
   body.push(0x0b, 0x0b);
   return moduleBytes('pad', 9, [[1, I32]], body);
-}
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  disposeData(dataId: unknown): boolean;
 }
 
 interface Attrs {

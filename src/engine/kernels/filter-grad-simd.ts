@@ -15,7 +15,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradWindow, type Axis, type Window } from './conv-geometry';
 import type { KernelScope } from './kernel-scope';
-import { heapMemory } from './heap-wasm';
+import { heapMemory, type HeapBackend } from './heap-wasm';
 import { maxSweepRows, outerProductSweep, type SweepFn } from './outer-product-simd';
 
 /**
@@ -24,11 +24,6 @@ import { maxSweepRows, outerProductSweep, type SweepFn } from './outer-product-s
  */
 const MAX_ROW = 32;
 const MAX_OUT_CHANNELS = 16;
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 /**
  * xp = x cropped to the windows, zero-padded around: one loop per kept row (no subarray views: ~0.4 µs each; TF.js's wasm

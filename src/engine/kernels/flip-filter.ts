@@ -6,11 +6,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelScope } from './kernel-scope';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
+import type { HeapBackend } from './heap-wasm';
 
 function isHeapBackend(backend: unknown): backend is HeapBackend {
   const b = backend as Partial<HeapBackend>;

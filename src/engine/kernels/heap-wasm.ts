@@ -1,9 +1,18 @@
 /**
  * What Bonsai's hand-assembled WebAssembly kernels share: the bits of the binary format they are
- * written in (as simd-peak.ts does: no toolchain, no eval), a module of one exported function that
+ * written in (as simd-peak.ts does — which keeps its own copy, as it must stay import-free for the
+ * Blob worker scripts/bench/simd-figure.mjs builds from it: no toolchain, no eval), a module of one exported function that
  * imports a memory, the memory of TF.js's wasm backend (so kernels read and write tensors in
  * place), and a per-memory cache of compiled functions.
  */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The part of TF.js's wasm backend the heap kernels use (its own class is not exported). */
+export interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  disposeData(dataId: unknown): boolean;
+}
 
 export function uleb(n: number): number[] {
   const out: number[] = [];

@@ -15,7 +15,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Axis } from './conv-geometry';
-import { get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb } from './heap-wasm';
+import { get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb, type HeapBackend } from './heap-wasm';
 import type { KernelScope } from './kernel-scope';
 
 /** (cols, dx, images) → (): dx += col2im(cols), images of the shape the module was built for. */
@@ -76,11 +76,6 @@ export function col2ImModuleBytes({ outH, outW, kh, kw, c }: Shape): Uint8Array<
   body.push(...addConst(COLS, outH * outW * kh * seg * 4), ...addConst(DX, height * width * c * 4), ...countDown(IMAGES));
   body.push(0x0b, 0x0b); // end images, end function
   return moduleBytes('col2im', 3, [[6, I32]], body);
-}
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
 /** Largest KW·C handled (a segment is at most this many floats). */

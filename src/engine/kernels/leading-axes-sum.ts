@@ -8,7 +8,7 @@
  * conv1's ~0.3 → ~0.1 ms). Other reductions go to TF.js's kernel.
  */
 import { util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapMemory } from './heap-wasm';
+import { heapMemory, type HeapBackend } from './heap-wasm';
 import { withKernelScope } from './kernel-scope';
 import { columnSumFunction } from './leading-axes-sum-wasm';
 
@@ -17,11 +17,6 @@ export const SUM = 'Sum';
 const NARROW = 32;
 /** From this many elements the wasm pass pays for its set-up (~15 µs: [64,10] took 2 µs in JavaScript). */
 const WASM_FROM = 8192;
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 /** How many leading axes `axis` names, if it names exactly axes 0..k−1 with 0 < k < rank; else 0. */
 export function leadingAxesCount(axis: number | number[] | undefined, rank: number): number {

@@ -14,18 +14,13 @@
  * function in the same heap instead (max-pool-grad-wasm.ts: ~1.5 → ~0.09 ms for LeNet-5's pool1).
  */
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapMemory } from './heap-wasm';
+import { heapMemory, type HeapBackend } from './heap-wasm';
 import { tiledMaxPoolGradFunction } from './max-pool-grad-wasm';
 
 export const MAX_POOL_GRAD = 'MaxPoolGrad';
 
-/** The part of TF.js's wasm backend this kernel uses. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-
-interface Attrs {
+/** MaxPool's attributes (shared by MaxPool and MaxPoolGrad). */
+export interface PoolAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
@@ -121,7 +116,7 @@ export function scatterMaxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float3
 export function maxPoolGradKernel(backendName: string): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-    const a = attrs as Attrs;
+    const a = attrs as PoolAttrs;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32') {
       throw new Error(`Error in ${MAX_POOL_GRAD} (Bonsai wasm kernel): float32 tensors expected, got ${input.dtype} and ${dy.dtype}.`);
     }

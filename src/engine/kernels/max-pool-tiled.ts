@@ -9,9 +9,10 @@
  * Every other case goes to TF.js's kernel.
  */
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { addTo, countDownLoop, get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb, V128 } from './heap-wasm';
+import { addTo, countDownLoop, get, heapFunction, heapMemory, I32, i32Const, memarg, moduleBytes, set, uleb, V128, type HeapBackend } from './heap-wasm';
 import { tiles2x2 } from './max-pool-grad';
 import { channelGroups } from './max-pool-grad-wasm';
+import type { PoolAttrs } from './max-pool-grad';
 
 export const MAX_POOL = 'MaxPool';
 
@@ -52,23 +53,11 @@ export function tiledMaxPoolModuleBytes(channels: number): Uint8Array<ArrayBuffe
   ], body);
 }
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-
-interface Attrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
 /** `original` is TF.js's MaxPool for this backend, which takes every case but exact 2×2 tiling. */
 export function tiledMaxPoolKernel(backendName: string, original: KernelConfig): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }) => {
     const { x } = inputs as { x: TensorInfo };
-    const a = attrs as Attrs;
+    const a = attrs as PoolAttrs;
     const info = x.dtype === 'float32' && x.shape.length === 4 ? backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode) : null;
     const memory = info !== null && tiles2x2(info) ? heapMemory(backend) : null;
     const pool = memory === null || info === null ? null : heapFunction<TiledMaxPoolFn>(memory, `max-pool 2x2 ${info.inChannels}`, 'pool', () => tiledMaxPoolModuleBytes(info.inChannels));
