@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { randomShift } from '../src/engine/data/augment';
+import { seededShift } from '../src/engine/data/augment';
 import { mulberry32 } from '../src/engine/runtime/random';
 import { parseMnistBinary, mnistTensors } from '../src/engine/data/mnist';
 import { evaluateAccuracy } from '../src/engine/metrics/accuracy';
@@ -203,7 +203,7 @@ async function trainSample(sample: Sample, data: ReturnType<typeof parseMnistBin
       const config: TrainConfig = { ...sample.config, epochs: phase.epochs, learningRate: phase.learningRate, seed: sample.config.seed + 1000 * i };
       const history = await trainModel(model, { train: { xs: train.xs, ys: train.ys, count: carved.train.count } }, config, {
         hooks: {
-          augment: (xs, step) => randomShift(xs, sample.shift, sample.config.seed * 1_000_003 + offset + step),
+          augment: (xs, step) => seededShift(xs, offset + step, sample.config.seed, sample.shift),
           afterStep: (step) => void (stepsDone = offset + step),
           onEpochEnd: (epoch, log) =>
             void console.log(`  epoch ${epochsDone + epoch}/${sample.config.epochs} (lr ${phase.learningRate}): loss ${log.loss.toFixed(4)}, train acc ${(log.accuracy ?? 0).toFixed(4)}, ${log.seconds.toFixed(1)} s`),

@@ -17,7 +17,7 @@ import { disposeLoaded } from '../../../src/engine/model/load';
 import type { InputFile } from '../../../src/engine/model/types';
 import { serializeLayersModel } from '../../../src/engine/model/serialize';
 import { mulberry32 } from '../../../src/engine/runtime/random';
-import { shiftBatch } from '../../../src/engine/techniques/distill/targets';
+import { seededShift } from '../../../src/engine/data/augment';
 import { buildModel } from '../../../src/engine/techniques/search/build';
 import { archCost, archLayers } from '../../../src/engine/techniques/search/layers';
 import { LatencyTable, measureModelLatency, memoryCache } from '../../../src/engine/techniques/search/latency-table';
@@ -160,7 +160,7 @@ const MAX_VS_LENET = 0.5;
  * Rungs of 1 → 3 → 9 → 27 epochs on the whole train split rank the last few on nearly the full
  * budget. A cohort of 300 random draws: about three in four fail the latency cap untrained.
  */
-const F6_STRATEGY: SearchConfig['strategy'] = { kind: 'halving', cohort: QUICK ? 24 : 300, eta: 3 };
+const F6_STRATEGY: Extract<SearchConfig['strategy'], { kind: 'halving' }> = { kind: 'halving', cohort: QUICK ? 24 : 300, eta: 3 };
 /**
  * The space narrowed as a person would for "twice as fast as LeNet-5": at most one block after the
  * stem (LeNet-5 has two convolutions), widths ≤ 32, at most one hidden dense layer. Over the default
@@ -181,7 +181,7 @@ async function trainArch(arch: Architecture, c: Ctx, seed: number): Promise<{ fi
       // Each phase a fresh optimizer at its rate, with its own shuffle and shift seeds.
       const phaseSeed = seed + 1000 * i;
       const h = await trainModel(model, { train: c.train, validation: c.validation }, { epochs: phase.epochs, batchSize: 64, learningRate: phase.learningRate, optimizer: 'adam', seed: phaseSeed }, {
-        hooks: { augment: (xs, step) => shiftBatch(xs, step, phaseSeed) },
+        hooks: { augment: (xs, step) => seededShift(xs, step, phaseSeed) },
       });
       val = h.epochs[h.epochs.length - 1].valAccuracy ?? 0;
     }
@@ -277,7 +277,7 @@ export async function figureF6(c: Ctx): Promise<Figure> {
         lossPts,
         validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchVsLenet: round(r.candidate.vsReference!, 3), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: meeting.length ? `the most accurate on validation of the ${meeting.length} that are ≥ 2× faster than LeNet-5 interleaved` : 'none is 2× faster than LeNet-5 interleaved: the fastest' },
         ...timing,
-        search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: `successive halving (cohort ${F6_STRATEGY.kind === 'halving' ? F6_STRATEGY.cohort : '?'} random draws, best third kept per rung, rungs 1 → 3 → 9 → 27 epochs): the most accurate on validation under a hard cap of half LeNet-5’s latency, each candidate timed interleaved with LeNet-5 (batch 1)`, rungs: [0, 1, 2, 3].map((r) => phase.results.filter((x) => x.rung === r && x.status === 'trained').length), maxLatencyVsLenet: MAX_VS_LENET, space: F6_SPACE, perCandidate: `rung 0: 1 epoch × ${c.train.count} examples, Adam 0.002; each rung 3× the epochs` },
+        search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: `successive halving (cohort ${F6_STRATEGY.cohort} random draws, best third kept per rung, rungs 1 → 3 → 9 → 27 epochs): the most accurate on validation under a hard cap of half LeNet-5’s latency, each candidate timed interleaved with LeNet-5 (batch 1)`, rungs: [0, 1, 2, 3].map((r) => phase.results.filter((x) => x.rung === r && x.status === 'trained').length), maxLatencyVsLenet: MAX_VS_LENET, space: F6_SPACE, perCandidate: `rung 0: 1 epoch × ${c.train.count} examples, Adam 0.002; each rung 3× the epochs` },
         retrain: `${RETRAIN_EPOCHS} epochs on ${c.train.count} images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seeds ${seeds.join(', ')}`,
       },
     };

@@ -23,3 +23,11 @@ export function randomShift(xs: tf.Tensor, maxShift: number, seed: number): tf.T
   tf.dispose([padded, ...images]);
   return out;
 }
+
+/**
+ * The seeded shift of one training step (1-based `step`): the one formula every training run uses,
+ * so the same seed gives the same pixels in a fine-tune, a distillation and its baseline alike.
+ */
+export function seededShift(xs: tf.Tensor, step: number, seed: number, maxShift: number = MAX_SHIFT_PX): tf.Tensor {
+  return randomShift(xs, maxShift, seed * 1_000_003 + step);
+}

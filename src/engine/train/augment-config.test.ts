@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatasetSplit } from '../data/types';
 import { BonsaiError } from '../errors';
 import { describeEachBackend } from '../test-utils/backends';
+import { seededShift } from '../data/augment';
 import { disposeSplit, mnistSplit } from '../test-utils/train-fixtures';
 import { trainModel, type TrainConfig } from './loop';
 
@@ -42,6 +43,8 @@ describeEachBackend("TrainConfig.augment: 'shift'", () => {
     expect(shifted).not.toEqual(plain);
     expect(otherSeed).not.toEqual(shifted);
     expect(await losses(train, { ...CFG, augment: 'none' })).toEqual(plain);
+    // The same pixels as every other seeded shift in Bonsai (distillation, search retraining).
+    expect(await losses(train, CFG, { augment: (xs: tf.Tensor, step: number) => seededShift(xs, step, CFG.seed) })).toEqual(shifted);
     expect(tf.memory().numTensors).toBe(before);
   });
 

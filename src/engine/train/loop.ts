@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DatasetSplit } from '../data/types';
-import { MAX_SHIFT_PX, randomShift } from '../data/augment';
+import { seededShift } from '../data/augment';
 import { BonsaiError } from '../errors';
 import { DEFAULT_EVAL_BATCH_SIZE, forEachBatch, sliceRows } from '../metrics/batches';
 import { checkpoint, throwIfAborted } from '../runtime/yield';
@@ -37,7 +37,7 @@ function batchAugment(cfg: TrainConfig, train: DatasetSplit, hook: TrainHooks['a
   const seed = cfg.seed;
   // Runs inside the step's tf.tidy, which frees the shifted batch when a hook replaces it.
   return (xs, step) => {
-    const shifted = randomShift(xs, MAX_SHIFT_PX, seed * 1_000_003 + step);
+    const shifted = seededShift(xs, step, seed);
     return hook ? hook(shifted, step) : shifted;
   };
 }

@@ -5,7 +5,7 @@ import type { LayerReportRow } from '../types';
 import { gapClosed, gapClosedLabel, type DistillConfig } from './meta';
 import type { BuiltStudent } from './students';
 import { OUTPUT_KIND_WORDS, type TeacherOutputKind } from './teacher-logits';
-import { MAX_SHIFT_PX } from './targets';
+import { MAX_SHIFT_PX } from '../../data/augment';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const count = (n: number) => n.toLocaleString('en-US');

@@ -23,7 +23,8 @@ import { distillationLoss } from './loss';
 import { validateDistillConfig, type DistillConfig } from './meta';
 import { distillNotes, studentRows, type RunFacts } from './report';
 import { buildStudent, exportStudent, type BuiltStudent } from './students';
-import { canAugment, shiftBatch, TeacherTargets } from './targets';
+import { seededShift } from '../../data/augment';
+import { canAugment, TeacherTargets } from './targets';
 import { teacherClasses, teacherForward, teacherOutputKind, top1Agreement } from './teacher-logits';
 
 const OP = 'distill';
@@ -152,7 +153,7 @@ export async function runDistill(ctx: RunContext, config: DistillConfig): Promis
       scratchHistory = await trainModel(scratch, { train, validation }, cfg.train, {
         signal: ctx.signal,
         onProgress: runProgress(ctx, 'scratch baseline', 'scratch', runSteps, total),
-        hooks: augmented ? { augment: (xs, step) => shiftBatch(xs, step, cfg.train.seed) } : {},
+        hooks: augmented ? { augment: (xs, step) => seededShift(xs, step, cfg.train.seed) } : {},
       });
     }
 

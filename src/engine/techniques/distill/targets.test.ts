@@ -11,7 +11,8 @@ import { trainModel } from '../../train/loop';
 import type { LossContext, TrainHistory, TrainHooks } from '../../train/types';
 import { distillationLoss } from './loss';
 import type { TrainSettings } from './meta';
-import { shiftBatch, TeacherTargets } from './targets';
+import { seededShift } from '../../data/augment';
+import { TeacherTargets } from './targets';
 import { teacherForward } from './teacher-logits';
 
 const student = () => denseClassifier({ inputs: 784, hidden: [8], classes: 10, head: 'linear', seed: 4 });
@@ -71,7 +72,7 @@ describeEachBackend('teacher targets', () => {
     const settings: TrainSettings = { epochs: 1, batchSize: 30, learningRate: 0.01, optimizer: 'adam', seed: 2 };
     const data = { train: images, validation };
     const onBatch = teacherForward(teacher, 'probabilities', [1, 784]);
-    const reference = await train(data, settings, { augment: (xs, step) => shiftBatch(xs, step, settings.seed) }, (lc) => onBatch(lc.xs));
+    const reference = await train(data, settings, { augment: (xs, step) => seededShift(xs, step, settings.seed) }, (lc) => onBatch(lc.xs));
     const targets = await TeacherTargets.create({ forward: teacherForward(teacher, 'probabilities', images.xs.shape), train: images, validation, settings, augment: true });
     try {
       const augmented = await train(data, settings, targets.hooks(), (lc) => targets.forBatch(lc));

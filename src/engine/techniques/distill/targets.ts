@@ -11,7 +11,7 @@
  * exactly the pixels the student sees.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MAX_SHIFT_PX, randomShift } from '../../data/augment';
+import { seededShift } from '../../data/augment';
 import type { DatasetSplit } from '../../data/types';
 import { BonsaiError } from '../../errors';
 import { epochSeed, seededPermutation } from '../../train/shuffle';
@@ -19,15 +19,8 @@ import type { LossContext, TrainHooks } from '../../train/types';
 import type { TrainSettings } from './meta';
 import { teacherLogits, type TeacherForward } from './teacher-logits';
 
-export { MAX_SHIFT_PX };
-
 /** Augmentation applies to image batches (NHWC) only. */
 export const canAugment = (split: DatasetSplit) => split.xs.rank === 4;
-
-/** The seeded shift of one training step: the distilled run and its baseline see the same pixels. */
-export function shiftBatch(xs: tf.Tensor, step: number, seed: number): tf.Tensor {
-  return randomShift(xs, MAX_SHIFT_PX, seed * 1_000_003 + step);
-}
 
 export interface TeacherTargetsOptions {
   forward: TeacherForward;
@@ -73,7 +66,7 @@ export class TeacherTargets {
       ...(augment
         ? {
             augment: (xs: tf.Tensor, step: number) => {
-              const shifted = shiftBatch(xs, step, settings.seed);
+              const shifted = seededShift(xs, step, settings.seed);
               this.pending?.dispose();
               this.pending = tf.keep(forward(shifted));
               return shifted;

@@ -4,7 +4,7 @@
  * same weights wherever it runs (one thread on wasm or cpu).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { randomShift } from '../../data/augment';
+import { seededShift } from '../../data/augment';
 import type { DatasetSplit } from '../../data/types';
 import type { InputFile } from '../../model/types';
 import { serializeLayersModel } from '../../model/serialize';
@@ -53,7 +53,7 @@ export async function trainCandidate(
       onProgress: (p) => options.onProgress?.({ epoch: p.epoch, epochs: p.epochs, loss: p.loss }),
       hooks: {
         ...(gate ? { afterStep: () => gate.step() } : {}),
-        ...(shift ? { augment: (xs: tf.Tensor, step: number) => randomShift(xs, shift, seed * 1_000_003 + step) } : {}),
+        ...(shift ? { augment: (xs: tf.Tensor, step: number) => seededShift(xs, step, seed, shift) } : {}),
       },
     });
     return {
