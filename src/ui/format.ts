@@ -47,3 +47,14 @@ export function formatEta(startedAt: number, done: number, total: number, now: n
   const s = Math.max(0, Math.round(remaining / 1000));
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s left` : `${s} s left`;
 }
+
+/**
+ * A size change read one way: "4.00× smaller" when the variant's number fits that many times in the
+ * parent's, "1.44× larger" when it is that many times the parent's; '' when either is unknown.
+ */
+export function formatSizeChange(before: number | null, after: number | null): string {
+  if (before === null || after === null || before <= 0 || after <= 0) return '';
+  const r = before / after;
+  if (Math.abs(r - 1) < 0.005) return 'same';
+  return r > 1 ? `${r.toFixed(2)}× smaller` : `${(1 / r).toFixed(2)}× larger`;
+}

@@ -1,13 +1,8 @@
 import type { VariantMetrics, VariantReport } from '../../worker/protocol';
-import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
+import { formatBytes, formatCount, formatFlops, formatMs, formatSizeChange } from '../format';
 
 const pct = (v: number | null) => (v === null ? 'unknown' : `${(v * 100).toFixed(2)}%`);
-/** "4.00× smaller": how many times the parent's number the variant's fits in; '' when either is unknown. */
-const shrink = (before: number | null, after: number | null) => {
-  if (before === null || after === null || after <= 0) return '';
-  const r = before / after;
-  return Math.abs(r - 1) < 0.005 ? 'same' : `${r.toFixed(2)}× ${r > 1 ? 'smaller' : 'larger'}`;
-};
+const shrink = formatSizeChange;
 /**
  * Speed reads one way everywhere: above 1× faster, below 1× slower — computed from the two
  * medians shown beside it (one interleaved run), so the words never contradict the numbers. When
