@@ -10,8 +10,8 @@ function toggle<T>(list: readonly T[] | undefined, all: readonly T[], value: T, 
   return on ? [...new Set([...current, value])] : current.filter((v) => v !== value);
 }
 
-/** Nullable number: empty = no limit. */
-function LimitInput({ label, value, onChange, testId, scale = 1, step }: { label: string; value: number | null | undefined; onChange(v: number | null): void; testId?: string; scale?: number; step?: string }) {
+/** Nullable number: empty means `emptyMeans` (by default, no limit), which the empty field shows. */
+function LimitInput({ label, value, onChange, testId, scale = 1, step, emptyMeans = 'no limit' }: { label: string; value: number | null | undefined; onChange(v: number | null): void; testId?: string; scale?: number; step?: string; emptyMeans?: string }) {
   return (
     <label className="field">
       <span>{label}</span>
@@ -19,7 +19,7 @@ function LimitInput({ label, value, onChange, testId, scale = 1, step }: { label
         type="number"
         min={0}
         step={step}
-        placeholder="no limit"
+        placeholder={emptyMeans}
         data-testid={testId}
         value={value == null ? '' : value / scale}
         onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value) * scale)}
@@ -127,11 +127,11 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
         />
         {config.objective.kind === 'score' ? (
           <>
-            <LimitInput label="Target latency (ms; empty = half the open model's)" value={config.objective.targetLatencyMs} onChange={(targetLatencyMs) => set({ objective: { ...(config.objective as Extract<SearchConfig['objective'], { kind: 'score' }>), targetLatencyMs } })} />
+            <LimitInput label="Target latency (ms)" emptyMeans="half the open model's" value={config.objective.targetLatencyMs} onChange={(targetLatencyMs) => set({ objective: { ...(config.objective as Extract<SearchConfig['objective'], { kind: 'score' }>), targetLatencyMs } })} />
             <NumberInput label="w" value={config.objective.w} min={-2} max={0} step={0.01} onChange={(w) => set({ objective: { ...(config.objective as Extract<SearchConfig['objective'], { kind: 'score' }>), w } })} />
           </>
         ) : null}
-        <LimitInput label="Also time each candidate at batch" value={config.latencyBatch} onChange={(latencyBatch) => set({ latencyBatch: latencyBatch === null ? null : Math.round(latencyBatch) })} />
+        <LimitInput label="Also time each candidate at batch" emptyMeans="batch 1 only" value={config.latencyBatch} onChange={(latencyBatch) => set({ latencyBatch: latencyBatch === null ? null : Math.round(latencyBatch) })} />
         <label className="field inline">
           <input type="checkbox" checked={config.reference} onChange={(e) => set({ reference: e.target.checked })} />
           <span>Compare with the open model (its validation accuracy and latency here)</span>
