@@ -59,7 +59,7 @@ test('a search streams candidates with the front highlighted, is cancelled, resu
   // Any candidate can be saved to the library as a variant of the model searched from.
   await page.getByRole('button', { name: 'Candidate 1: details' }).click();
   await expect(page.getByTestId('search-details')).toContainText('Validation accuracy');
-  await expect(page.getByTestId('search-vs-reference')).toHaveText(/^\d+\.\d\d× \(timed interleaved with it\)$/);
+  await expect(page.getByTestId('search-vs-reference')).toHaveText(/^\d+\.\d\d× — (faster|slower|same) \(its latency \d+\.\d\d× the open model’s, timed interleaved with it\)$/);
   await page.getByTestId('search-save').click();
   await expect(page.getByTestId('search-save')).toHaveText('Saved to the library', { timeout: 60_000 });
   await expect(page.getByTestId('library-entry').filter({ hasText: 'searched #1' })).toHaveCount(1);

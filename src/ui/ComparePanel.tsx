@@ -5,7 +5,7 @@ import { openModel } from '../store/actions';
 import { benchmarkSelected, useCompare } from '../store/compare-actions';
 import { selectCurrentModel, selectJob, useStore } from '../store/store';
 import type { ModelRef } from '../worker/protocol';
-import { ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
+import { accuracyTick, ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
 import { JobProgress } from './JobProgress';
 import { formatBytes, formatCount, formatMs } from './format';
 
@@ -95,8 +95,8 @@ export function ComparePanel() {
       <h2 id="compare-title">Compare</h2>
       <p className="muted">Every variant of {rows[0].name} {records !== allRecords && experiment ? <>in the experiment “{experiment.name}”</> : 'in this browser'}. Accuracy on the test split; latency as measured when each was made (batch 1), or by “Benchmark selected”. Click a point to open that model.</p>
       <div className="compare-charts">
-        <ParetoScatter points={scatter('gzip')} xLabel="gzip size (KB)" yLabel="test accuracy" onSelect={open} testId="compare-size" />
-        <ParetoScatter points={scatter('latency')} xLabel={latencyLabel} yLabel="test accuracy" onSelect={open} testId="compare-latency" />
+        <ParetoScatter points={scatter('gzip')} xLabel="gzip size (KB)" yLabel="test accuracy" formatY={accuracyTick} yMax={1} onSelect={open} testId="compare-size" />
+        <ParetoScatter points={scatter('latency')} xLabel={latencyLabel} yLabel="test accuracy" formatY={accuracyTick} yMax={1} onSelect={open} testId="compare-latency" />
       </div>
       <table className="search-table" data-testid="compare-table">
         <thead>

@@ -8,7 +8,7 @@ import { reportError } from '../store/errors';
 import { selectCurrentModel, useStore } from '../store/store';
 import type { BenchmarkResult } from '../worker/protocol';
 import { closeSharedLink, useShare, type Reproduced } from '../store/share-actions';
-import { ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
+import { accuracyTick, ParetoScatter, type ScatterPoint } from './charts/ParetoScatter';
 import { formatBytes, formatCount, formatMs } from './format';
 
 const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(2)}%`);
@@ -56,7 +56,7 @@ export function SharedExperiment() {
       <p className="muted" data-testid="shared-device">
         Measured on the author's device: {link.device ? `${link.device.backend}${link.device.simd !== undefined ? `, SIMD ${link.device.simd ? 'on' : 'off'}` : ''}${link.device.threads !== undefined ? `, ${link.device.threads} thread(s)` : ''} — ${link.device.agent}` : 'not stated'}.
       </p>
-      <ParetoScatter points={points} xLabel="gzip size (KB)" yLabel="test accuracy" testId="shared-scatter" />
+      <ParetoScatter points={points} xLabel="gzip size (KB)" yLabel="test accuracy" formatY={accuracyTick} yMax={1} testId="shared-scatter" />
       <table className="search-table" data-testid="shared-table">
         <thead>
           <tr><th>Variant</th><th>Made by</th><th>Params (non-zero)</th><th>gzip</th><th>Accuracy</th><th>Latency (author)</th></tr>

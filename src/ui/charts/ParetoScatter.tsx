@@ -16,6 +16,8 @@ const H = 260;
 const PAD = { left: 52, right: 14, top: 12, bottom: 34 };
 
 const tick = (v: number) => Number(v.toPrecision(3)).toString();
+/** An accuracy axis tick: 0.9812 → "98.1%". */
+export const accuracyTick = (y: number) => `${(100 * y).toFixed(1)}%`;
 
 /**
  * Accuracy (y, higher better) against a cost (x, lower better: latency or size), with the Pareto
@@ -23,10 +25,15 @@ const tick = (v: number) => Number(v.toPrecision(3)).toString();
  * points are focusable buttons (Enter or click opens one), and the front is announced in each
  * point's label so it is not a colour-only cue.
  */
-export function ParetoScatter({ points, xLabel, yLabel, selected, onSelect, testId = 'pareto-scatter' }: {
+export function ParetoScatter({ points, xLabel, yLabel, selected, onSelect, testId = 'pareto-scatter', formatX = tick, formatY = tick, yMax }: {
   points: ScatterPoint[];
   xLabel: string;
   yLabel: string;
+  /** Tick text of each axis (default: 3 significant digits), e.g. the same "85 µs" the tables show. */
+  formatX?: (x: number) => string;
+  formatY?: (y: number) => string;
+  /** The y axis never reads above this (an accuracy's padding must not draw 101%). */
+  yMax?: number;
   selected?: string | null;
   onSelect?(key: string): void;
   testId?: string;
@@ -40,11 +47,12 @@ export function ParetoScatter({ points, xLabel, yLabel, selected, onSelect, test
     const [x0, x1] = [Math.min(...xv, Infinity), Math.max(...xv, -Infinity)];
     const [y0, y1] = [Math.min(...yv, Infinity), Math.max(...yv, -Infinity)];
     const xr = x1 > x0 ? [x0 - 0.05 * (x1 - x0), x1 + 0.05 * (x1 - x0)] : [x0 * 0.9 || 0, x0 * 1.1 || 1];
-    const yr = y1 > y0 ? [y0 - 0.05 * (y1 - y0), y1 + 0.05 * (y1 - y0)] : [y0 - 0.01, y0 + 0.01];
+    const padded = y1 > y0 ? [y0 - 0.05 * (y1 - y0), y1 + 0.05 * (y1 - y0)] : [y0 - 0.01, y0 + 0.01];
+    const yr = yMax !== undefined && padded[1] > yMax ? [padded[0] - (padded[1] - Math.max(yMax, y1)), Math.max(yMax, y1)] : padded;
     const sx = (x: number) => PAD.left + ((x - xr[0]) / (xr[1] - xr[0])) * (W - PAD.left - PAD.right);
     const sy = (y: number) => H - PAD.bottom - ((y - yr[0]) / (yr[1] - yr[0])) * (H - PAD.top - PAD.bottom);
     return { front, sx, sy, xs: xr, ys: yr };
-  }, [points]);
+  }, [points, yMax]);
   const frontLine = points
     .filter((p) => front.has(p.key))
     .sort((a, b) => a.x - b.x)
@@ -55,11 +63,11 @@ export function ParetoScatter({ points, xLabel, yLabel, selected, onSelect, test
     <figure className="chart" data-testid={testId}>
       <svg viewBox={`0 0 ${W} ${H}`} className="live-chart scatter" role="group" aria-label={`${yLabel} against ${xLabel}; the Pareto front is highlighted`}>
         <rect className="plot-area" x={PAD.left} y={PAD.top} width={W - PAD.left - PAD.right} height={H - PAD.top - PAD.bottom} />
-        <text className="axis-label" x={PAD.left} y={H - 8}>{tick(xs[0])}</text>
-        <text className="axis-label" x={W - PAD.right} y={H - 8} textAnchor="end">{tick(xs[1])}</text>
+        <text className="axis-label" x={PAD.left} y={H - 8}>{formatX(xs[0])}</text>
+        <text className="axis-label" x={W - PAD.right} y={H - 8} textAnchor="end">{formatX(xs[1])}</text>
         <text className="axis-label" x={(W + PAD.left) / 2} y={H - 8} textAnchor="middle">{xLabel} →</text>
-        <text className="axis-label" x={4} y={PAD.top + 10}>{tick(ys[1])}</text>
-        <text className="axis-label" x={4} y={H - PAD.bottom}>{tick(ys[0])}</text>
+        <text className="axis-label" x={4} y={PAD.top + 10}>{formatY(ys[1])}</text>
+        <text className="axis-label" x={4} y={H - PAD.bottom}>{formatY(ys[0])}</text>
         <text className="axis-label" x={4} y={H / 2}>{yLabel}</text>
         {frontLine ? <polyline className="front-line" points={frontLine} fill="none" stroke="#d55e00" strokeWidth={1.5} strokeDasharray="4 3" /> : null}
         {points.map((p) => {

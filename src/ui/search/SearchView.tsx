@@ -3,8 +3,10 @@ import type { CandidateRecord } from '../../engine/techniques/search/meta';
 import type { SearchSession } from '../../library/search-db';
 import { loadLastSearch, resumeBlocker, resumeSearch, saveCandidate, selectCandidate, useSearch } from '../../store/search-actions';
 import { selectJob, useStore } from '../../store/store';
-import { ParetoScatter, type ScatterPoint } from '../charts/ParetoScatter';
+import { accuracyTick, ParetoScatter, type ScatterPoint } from '../charts/ParetoScatter';
 import { formatBytes, formatCount, formatFlops, formatMs } from '../format';
+import { speedLabel } from '../techniques/VariantCard';
+import { atChance, statusCell, statusLine } from './status';
 
 const selectOptimizeJob = selectJob('optimize');
 const selectSaveJob = selectJob('save');
@@ -15,16 +17,6 @@ const unknownCell = (why: string) => <span title={`Not measured: ${why}`} aria-l
 const notMeasured = (why: string) => <span className="muted">not measured ({why})</span>;
 
 type SortKey = 'index' | 'valAccuracy' | 'latencyMs' | 'params' | 'gzipBytes';
-
-function statusLine(s: SearchSession, running: boolean): string {
-  const trained = s.candidates.filter((c) => c.status === 'trained' && c.phase === 'search').length;
-  const rejected = s.candidates.filter((c) => c.status === 'rejected').length;
-  const counts = `${trained} candidate${trained === 1 ? '' : 's'} trained${rejected ? `, ${rejected} rejected by a constraint` : ''}`;
-  const time = s.elapsedMs < 60_000 ? `${Math.round(s.elapsedMs / 1000)} s of search` : `${(s.elapsedMs / 60_000).toFixed(1)} min of search`;
-  if (s.status === 'running' && running) return `Searching · ${counts} · ${time}`;
-  if (s.status === 'done') return `Finished · ${counts} · ${time}`;
-  return `Stopped · ${counts} kept · ${time} — resume to continue from here`;
-}
 
 /** The live (and saved) view of the last search: scatter with the front, the table, one candidate's details. */
 export function SearchView() {
@@ -65,6 +57,7 @@ export function SearchView() {
   const running = !!job && session.status === 'running';
   const blocker = session.status !== 'running' && session.status !== 'done' ? resumeBlocker(session) : null;
   const selected = session.candidates.find((c) => c.key === selectedKey) ?? null;
+  const classes = session.start?.space.classes;
   const header = (key: SortKey, label: string) => (
     <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button type="button" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key === 'valAccuracy' })}>{label}</button>
@@ -74,7 +67,7 @@ export function SearchView() {
   return (
     <section className="card" aria-label="Search results" data-testid="search-view">
       <h3>Search {session.start ? `· ${session.start.objective}` : ''}</h3>
-      <p role="status" data-testid="search-status">{statusLine(session, running)}</p>
+      <p role="status" data-testid="search-status">{statusLine(session, running, !!job?.phase.startsWith('Retraining'))}</p>
       {storageProblem ? <p className="warning">{storageProblem}</p> : null}
       {session.status === 'stopped' && !job ? (
         <div className="row">
@@ -85,35 +78,45 @@ export function SearchView() {
         </div>
       ) : null}
       <div className="row" role="radiogroup" aria-label="Chart">
-        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'latency'} onChange={() => setAxis('latency')} /> <span>Accuracy vs latency (ms, batch 1, this device)</span></label>
-        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'size'} onChange={() => setAxis('size')} /> <span>Accuracy vs gzip size (KB)</span></label>
+        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'latency'} onChange={() => setAxis('latency')} /> <span>Accuracy vs latency (batch 1, this device)</span></label>
+        <label className="field inline"><input type="radio" name="search-axis" checked={axis === 'size'} onChange={() => setAxis('size')} /> <span>Accuracy vs gzip size</span></label>
       </div>
-      <ParetoScatter points={points} xLabel={axis === 'latency' ? 'latency (ms)' : 'gzip size (KB)'} yLabel="validation accuracy" selected={selectedKey} onSelect={(k) => k !== 'reference' && selectCandidate(k)} testId="search-scatter" />
+      <ParetoScatter
+        points={points}
+        xLabel={axis === 'latency' ? 'latency (batch 1)' : 'gzip size'}
+        yLabel="validation accuracy"
+        formatX={axis === 'latency' ? formatMs : (kb) => formatBytes(kb * 1024)}
+        formatY={accuracyTick}
+        yMax={1}
+        selected={selectedKey}
+        onSelect={(k) => k !== 'reference' && selectCandidate(k)}
+        testId="search-scatter"
+      />
       {selected ? <CandidateDetails c={selected} session={session} saving={!!saving} /> : <p className="muted">Click a point or a row for a candidate's architecture, size, latency and training curve.</p>}
       <table className="search-table" data-testid="search-table">
         <thead>
           <tr>
             {header('index', '#')}
+            <th>Status</th>
             <th>Architecture</th>
             {header('valAccuracy', 'Val. accuracy')}
             {header('latencyMs', 'Latency')}
             <th>Predicted</th>
             {header('params', 'Params')}
             {header('gzipBytes', 'gzip')}
-            <th>Status</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((c) => (
             <tr key={c.key} aria-selected={c.key === selectedKey} data-testid="search-row">
               <td><button type="button" onClick={() => selectCandidate(c.key)} aria-label={`Candidate ${c.index + 1}${c.phase === 'final' ? ' retrained' : ''}: details`}>{c.index + 1}{c.phase === 'final' ? ' ★' : ''}</button></td>
+              <td>{statusCell(c, classes)}</td>
               <td className="arch" title={c.description}>{c.description}</td>
               <td>{c.valAccuracy === null ? unknownCell('never trained (rejected)') : pct(c.valAccuracy)}</td>
               <td>{c.latencyMs === null ? unknownCell('rejected before it was timed') : formatMs(c.latencyMs)}</td>
               <td>{c.predictedMs === null ? unknownCell('rejected before it was timed') : formatMs(c.predictedMs)}</td>
               <td>{formatCount(c.params)}</td>
               <td>{c.gzipBytes === null ? unknownCell('never trained, so never exported') : formatBytes(c.gzipBytes)}</td>
-              <td>{c.status === 'rejected' ? `rejected: ${c.reason}` : c.phase === 'final' ? 'retrained (full budget)' : c.rung ? `rung ${c.rung + 1}` : 'trained'}</td>
             </tr>
           ))}
         </tbody>
@@ -134,12 +137,12 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
       <h4>Candidate {c.index + 1}{c.phase === 'final' ? ' (retrained with the full budget)' : ''}</h4>
       <p>{c.description}</p>
       <dl className="kv">
-        <div><dt>Validation accuracy</dt><dd>{c.valAccuracy === null ? notMeasured('never trained: it broke a constraint') : pct(c.valAccuracy)}</dd></div>
+        <div><dt>Validation accuracy</dt><dd>{c.valAccuracy === null ? notMeasured('never trained: it broke a constraint') : pct(c.valAccuracy)}{atChance(c, session.start?.space.classes) ? ' — at chance level: it did not learn (try more epochs or a higher learning rate)' : ''}</dd></div>
         <div>
-          <dt>{c.vsReference !== undefined ? 'Latency (batch 1, on this device: the ratio below × the open model’s)' : 'Latency (batch 1, measured here)'}</dt>
+          <dt>{c.vsReference !== undefined ? 'Latency (batch 1, on this device: the open model’s × the ratio below)' : 'Latency (batch 1, measured here)'}</dt>
           <dd>{c.latencyMs === null ? notMeasured('rejected before it was timed') : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd>
         </div>
-        {c.vsReference !== undefined ? <div><dt>Latency vs the open model</dt><dd data-testid="search-vs-reference">{c.vsReference.toFixed(2)}× (timed interleaved with it)</dd></div> : null}
+        {c.vsReference !== undefined ? <div><dt>Speed vs the open model</dt><dd data-testid="search-vs-reference">{speedLabel(1, c.vsReference)} (its latency {c.vsReference.toFixed(2)}× the open model’s, timed interleaved with it)</dd></div> : null}
         {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
         <div><dt>Parameters</dt><dd>{formatCount(c.params)}</dd></div>
         <div><dt>FLOPs</dt><dd>{formatFlops(c.flops)}</dd></div>
