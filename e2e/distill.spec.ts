@@ -27,6 +27,7 @@ test('the teacher sample distils into a ≥10× smaller student, against its scr
   // One live chart shows both runs and the teacher's line.
   const chart = page.getByTestId('training-chart');
   await expect(chart).toBeVisible({ timeout: 120_000 });
+  await expect(chart.getByTestId('training-chart-x')).toHaveText('epoch →', { timeout: 120_000 });
   await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 360_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 

@@ -39,6 +39,8 @@ test('training makes a new model in the library, with a live chart; cancel leave
   const job = page.getByTestId('job-train');
   await expect(job).toBeVisible();
   await expect(page.getByTestId('training-chart')).toBeVisible();
+  // The x axis says what it counts.
+  await expect(page.getByTestId('training-chart-x')).toHaveText('training step →', { timeout: 30_000 });
   await job.getByRole('button', { name: 'Cancel' }).click();
   await expect(job).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);

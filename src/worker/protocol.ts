@@ -161,6 +161,8 @@ export interface MetricPoint {
   series: string;
   x: number;
   y: number;
+  /** What x counts, named under the chart's x axis ("training step", "epoch"). */
+  xUnit?: 'training step' | 'epoch';
 }
 
 export type ToWorker =

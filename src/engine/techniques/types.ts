@@ -32,6 +32,8 @@ export interface TechniquePoint {
   series: string;
   x: number;
   y: number;
+  /** What x counts, when it counts steps or epochs (named under the chart's x axis). */
+  xUnit?: 'training step' | 'epoch';
 }
 
 /** Progress and cancellation: what inner functions (fine-tunes, scans) need of a run's context. */

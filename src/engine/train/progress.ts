@@ -1,7 +1,7 @@
 import type { TrainProgress } from './meta';
 
 export interface ProgressSink {
-  progress(phase: string, done: number, total: number, point?: { series: string; x: number; y: number }): void;
+  progress(phase: string, done: number, total: number, point?: { series: string; x: number; y: number; xUnit?: 'training step' | 'epoch' }): void;
 }
 
 /**
@@ -13,8 +13,8 @@ export function reportTrainProgress(sink: ProgressSink, phase: string): (p: Trai
     const total = p.epochs * p.batchesPerEpoch;
     const point =
       p.epochDone && p.valAccuracy !== undefined
-        ? { series: 'validation accuracy', x: p.epoch, y: p.valAccuracy }
-        : { series: 'loss', x: p.step, y: p.loss };
+        ? { series: 'validation accuracy', x: p.epoch, y: p.valAccuracy, xUnit: 'epoch' as const }
+        : { series: 'loss', x: p.step, y: p.loss, xUnit: 'training step' as const };
     sink.progress(`${phase} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, Math.min(p.step, total), total, point);
   };
 }

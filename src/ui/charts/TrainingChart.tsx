@@ -31,7 +31,7 @@ const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 
  */
 export function TrainingChart({ points: live }: { points: MetricPoint[] }) {
   const points = useDeferredValue(useThrottled(live, 1000));
-  const { val, lines, xMin, xMax } = useMemo(() => {
+  const { val, lines, xMin, xMax, xUnit } = useMemo(() => {
     const bySeries = new Map<string, MetricPoint[]>();
     for (const p of points) {
       const list = bySeries.get(p.series);
@@ -54,7 +54,10 @@ export function TrainingChart({ points: live }: { points: MetricPoint[] }) {
       }
       return { name, data, yMin, yMax, last: data[data.length - 1] };
     });
-    return { val: validation, lines: out, xMin: lo, xMax: hi };
+    // The x axis is named when every line counts the same thing (steps or epochs).
+    const units = new Set(out.map((l) => l.last.xUnit));
+    const xUnit = units.size === 1 ? [...units][0] : undefined;
+    return { val: validation, lines: out, xMin: lo, xMax: hi, xUnit };
   }, [points]);
   const sx = (x: number) => PAD.left + ((x - xMin) / (xMax - xMin || 1)) * (W - PAD.left - PAD.right);
   return (
@@ -77,6 +80,7 @@ export function TrainingChart({ points: live }: { points: MetricPoint[] }) {
           <>
             <text x={PAD.left} y={H - 6} className="axis-label">{fmt(xMin)}</text>
             <text x={W - PAD.right} y={H - 6} textAnchor="end" className="axis-label">{fmt(xMax)}</text>
+            {xUnit ? <text x={(W + PAD.left) / 2} y={H - 6} textAnchor="middle" className="axis-label" data-testid="training-chart-x">{xUnit} →</text> : null}
           </>
         ) : null}
       </svg>

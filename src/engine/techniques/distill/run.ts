@@ -37,7 +37,7 @@ function stepsPerEpoch(cfg: DistillConfig, count: number): number {
 /** Training progress → job progress: one bar over both runs, validation accuracy per epoch as chart points. */
 function runProgress(ctx: TechniqueContext, label: string, series: string, offset: number, total: number): (p: TrainProgress) => void {
   return (p) => {
-    const point = p.epochDone && p.valAccuracy !== undefined ? { series, x: p.epoch, y: p.valAccuracy } : undefined;
+    const point = p.epochDone && p.valAccuracy !== undefined ? { series, x: p.epoch, y: p.valAccuracy, xUnit: 'epoch' as const } : undefined;
     ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, Math.min(total, offset + p.step), total, point);
   };
 }
@@ -118,7 +118,7 @@ export async function runDistill(ctx: RunContext, config: DistillConfig): Promis
     const total = runSteps * (scratch ? 2 : 1);
     const teacherVal = validation?.ys && teacherLogitsVal ? await top1Agreement(teacherLogitsVal, validation.ys) : null;
     if (teacherVal !== null) {
-      for (const x of new Set([1, cfg.train.epochs])) ctx.progress('teacher · validation accuracy', 0, total, { series: 'teacher', x, y: teacherVal });
+      for (const x of new Set([1, cfg.train.epochs])) ctx.progress('teacher · validation accuracy', 0, total, { series: 'teacher', x, y: teacherVal, xUnit: 'epoch' });
     }
 
     const t = targets;
@@ -139,7 +139,7 @@ export async function runDistill(ctx: RunContext, config: DistillConfig): Promis
           ? {
               onEpochEnd: async (epoch: number) => {
                 const y = await agreementWithTeacher(student, validation, teacherLogitsVal, ctx.signal);
-                ctx.progress(`distilling · epoch ${epoch}/${cfg.train.epochs} · agreement with the teacher ${(100 * y).toFixed(1)}%`, epoch * perEpoch, total, { series: 'teacher agreement', x: epoch, y });
+                ctx.progress(`distilling · epoch ${epoch}/${cfg.train.epochs} · agreement with the teacher ${(100 * y).toFixed(1)}%`, epoch * perEpoch, total, { series: 'teacher agreement', x: epoch, y, xUnit: 'epoch' });
               },
             }
           : {}),

@@ -123,7 +123,7 @@ export async function pruneMagnitude(input: LayersInput, cfg: MagnitudePruneConf
     polynomialSparsity(step, { initialSparsity: Math.min(g.initialSparsity, f), finalSparsity: f, beginStep: g.beginStep, endStep: g.endStep, power: g.power });
   const update = async (step: number, weights: PrunableWeight[]) => {
     const masks = await magnitudeMasks(weights, targetsAt(sparsityAt(step)));
-    ctx.progress('fine-tune', step, steps, { series: 'sparsity', x: step, y: sparsityAt(step)(cfg.sparsity) });
+    ctx.progress('fine-tune', step, steps, { series: 'sparsity', x: step, y: sparsityAt(step)(cfg.sparsity), xUnit: 'training step' });
     return masks;
   };
   notes.push(`Schedule: sparsity ${percent(g.initialSparsity)} → ${percent(cfg.sparsity)} from step ${g.beginStep} to ${g.endStep} of ${steps}, masks updated every ${g.frequency} step${g.frequency > 1 ? 's' : ''} (cubic, Zhu & Gupta).`);
