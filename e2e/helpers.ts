@@ -96,7 +96,7 @@ export async function setTabSettings(page: Page, technique: string, edit: (confi
   const config = JSON.parse(await box.inputValue()) as Record<string, unknown>;
   await box.fill(JSON.stringify(edit(config)));
   await box.blur();
-  await expect(page.getByTestId('preset-description')).toHaveText('Custom settings.');
+  await expect(page.getByTestId('preset-description')).toHaveText(/^Custom settings[.:]/);
 }
 
 /** Exported files loaded the way a stranger would: stock TF.js on the cpu backend, nothing of Bonsai's. */

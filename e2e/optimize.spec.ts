@@ -35,6 +35,8 @@ test('prune LeNet-5 with a preset: result card, chart, export, re-import', async
   const panel = page.getByTestId('prune-panel');
   await panel.getByText('Options', { exact: true }).click();
   await panel.getByTestId('fine-tune-shift').check();
+  // An edit keeps the preset it started from in view.
+  await expect(page.getByTestId('preset-description')).toHaveText('Custom settings: the “Slim channels 50%” preset, edited.');
   await panel.getByText('All settings (JSON)', { exact: true }).click();
   expect(JSON.parse(await panel.getByLabel('All settings as JSON').inputValue()).fineTune.augment).toBe('shift');
   await page.getByRole('button', { name: 'Run prune' }).click();

@@ -30,6 +30,15 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
   const firstRunnable = useMemo(() => meta.presets.find((p) => !meta.unavailable?.(p.config, { format })) ?? meta.presets[0], [meta, format]);
   const [config, setConfig] = useState<unknown>(firstRunnable?.config ?? meta.defaults);
   const [presetId, setPresetId] = useState<string>(firstRunnable?.id ?? '');
+  /** The preset the custom settings were edited from (its label stays in view: "from 'Gradual 90%', edited"). */
+  const [editedFrom, setEditedFrom] = useState<string | null>(null);
+  /** Settings edited by hand: no preset is pressed any more, but the one they came from is still named. */
+  const editSettings = (c: unknown) => {
+    const from = meta.presets.find((p) => p.id === presetId)?.label;
+    if (from) setEditedFrom(from);
+    setPresetId('');
+    setConfig(c);
+  };
   const [problem, setProblem] = useState<string | null>(null);
   /** A recipe preset's steps as edited in its JSON box (null: the recipe's own). */
   const [recipeJson, setRecipeJson] = useState<string | null>(null);
@@ -80,6 +89,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
               disabled={!!reason}
               onClick={() => {
                 setPresetId(p.id);
+                setEditedFrom(null);
                 setConfig(p.config);
               }}
             >
@@ -98,17 +108,14 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
         ))}
       </div>
       <p className="muted" data-testid="preset-description">
-        {recipe ? `${recipe.description}${recipeJson !== null ? ' (steps edited)' : ''}` : meta.presets.find((p) => p.id === presetId)?.description ?? 'Custom settings.'}
+        {recipe ? `${recipe.description}${recipeJson !== null ? ' (steps edited)' : ''}` : meta.presets.find((p) => p.id === presetId)?.description ?? (editedFrom ? `Custom settings: the “${editedFrom}” preset, edited.` : 'Custom settings.')}
       </p>
       {!recipe ? (
         <details className="advanced">
           <summary>Options</summary>
           <Options
             config={config}
-            onChange={(c) => {
-              setPresetId('');
-              setConfig(c);
-            }}
+            onChange={editSettings}
           />
           <details className="advanced">
             <summary>All settings (JSON)</summary>
@@ -118,8 +125,7 @@ export function TechniquePanel({ tab }: { tab: TechniqueTab }) {
               onChange={(e) => setJson(e.target.value)}
               onBlur={() => {
                 try {
-                  setConfig(JSON.parse(json) as unknown);
-                  setPresetId('');
+                  editSettings(JSON.parse(json) as unknown);
                   setProblem(null);
                 } catch {
                   setProblem('The settings are not valid JSON.');
