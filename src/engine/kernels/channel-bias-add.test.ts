@@ -5,15 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { isChannelBias } from './channel-bias-add';
 import { biasAddFunction } from './channel-bias-add-wasm';
 import { heapMemory } from './heap-wasm';
 
-function wasmDataIds(): number {
-  return tf.engine().findBackend('wasm').numDataIds();
-}
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.61 + seed) * 3);
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -30,18 +27,7 @@ const CASES: [number[], number[], boolean][] = [
 ];
 
 describe('wasm Add of a per-channel bias', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = wasmDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   it('recognises a last-axis bias of at most 32 channels only', () => {
     expect(isChannelBias([64, 28, 28, 6], [6])).toBe(true);

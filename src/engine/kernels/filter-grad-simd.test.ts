@@ -6,8 +6,8 @@
  * fallback being tested). Nothing may leak: engine tensors and wasm buffers are counted.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { forwardAxes, type Pad } from './conv-geometry';
 import { simdFilterGrad } from './filter-grad-simd';
 import { withKernelScope } from './kernel-scope';
@@ -64,18 +64,7 @@ function sweepRuns(c: Case): boolean {
 }
 
 describe('wasm Conv2DBackpropFilter: SIMD sweep', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = tf.engine().findBackend('wasm').numDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(tf.engine().findBackend('wasm').numDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   for (const [i, c] of CASES.entries()) {
     it(`matches the CPU backend: x [${c.x}], filter [${c.filter}], pad ${JSON.stringify(c.pad)}`, async () => {

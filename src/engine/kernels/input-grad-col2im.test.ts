@@ -6,8 +6,8 @@
  * Nothing may leak: engine tensors and wasm buffers are counted.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { forwardAxes } from './conv-geometry';
 import { col2ImInputGrad } from './input-grad-col2im';
 import { withKernelScope } from './kernel-scope';
@@ -64,18 +64,7 @@ function col2ImRuns(c: Case): boolean {
 }
 
 describe('wasm Conv2DBackpropInput: matmul + col2im', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = tf.engine().findBackend('wasm').numDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(tf.engine().findBackend('wasm').numDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   for (const [i, c] of CASES.entries()) {
     it(`matches the CPU backend: x [${c.x}], filter [${c.filter}], 'valid'`, async () => {

@@ -5,15 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { heapMemory } from './heap-wasm';
 import { leadingAxesCount, sumRows } from './leading-axes-sum';
 import { columnSumFunction } from './leading-axes-sum-wasm';
 
-function wasmDataIds(): number {
-  return tf.engine().findBackend('wasm').numDataIds();
-}
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.77 + seed) * 2);
 
@@ -30,18 +27,7 @@ const CASES: [number[], number | number[], boolean][] = [
 ];
 
 describe('wasm Sum over leading axes', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = wasmDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   it('recognises exactly the leading-axes reductions', () => {
     expect(leadingAxesCount([0, 1, 2], 4)).toBe(3);

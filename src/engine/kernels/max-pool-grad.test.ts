@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { heapMemory } from './heap-wasm';
 import { MAX_POOL_GRAD, scatterMaxPoolGrad, tiles2x2 } from './max-pool-grad';
 import { tiledMaxPoolGradFunction } from './max-pool-grad-wasm';
@@ -53,26 +53,12 @@ function poolGrad(xv: Float32Array, c: PoolCase): Float32Array {
   });
 }
 
-function wasmDataIds(): number {
-  return tf.engine().findBackend('wasm').numDataIds();
-}
 
 describe('wasm MaxPoolGrad', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
   beforeAll(async () => {
     await useBackend('wasm');
   });
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = wasmDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   it("is Bonsai's kernel, not TF.js's", () => {
     expect(tf.getKernel(MAX_POOL_GRAD, 'wasm')!.setupFunc).toBeUndefined();

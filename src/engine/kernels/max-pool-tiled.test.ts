@@ -5,8 +5,8 @@
  * engine tensor or wasm buffer leaks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 import { heapMemory, heapFunction } from './heap-wasm';
 import { tiledMaxPoolModuleBytes } from './max-pool-tiled';
 
@@ -21,18 +21,7 @@ function pool(xv: Float32Array, shape: number[], filter: number, stride: number,
 }
 
 describe('wasm MaxPool, exactly tiling 2×2 windows', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = tf.engine().findBackend('wasm').numDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(tf.engine().findBackend('wasm').numDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   for (const channels of [1, 2, 3, 4, 5, 6, 7, 16]) {
     it(`bit for bit the CPU backend, ${channels} channels, with NaN, ±∞ and ±0 ties`, async () => {

@@ -33,6 +33,26 @@ export async function useBackend(name: TestBackend): Promise<void> {
   if (!ok || tf.getBackend() !== name) throw new Error(`Test setup: backend ${name} did not start.`);
 }
 
+/**
+ * In a wasm-only suite: each test starts on wasm, and after it no engine tensor and no wasm buffer
+ * (a kernel's scratch or output the backend still holds) is left over. Call inside the describe.
+ */
+export function checkWasmLeaks(): void {
+  let tensorsBefore = 0;
+  let idsBefore = 0;
+  const wasmDataIds = () => tf.engine().findBackend('wasm').numDataIds();
+  beforeEach(async () => {
+    await useBackend('wasm');
+    tensorsBefore = tf.memory().numTensors;
+    idsBefore = wasmDataIds();
+  });
+  afterEach(async () => {
+    await useBackend('wasm');
+    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
+    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
+  });
+}
+
 export function describeEachBackend(
   title: string,
   fn: (backend: TestBackend) => void,
