@@ -14,6 +14,7 @@
  * the value; accuracy on the 2,000 test images from the exported files reopened (stock loader too).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { layersModelFlops } from '../../../src/engine/metrics/flops';
 import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
 import { disposeLoaded } from '../../../src/engine/model/load';
@@ -48,6 +49,35 @@ async function speedupAt(a: LoadedModel, b: LoadedModel, batchSize: number, samp
   return { speedup: 1 / r.ratio, parentMedianMs: r.aMedianMs, prunedMedianMs: r.bMedianMs, samples: r.samples };
 }
 
+/**
+ * The ceiling of structured pruning that keeps the layers: the parent with every hidden layer cut to
+ * ONE filter or unit (the output layer kept) and every 'same' convolution's kernel to 1×1 (the
+ * 'valid' ones keep theirs: their output size depends on it), random weights. No channel ratio or
+ * filter-shape pruning can make LeNet-5 faster than this without removing layers. Timed interleaved
+ * with the parent at each batch size; latency needs no training.
+ */
+async function narrowestSpeedup(parent: LoadedModel): Promise<Record<number, number>> {
+  if (parent.format !== 'layers') throw new Error('F3: expected a LayersModel');
+  const topology = JSON.parse(JSON.stringify(parent.model.toJSON(null, false))) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+  const layers = topology.config.layers;
+  const last = layers.map((l) => l.class_name).lastIndexOf('Dense');
+  layers.forEach((l, i) => {
+    if (l.class_name === 'Conv2D') {
+      l.config.filters = 1;
+      if (l.config.padding === 'same') l.config.kernel_size = [1, 1];
+    }
+    if (l.class_name === 'Dense' && i !== last) l.config.units = 1;
+  });
+  const narrow = (await tfl.models.modelFromJSON(topology as never)) as tfl.LayersModel;
+  const out: Record<number, number> = {};
+  try {
+    for (const b of BATCHES) out[b] = (await speedupAt(parent, { format: 'layers', model: narrow } as LoadedModel, b, LATENCY.samples)).speedup;
+  } finally {
+    narrow.dispose();
+  }
+  return out;
+}
+
 function flopsAndParams(m: LoadedModel): { flops: number; params: number } {
   if (m.format !== 'layers') throw new Error('F3: expected a LayersModel');
   return { flops: layersModelFlops(m.model).flops, params: m.model.countParams() };
@@ -60,6 +90,8 @@ export async function figureF3(c: Ctx): Promise<Figure> {
   const parent = await open(base);
   try {
     const before = flopsAndParams(parent);
+    const ceiling = await narrowestSpeedup(parent);
+    log(`F3: ceiling of structured pruning that keeps the layers (every hidden layer at 1 filter/unit, 'same' kernels 1×1, untrained): batch 1 ${ceiling[1].toFixed(2)}×, batch 256 ${ceiling[256].toFixed(2)}×`);
 
     // ---- choose on validation
     const trials: RatioTrial[] = [];
@@ -149,6 +181,11 @@ export async function figureF3(c: Ctx): Promise<Figure> {
           params: t.params,
         })),
         method: `structured pruning (L1 norm): ${shown.label}; physically smaller model rebuilt, then fine-tuned on the ${c.train.count} fine-tune images`,
+        structuredPruningCeiling: {
+          what: "speed-up of LeNet-5 with every hidden layer cut to one filter or unit and every 'same' convolution's kernel to 1×1 (output layer kept, untrained, latency only): no channel ratio or filter-shape pruning can beat it while the layers stay",
+          speedupBatch1: round(ceiling[1], 3),
+          speedupBatch256: round(ceiling[256], 3),
+        },
         latencyNote: 'batch 256 runs as one predict batch (before this change the harness used Keras\' default of 32: 8 batches plus a slice and a concat, which cost more than the convolutions); at batch 1 the per-layer cost of predict (JS, op dispatch, read-back) that pruning cannot shrink bounds the speed-up',
         fineTune: RECIPES.structuredFineTune(1),
         params: { before: before.params, after: shown.params },
