@@ -101,33 +101,39 @@ const bestVal = (results: CandidateRecord[]) => Math.max(...results.filter((r) =
 
 export async function figureF7(c: Ctx): Promise<Figure> {
   const seeds = QUICK ? [1, 2] : [1, 2, 3, 4, 5];
-  const candidates = QUICK ? 6 : 12;
+  // Proposals, rejected ones included: most random draws of the default space are slower than
+  // LeNet-5 and rejected untrained, so with 12 both strategies trained the same one or two random
+  // draws (evolution mutates only once it has a population) and F7 read 0.00 on every seed. 36
+  // leave evolution room to breed; the detail gives how many each trained.
+  const candidates = QUICK ? 6 : 36;
   const examples = QUICK ? 1024 : 4096;
   const { base } = await baseline('lenet-5', c);
   const lenet = await open(base);
   try {
     if (lenet.format !== 'layers') throw new Error('F7: LeNet-5 must be a LayersModel');
-    const maxLatencyMs = await measureModelLatency(lenet.model, 1);
-    log(`F7: evolution vs random, ${seeds.length} seeds × ${candidates} candidates × ${examples} examples, latency ≤ LeNet-5's ${maxLatencyMs.toFixed(3)} ms`);
-    const per: { seed: number; evolution: number; random: number }[] = [];
+    // The constraint: no slower than LeNet-5, each candidate timed interleaved with it. (One LeNet-5
+    // timing as an absolute cap read 0.156 ms in one run and 1.712 ms in the next on the shared
+    // machine: the first let about one draw in ten through, the second nearly all.)
+    log(`F7: evolution vs random, ${seeds.length} seeds × ${candidates} candidates × ${examples} examples, latency ≤ LeNet-5's (interleaved)`);
+    const per: { seed: number; evolution: number; random: number; trained: { evolution: number; random: number } }[] = [];
     for (const seed of seeds) {
       const run = async (strategy: SearchConfig['strategy']) => {
         const cfg: SearchConfig = {
           ...DEFAULT_SEARCH_CONFIG,
           strategy,
           objective: { kind: 'accuracy' },
-          constraints: { maxParams: 200_000, maxLatencyMs },
+          constraints: { maxParams: 200_000, maxLatencyVsReference: 1 },
           budget: { candidates, minutes: null },
           searchTrain: { epochs: 1, examples },
-          reference: false,
           seed,
         };
-        return bestVal((await runSearchPhase(benchRun(c, lenet, `F7 seed ${seed}`), cfg)).results);
+        const results = (await runSearchPhase(benchRun(c, lenet, `F7 seed ${seed}`), cfg)).results;
+        return { best: bestVal(results), trained: results.filter((r) => r.status === 'trained').length };
       };
       const evolution = await run({ kind: 'evolution', population: QUICK ? 3 : 6, sample: QUICK ? 2 : 3 });
       const random = await run({ kind: 'random' });
-      per.push({ seed, evolution: pts(evolution), random: pts(random) });
-      log(`F7 seed ${seed}: evolution ${pts(evolution)}%, random ${pts(random)}%`);
+      per.push({ seed, evolution: pts(evolution.best), random: pts(random.best), trained: { evolution: evolution.trained, random: random.trained } });
+      log(`F7 seed ${seed}: evolution ${pts(evolution.best)}% (${evolution.trained} of ${candidates} trained), random ${pts(random.best)}% (${random.trained} trained)`);
     }
     const diff = round(mean(per.map((p) => p.evolution - p.random)), 2);
     return {
@@ -138,7 +144,7 @@ export async function figureF7(c: Ctx): Promise<Figure> {
       target: '≥ 0',
       anchor: 'NAS-Bench-101: 6.11% vs 6.34% error',
       pass: diff >= 0,
-      detail: { seeds: per, candidates, examplesPerCandidate: examples, maxLatencyMs: round(maxLatencyMs, 4), validation: c.validation.count },
+      detail: { seeds: per, candidates, examplesPerCandidate: examples, maxLatencyVsLenet: 1, validation: c.validation.count },
     };
   } finally {
     disposeLoaded(lenet);
