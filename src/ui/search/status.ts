@@ -21,7 +21,9 @@ export function statusLine(s: SearchSession, running: boolean, retraining: boole
   const rejected = s.candidates.filter((c) => c.status === 'rejected').length;
   const counts = `${trained} candidate${trained === 1 ? '' : 's'} trained${rejected ? `, ${rejected} rejected by a constraint` : ''}`;
   const time = s.elapsedMs < 60_000 ? `${Math.round(s.elapsedMs / 1000)} s of search` : `${(s.elapsedMs / 60_000).toFixed(1)} min of search`;
-  if (s.status === 'running' && running) return `${retraining ? `Retraining the best ${s.config.retrainTop} with the full budget` : 'Searching'} · ${counts} · ${time}`;
+  // As many as retrain: the configured number, or fewer when fewer distinct architectures trained.
+  const top = Math.min(s.config.retrainTop, new Set(s.candidates.filter((c) => c.status === 'trained' && c.phase === 'search').map((c) => c.archKey)).size);
+  if (s.status === 'running' && running) return `${retraining ? `Retraining the best ${top} with the full budget` : 'Searching'} · ${counts} · ${time}`;
   if (s.status === 'done') return `Finished · ${counts} · ${time}`;
   return `Stopped · ${counts} kept · ${time} — resume to continue from here`;
 }
