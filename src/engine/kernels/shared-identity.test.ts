@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useBackend } from '../test-utils/backends';
+import { describe, expect, it } from 'vitest';
+import { checkWasmLeaks, useBackend } from '../test-utils/backends';
 
 function wasmDataIds(): number {
   return tf.engine().findBackend('wasm').numDataIds();
@@ -20,25 +20,15 @@ function f(x: tf.Tensor): tf.Scalar {
 const VALUES = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 1.3) * 1.5);
 
 describe('wasm Identity / Cast share the buffer', () => {
-  let tensorsBefore = 0;
-  let idsBefore = 0;
-  beforeEach(async () => {
-    await useBackend('wasm');
-    tensorsBefore = tf.memory().numTensors;
-    idsBefore = wasmDataIds();
-  });
-  afterEach(async () => {
-    await useBackend('wasm');
-    expect(tf.memory().numTensors, 'tensors leaked').toBe(tensorsBefore);
-    expect(wasmDataIds(), 'wasm buffers leaked').toBe(idsBefore);
-  });
+  checkWasmLeaks();
 
   it('Identity and same-dtype Cast share; the result outlives its input', () => {
+    const idsBefore = wasmDataIds();
     const x = tf.tensor2d(VALUES, [4, 6]);
     const bytes = tf.memory().numBytes;
     const id = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
     const cast = tf.cast(x, 'float32');
-    expect(tf.engine().findBackend('wasm').numDataIds(), 'no new buffer').toBe(idsBefore + 1);
+    expect(wasmDataIds(), 'no new buffer').toBe(idsBefore + 1);
     x.dispose();
     expect(Array.from(id.dataSync())).toEqual(Array.from(VALUES));
     expect(Array.from(cast.dataSync())).toEqual(Array.from(VALUES));
