@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { CandidateRecord } from '../../engine/techniques/search/meta';
+import { RETRAIN_PHASE, type CandidateRecord } from '../../engine/techniques/search/meta';
 import type { SearchSession } from '../../library/search-db';
 import { loadLastSearch, resumeBlocker, resumeSearch, saveCandidate, selectCandidate, useSearch } from '../../store/search-actions';
 import { selectJob, useStore } from '../../store/store';
@@ -67,7 +67,7 @@ export function SearchView() {
   return (
     <section className="card" aria-label="Search results" data-testid="search-view">
       <h3>Search {session.start ? `· ${session.start.objective}` : ''}</h3>
-      <p role="status" data-testid="search-status">{statusLine(session, running, !!job?.phase.startsWith('Retraining'))}</p>
+      <p role="status" data-testid="search-status">{statusLine(session, running, !!job?.phase.startsWith(RETRAIN_PHASE))}</p>
       {storageProblem ? <p className="warning">{storageProblem}</p> : null}
       {session.status === 'stopped' && !job ? (
         <div className="row">

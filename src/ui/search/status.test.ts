@@ -29,8 +29,8 @@ describe('search status words', () => {
     const two = { ...s, candidates: [candidate({}), candidate({ key: 'search:0:1', index: 1, archKey: 'k2' })] } as SearchSession;
     expect(statusLine(two, true, true)).toBe('Retraining the best 2 with the full budget · 2 candidates trained · 30 s of search');
     expect(statusLine({ ...s, status: 'stopped' }, false, false)).toMatch(/^Stopped · 1 candidate trained kept/);
-    // Two trained, both the same architecture at two rungs: one retrains, not the configured two.
+    // One candidate trained at two rungs: one candidate, and one retrains, not the configured two.
     const one = { ...s, candidates: [candidate({}), candidate({ key: 'search:1:0', rung: 1 })] } as SearchSession;
-    expect(statusLine(one, true, true)).toBe('Retraining the best 1 with the full budget · 2 candidates trained · 30 s of search');
+    expect(statusLine(one, true, true)).toBe('Retraining the best 1 with the full budget · 1 candidate trained · 30 s of search');
   });
 });

@@ -64,6 +64,9 @@ export interface SearchResume {
   elapsedMs: number;
 }
 
+/** How the job's progress phase starts while the best candidates retrain (the search view keys on it). */
+export const RETRAIN_PHASE = 'Retraining the best';
+
 export interface CandidateRecord {
   /** Unique in a run: phase, rung and index, e.g. "search:0:7". */
   key: string;

@@ -23,7 +23,7 @@ import { buildModel } from './build';
 import { autoPoolSize, openPool, type CandidatePool } from './candidate-pool';
 import { archCost, archLayers } from './layers';
 import { LatencyTable, latencyVsReference, measureModelLatency, memoryCache } from './latency-table';
-import { validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
+import { RETRAIN_PHASE, validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
 import { mnasScore } from './pareto';
 import { archKey, deriveSpace, describeArch, type Architecture, type SearchSpace } from './space';
 import { bestCandidates, runStrategy, type EvalRequest } from './strategy';
@@ -251,7 +251,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   let retrained = 0;
   const settled = await Promise.allSettled(top.map(async (c) => {
     throwIfAborted(ctx.signal);
-    const label = `Retraining the best ${top.length} with the full budget`;
+    const label = `${RETRAIN_PHASE} ${top.length} with the full budget`;
     const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + retrained, total + cfg.retrainTop) };
     const t = await evaluateCandidate(s, wrapped, {
       key: `final:0:${c.index}`, index: c.index, phase: 'final', rung: 0, arch: c.arch, seed: cfg.seed,
