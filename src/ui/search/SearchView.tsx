@@ -110,7 +110,7 @@ export function SearchView() {
           {rows.map((c) => (
             <tr key={c.key} aria-selected={c.key === selectedKey} data-testid="search-row">
               <td><button type="button" onClick={() => selectCandidate(c.key)} aria-label={`Candidate ${c.index + 1}${c.phase === 'final' ? ' retrained' : ''}: details`}>{c.index + 1}{c.phase === 'final' ? ' ★' : ''}</button></td>
-              <td>{statusCell(c, classes)}</td>
+              <td className="status" title={atChance(c, classes) ? 'At chance level: it did not learn (its validation accuracy is near guessing)' : undefined}>{statusCell(c, classes)}</td>
               <td className="arch" title={c.description}>{c.description}</td>
               <td>{c.valAccuracy === null ? unknownCell('never trained (rejected)') : pct(c.valAccuracy)}</td>
               <td>{c.latencyMs === null ? unknownCell('rejected before it was timed') : formatMs(c.latencyMs)}</td>
@@ -139,7 +139,7 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
       <dl className="kv">
         <div><dt>Validation accuracy</dt><dd>{c.valAccuracy === null ? notMeasured('never trained: it broke a constraint') : pct(c.valAccuracy)}{atChance(c, session.start?.space.classes) ? ' — at chance level: it did not learn (try more epochs or a higher learning rate)' : ''}</dd></div>
         <div>
-          <dt>{c.vsReference !== undefined ? 'Latency (batch 1, on this device: the open model’s × the ratio below)' : 'Latency (batch 1, measured here)'}</dt>
+          <dt>Latency (batch 1, this device)</dt>
           <dd>{c.latencyMs === null ? notMeasured('rejected before it was timed') : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd>
         </div>
         {c.vsReference !== undefined ? <div><dt>Speed vs the open model</dt><dd data-testid="search-vs-reference">{speedLabel(1, c.vsReference)} (its latency {c.vsReference.toFixed(2)}× the open model’s, timed interleaved with it)</dd></div> : null}

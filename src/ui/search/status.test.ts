@@ -12,7 +12,7 @@ const candidate = (over: Partial<CandidateRecord>): CandidateRecord => ({
 describe('search status words', () => {
   it('flags a trained candidate at chance level (a stranger read 11.01% on 10 classes as one more accuracy)', () => {
     expect(atChance(candidate({ valAccuracy: 0.1101 }), 10)).toBe(true);
-    expect(statusCell(candidate({ valAccuracy: 0.1101, rung: 1 }), 10)).toBe('rung 2 · at chance level: it did not learn');
+    expect(statusCell(candidate({ valAccuracy: 0.1101, rung: 1 }), 10)).toBe('rung 2 · at chance');
     expect(atChance(candidate({ valAccuracy: 0.2 }), 10)).toBe(false);
     expect(atChance(candidate({ valAccuracy: 0.6 }), 2)).toBe(true);
     expect(atChance(candidate({ valAccuracy: 0.8 }), 2)).toBe(false);

@@ -13,7 +13,7 @@ export function atChance(c: CandidateRecord, classes: number | undefined): boole
 export function statusCell(c: CandidateRecord, classes: number | undefined): string {
   if (c.status === 'rejected') return `rejected: ${c.reason}`;
   const what = c.phase === 'final' ? 'retrained (full budget)' : c.rung ? `rung ${c.rung + 1}` : 'trained';
-  return atChance(c, classes) ? `${what} · at chance level: it did not learn` : what;
+  return atChance(c, classes) ? `${what} · at chance` : what;
 }
 
 export function statusLine(s: SearchSession, running: boolean, retraining: boolean): string {
