@@ -214,7 +214,7 @@ export async function loadMnistContext(): Promise<{ c: Ctx; dispose: () => void 
       testImages: mnist.count - mnist.trainCount,
       validationCarving: `the app's own carving (carveValidation, engine/pipeline/fit-data.ts): stratified by class, seed ${VALIDATION_SEED}, ${VALIDATION_FRACTION} of the ${mnist.trainCount} MNIST train images; the other ${train.count} are the fine-tune set`,
       rule: 'every setting chosen on validation accuracy (mean over the seeds), the chosen setting measured once on the test images',
-      caveat: 'the committed samples were trained on all 8,000 train images, the validation images included, so validation losses read higher than test losses (the choice is conservative)',
+      note: 'the LeNet-300-100, LeNet-5 and LeNet-5 (Caffe) samples were trained on the fine-tune images only (validation held out); the teacher CNN on all 8,000',
     },
   };
   tf.dispose([all.xs, all.ys]);
