@@ -82,6 +82,11 @@ test('bad technique settings are refused with the field named', async ({ page })
   await openSample(page, 'lenet-300-100');
   await page.getByRole('tab', { name: 'Prune' }).click();
   await page.getByText('Options', { exact: true }).click();
+  // The field takes a fraction; its hint says what a value means, and tells a percentage apart.
+  await page.getByTestId('sparsity').fill('0.9');
+  await expect(page.getByTestId('sparsity-hint')).toHaveText('90% of the weights set to zero');
+  await page.getByTestId('sparsity').fill('90');
+  await expect(page.getByTestId('sparsity-hint')).toHaveText('a fraction, not a percentage: type 0.9 for 90%');
   await page.getByTestId('sparsity').fill('1.5');
   await page.getByRole('button', { name: 'Run prune' }).click();
   await expect(page.getByTestId('config-problem')).toContainText('sparsity');

@@ -1,9 +1,14 @@
 /** Small labelled form controls shared by the technique Options components. */
-export function NumberInput({ label, value, onChange, min, max, step = 1, testId }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string }) {
+export function NumberInput({ label, value, onChange, min, max, step = 1, testId, hint }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string; hint?: (v: number) => string }) {
   return (
     <label className="field">
       <span>{label}</span>
       <input type="number" value={value} min={min} max={max} step={step} data-testid={testId} onChange={(e) => onChange(Number(e.target.value))} />
+      {hint ? (
+        <small className="hint" data-testid={testId ? `${testId}-hint` : undefined}>
+          {hint(value)}
+        </small>
+      ) : null}
     </label>
   );
 }

@@ -19,6 +19,7 @@ import { LatencyTable, memoryCache } from './latency-table';
 import { DEFAULT_SEARCH_CONFIG, type SearchConfig, type SearchLive } from './meta';
 import { sampleValid } from './operators';
 import { deriveSpace } from './space';
+import { belowReference } from './run';
 import { SEARCH } from './technique';
 
 const TINY: SearchConfig = {
@@ -219,4 +220,16 @@ describeEachBackend('search', () => {
     const e = await SEARCH.run(run.ctx, TINY).catch((x: unknown) => x);
     expect(isAbortError(e)).toBe(true);
   });
+});
+
+it('a winner below the reference on validation is said so in points, with where the reference is', () => {
+  const ref = { name: 'lenet-5', valAccuracy: 0.984 };
+  const [note] = belowReference(0.9712, ref);
+  expect(note).toContain('Less accurate than lenet-5: the winner is 1.28 pt below it on validation');
+  expect(note).toContain('reopen it from the Library');
+  expect(belowReference(0.984, ref)).toEqual([]);
+  expect(belowReference(0.99, ref)).toEqual([]);
+  expect(belowReference(null, ref)).toEqual([]);
+  expect(belowReference(0.9, { name: 'x', valAccuracy: null })).toEqual([]);
+  expect(belowReference(0.9, null)).toEqual([]);
 });

@@ -150,6 +150,16 @@ async function measureReference(ctx: RunContext, validation: DatasetSplit): Prom
 const ms = (x: number) => `${x < 1 ? (x * 1000).toFixed(0) + ' µs' : x.toFixed(2) + ' ms'}`;
 const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(2)}%`);
 
+/**
+ * A winner less accurate than the open model on validation opens like any result, so the notes say
+ * so first, in points, and where the reference still is.
+ */
+export function belowReference(winnerVal: number | null, reference: Pick<SearchReference, 'name' | 'valAccuracy'> | null): string[] {
+  if (!reference || reference.valAccuracy === null || winnerVal === null || winnerVal >= reference.valAccuracy) return [];
+  const pts = (100 * (reference.valAccuracy - winnerVal)).toFixed(2);
+  return [`Less accurate than ${reference.name}: the winner is ${pts} pt below it on validation, traded for the speed or size above. ${reference.name} is unchanged; reopen it from the Library (or the variant tree) to keep working on it.`];
+}
+
 export interface SearchPhase {
   cfg: SearchConfig;
   setup: Setup;
@@ -280,6 +290,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const notes = [
     `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), ${top.length === 1 ? 'the best one' : `the best ${top.length}`} retrained for ${cfg.finalTrain.epochs} epoch${cfg.finalTrain.epochs === 1 ? '' : 's'} on ${train.count.toLocaleString('en-US')} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
     `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search${w.vsReference !== undefined ? ` (${w.vsReference.toFixed(2)}× the reference's latency, every candidate timed interleaved with it)` : ''}. Speed against the open model: the result card's interleaved latency rows.`,
+    ...belowReference(w.valAccuracy, reference),
     `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
     `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,
     poolNote,
