@@ -18,6 +18,9 @@ const notMeasured = (why: string) => <span className="muted">not measured ({why}
 
 type SortKey = 'index' | 'valAccuracy' | 'latencyMs' | 'params' | 'gzipBytes';
 
+/** What the latency table's prediction is, for its column header and the details' line. */
+const PREDICTED_MEANS = "The latency table's prediction: the sum of this candidate's layers, each timed alone on this device and cached. Each lone timing carries its own call overhead, so the sum can read above the measured latency; it is made to rank candidates before they are built (the notes give its rank correlation with measured latency).";
+
 /** The live (and saved) view of the last search: scatter with the front, the table, one candidate's details. */
 export function SearchView() {
   const session = useSearch((s) => s.session);
@@ -101,7 +104,7 @@ export function SearchView() {
             <th>Architecture</th>
             {header('valAccuracy', 'Val. accuracy')}
             {header('latencyMs', 'Latency')}
-            <th>Predicted</th>
+            <th title={PREDICTED_MEANS}>Predicted</th>
             {header('params', 'Params')}
             {header('gzipBytes', 'gzip')}
           </tr>
@@ -140,7 +143,7 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
         <div><dt>Validation accuracy</dt><dd>{c.valAccuracy === null ? notMeasured('never trained: it broke a constraint') : pct(c.valAccuracy)}{atChance(c, session.start?.space.classes) ? ' — at chance level: it did not learn (try more epochs or a higher learning rate)' : ''}</dd></div>
         <div>
           <dt>Latency (batch 1, this device)</dt>
-          <dd>{c.latencyMs === null ? notMeasured('rejected before it was timed') : formatMs(c.latencyMs)}{c.predictedMs !== null ? ` (table predicted ${formatMs(c.predictedMs)})` : ''}</dd>
+          <dd>{c.latencyMs === null ? notMeasured('rejected before it was timed') : formatMs(c.latencyMs)}{c.predictedMs !== null ? <span title={PREDICTED_MEANS}>{` (table predicted ${formatMs(c.predictedMs)}: for ranking, not a time)`}</span> : ''}</dd>
         </div>
         {c.vsReference !== undefined ? <div><dt>Speed vs the open model</dt><dd data-testid="search-vs-reference">{speedLabel(1, c.vsReference)} (its latency {c.vsReference.toFixed(2)}× the open model’s, timed interleaved with it)</dd></div> : null}
         {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
