@@ -7,6 +7,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
 import type { LoadedModel } from '../../model/loaded';
 import { cloneLayersModel, serializeLayersModel } from '../../model/serialize';
+import { orderUnitsForGzip } from '../quantize/unit-order';
 import { checkpoint } from '../../runtime/yield';
 import type { TrainHistory } from '../../train/meta';
 import type { TechniqueContext, TechniqueData, VariantOutput } from '../types';
@@ -70,7 +71,7 @@ async function runJob(input: LayersInput, data: TechniqueData, ctx: TechniqueCon
       });
     }
     ctx.progress('export', 0, 1);
-    const files = await serializeLayersModel(model);
+    const files = orderUnitsForGzip(await serializeLayersModel(model), model, notes);
     const perLayer = await sparsityRows(model, selection);
     ctx.progress('export', 1, 1);
     const skipped = skippedNote(selection);

@@ -98,3 +98,23 @@ export function sparseDense(inputs = 20, hidden = [24], classes = 4): tfl.Layers
 export function seededInputs(n: number, features: number, seed = 11): tf.Tensor2D {
   return tf.tensor2d(seededValues(n * features, seed).map((v) => v * 4), [n, features]);
 }
+
+/**
+ * Every zero of a [rows, C] kernel is still zero after export, up to the order of its C output
+ * channels (the writers reorder hidden units for gzip: unit-order.ts): each original channel is
+ * matched to a distinct exported channel whose zeros include its own. Returns the unmatched count.
+ */
+export function zerosLostUpToChannelOrder(before: ArrayLike<number>, after: ArrayLike<number>, C: number): number {
+  const rows = before.length / C;
+  const zerosOf = (k: ArrayLike<number>, c: number) => Array.from({ length: rows }, (_, r) => k[r * C + c] === 0);
+  const used = new Set<number>();
+  let lost = 0;
+  for (let c = 0; c < C; c++) {
+    const z = zerosOf(before, c);
+    let match = -1;
+    for (let j = 0; j < C && match < 0; j++) if (!used.has(j) && zerosOf(after, j).every((zj, r) => zj || !z[r])) match = j;
+    if (match < 0) lost++;
+    else used.add(match);
+  }
+  return lost;
+}
