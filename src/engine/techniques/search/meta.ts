@@ -199,7 +199,7 @@ export const SEARCH_META: TechniqueMeta<SearchConfig> = {
     { id: 'quick', label: 'Quick look (8 candidates)', description: 'Evolution over 8 candidates, 1,024 examples each; the best retrained for 2 epochs. About a minute or two.', config: quick },
     { id: 'evolution', label: 'Regularized evolution (10 min)', description: 'Ageing evolution (population 8, tournaments of 3) for up to 10 minutes or 24 candidates; the best 2 retrained for 4 epochs. MnasNet score, target = half the open model\'s latency.', config: DEFAULT_SEARCH_CONFIG },
     { id: 'random', label: 'Random search', description: 'The baseline every NAS method must beat: uniform draws from the space, same budget as evolution.', config: { ...DEFAULT_SEARCH_CONFIG, strategy: { kind: 'random' } } },
-    { id: 'halving', label: 'Successive halving', description: 'A cohort of 16 trained on 1,024 examples; the best third survive each rung with 3× the budget (never more epochs than the final training), so bad candidates die cheap.', config: { ...DEFAULT_SEARCH_CONFIG, strategy: { kind: 'halving', cohort: 16, eta: 3 }, searchTrain: { epochs: 1, examples: 1024 } } },
+    { id: 'halving', label: 'Successive halving', description: 'A cohort of 16 trained on 1,024 examples; the best third survive each rung with 3× the budget (never more epochs than the final training), so bad candidates die cheap; while budget remains, another cohort is drawn.', config: { ...DEFAULT_SEARCH_CONFIG, strategy: { kind: 'halving', cohort: 16, eta: 3 }, searchTrain: { epochs: 1, examples: 1024 } } },
   ],
   validate: validateSearchConfig,
   chartKeys: ['params', 'flops'],

@@ -81,6 +81,31 @@ describe('runStrategy', () => {
     const rung0 = perRung[0].map((l) => ({ index: l.index, f: fakeFitness(l.arch) })).sort((a, b) => b.f - a.f);
     expect(perRung[1].map((l) => l.index).sort()).toEqual(rung0.slice(0, 3).map((x) => x.index).sort());
   });
+  it('successive halving draws another cohort while budget remains (indices go on, each bracket halved)', async () => {
+    const { log } = await search({ kind: 'halving', cohort: 9, eta: 3 }, 2, { candidates: 20, minutes: null });
+    const rung0 = log.filter((l) => l.rung === 0).map((l) => l.index);
+    expect(rung0).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // Brackets of 9, 9 and 2: 9 → 3 → 1, 9 → 3 → 1, 2 → 1.
+    expect([1, 2].map((r) => log.filter((l) => l.rung === r).length)).toEqual([3 + 3 + 1, 1 + 1]);
+    for (const [lo, hi] of [[0, 9], [9, 18], [18, 20]]) {
+      const inBracket = log.filter((l) => l.index >= lo && l.index < hi);
+      expect(inBracket.filter((l) => l.rung > 0).every((l) => l.index >= lo && l.index < hi)).toBe(true);
+      expect(Math.max(...inBracket.map((l) => l.rung))).toBe(hi - lo === 9 ? 2 : 1);
+    }
+    // With a time budget it goes on until the time is up.
+    let t = 0;
+    const timed: EvalRequest[] = [];
+    await runStrategy({
+      space: SPACE, constraints: CONSTRAINTS, strategy: { kind: 'halving', cohort: 3, eta: 3 }, budget: { candidates: null, minutes: 1 }, trainBudget: { epochs: 1, examples: 10 }, trainCount: 100, seed: 1,
+      evaluate: async (req) => {
+        t += 5_000;
+        return fakeEvaluate(timed)(req);
+      },
+      elapsedMs: () => t,
+    });
+    expect(timed.length).toBe(12);
+    expect(timed.filter((l) => l.rung === 0).length).toBe(9);
+  });
   it('successive halving: rejected candidates do not count toward the third that goes on', async () => {
     const rejectWide = (a: Architecture) => a.kind === 'image' && a.blocks.some((b) => b.width >= 32);
     const { log, results } = await search({ kind: 'halving', cohort: 18, eta: 3 }, 4, { candidates: 18, minutes: null }, rejectWide);

@@ -149,17 +149,26 @@ export function rungBudget(base: { epochs: number; examples: number }, eta: numb
 /**
  * Successive halving (Jamieson & Talwalkar 2016): a cohort drawn at random is trained on a small
  * budget; the best ⌈n/eta⌉ go on to a rung with eta× the budget (trained afresh, same seed), until
- * one is left, the next rung would train longer than `maxRungEpochs`, or the budget runs out. The
- * candidate count limits the cohort.
+ * one is left, the next rung would train longer than `maxRungEpochs`, or the budget runs out. While
+ * budget remains after a bracket, another cohort is drawn (indices go on) and halved the same way:
+ * a 10-minute search whose first bracket ended after 5 minutes used the rest for nothing.
  */
 async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
-  const cohort = Math.min(s.cohort, o.budget.candidates ?? Infinity);
+  for (let first = 0; !outOfBudget(o, first);) {
+    const cohort = Math.min(s.cohort, (o.budget.candidates ?? Infinity) - first);
+    if ((await bracket(o, s, rng, out, first, cohort)) === 'time') return;
+    first += cohort;
+  }
+}
+
+/** One successive-halving bracket of `cohort` random draws, indexed from `first`. */
+async function bracket(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[], first: number, cohort: number): Promise<'done' | 'time'> {
   let alive: { arch: Architecture; index: number }[] = [];
-  for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: i });
+  for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: first + i });
   for (let rung = 0; alive.length > 0; rung++) {
     const budget = rungBudget(o.trainBudget, s.eta, rung, o.trainCount);
     // (Rung 0 always runs, whatever its budget.)
-    if (rung > 0 && o.maxRungEpochs !== undefined && budget.epochs > o.maxRungEpochs) return;
+    if (rung > 0 && o.maxRungEpochs !== undefined && budget.epochs > o.maxRungEpochs) return 'done';
     let timeUp = false;
     const results = await evaluateWindow(o, (j) => {
       const a = alive[j];
@@ -170,13 +179,15 @@ async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'hal
       }
       return { key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget };
     }, out);
-    if (timeUp || alive.length === 1) return;
+    if (timeUp) return 'time';
+    if (alive.length === 1) return 'done';
     // The best third of those trained: a candidate rejected by a hard constraint is out, and does not
     // count toward the cohort (counting it let every trained one of a mostly-rejected cohort through).
     const trained = results.filter((r) => r.status === 'trained');
     const keep = Math.ceil(trained.length / s.eta);
     alive = trained.sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
   }
+  return 'done';
 }
 
 /** Run the strategy; returns every evaluation in order. */
