@@ -166,3 +166,15 @@ describeEachBackend('reorderUnitsForGzip: what it leaves alone', () => {
     expect(zerosLostUpToChannelOrder(before, [1, 0, 0, 2, 3, 5, 0, 4], 2)).toBe(1);
   });
 });
+
+describeEachBackend('reorderUnitsForGzip: dense models', () => {
+  it('leaves a dense model alone (no background value to gather)', async () => {
+    const model = mlp(8);
+    const files = await serializeLayersModel(model);
+    const pairs = unitOrderPairs(model);
+    model.dispose();
+    const r = reorderUnitsForGzip(files, pairs);
+    expect(r.reordered).toEqual([]);
+    expect(r.files).toBe(files);
+  });
+});

@@ -53,21 +53,25 @@ function keysOf(data: Uint8Array, s: Slot): Uint32Array {
   return out;
 }
 
-function mode(keys: Uint32Array): number {
+function mode(keys: Uint32Array): { value: number; count: number } {
   const counts = new Map<number, number>();
-  let best = keys[0] ?? 0;
-  let bestCount = 0;
+  let value = keys[0] ?? 0;
+  let count = 0;
   for (const k of keys) {
     const c = (counts.get(k) ?? 0) + 1;
     counts.set(k, c);
-    if (c > bestCount) [best, bestCount] = [k, c];
+    if (c > count) [value, count] = [k, c];
   }
-  return best;
+  return { value, count };
 }
 
-/** Elements of channel c that differ from the background, over a [pre, C, post] view. */
-function channelCounts(keys: Uint32Array, [pre, C, post]: [number, number, number]): number[] {
-  const bg = mode(keys);
+/** Below this share of a tensor, its most frequent value is no background (a dense tensor): the pair is left alone. */
+const MIN_BACKGROUND = 0.05;
+
+/** Elements of channel c that differ from the background, over a [pre, C, post] view; null for a dense tensor. */
+function channelCounts(keys: Uint32Array, [pre, C, post]: [number, number, number]): number[] | null {
+  const { value: bg, count } = mode(keys);
+  if (count < MIN_BACKGROUND * keys.length) return null;
   const n = new Array<number>(C).fill(0);
   for (let p = 0; p < pre; p++) for (let c = 0; c < C; c++) for (let q = 0; q < post; q++) if (keys[(p * C + c) * post + q] !== bg) n[c]++;
   return n;
@@ -79,7 +83,7 @@ function channelCounts(keys: Uint32Array, [pre, C, post]: [number, number, numbe
  * N:M pattern, so such a pair is left as it is.
  */
 function groupPeaks(keys: Uint32Array, [pre, C, post]: [number, number, number], order?: number[]): number[] {
-  const bg = mode(keys);
+  const bg = mode(keys).value;
   return [4, 8].map((M) => {
     let peak = 0;
     for (let p = 0; p < pre; p++) {
@@ -148,7 +152,9 @@ export function reorderUnitsForGzip(files: InputFile[], pairs: UnitOrderPair[]):
     const keysB = keysOf(data, b);
     const na = channelCounts(keysOf(data, a), aView);
     const nb = channelCounts(keysB, p.secondView);
-    const density = na.map((n, c) => n + nb[c]);
+    // A dense side has no zeros to gather: only the sparse side's counts order the channels.
+    if (!na && !nb) continue;
+    const density = Array.from({ length: p.channels }, (_, c) => (na?.[c] ?? 0) + (nb?.[c] ?? 0));
     const order = density.map((_, c) => c).sort((x, y) => density[y] - density[x] || x - y);
     if (order.every((c, i) => c === i)) continue;
     const [before, after] = [groupPeaks(keysB, p.secondView), groupPeaks(keysB, p.secondView, order)];
