@@ -6,8 +6,8 @@
  *       candidate budget and latency constraint (LeNet-5's measured latency), mean over 5 seeds;
  *   F6  a 10-minute successive-halving search for the most accurate model under a hard cap of half
  *       LeNet-5's measured latency, its best 6 retrained with the full budget; the cap re-checked for each by timing
- *       it interleaved with LeNet-5, and of those that meet it the most accurate on validation is
- *       chosen, then trained with 3 seeds on the 7,001 fine-tune images (as LeNet-5 was: the
+ *       it interleaved with LeNet-5, and of those that meet it the most accurate on validation (mean
+ *       of 2 training seeds) is chosen, then trained with 3 seeds on the 7,001 fine-tune images (as LeNet-5 was: the
  *       sample never saw the validation digits) and measured once on the test split; speed-up vs
  *       LeNet-5 interleaved at batch 1 on wasm.
  */
@@ -237,10 +237,10 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     log(`F6: ${phase.results.length} candidates in ${searchSeconds.toFixed(0)} s; retraining the best ${top.length} for ${RETRAIN_EPOCHS} epochs`);
     // Retrain the best few: a one-epoch score ranks them only roughly (a two-conv net trails a
     // one-conv net after one epoch and passes it after thirty), and a full retrain is about a minute.
-    const retrained: { candidate: CandidateRecord; files: InputFile[]; val: number }[] = [];
+    const retrained: { candidate: CandidateRecord; files: InputFile[]; val: number; vals: number[]; bySeed: Map<number, InputFile[]> }[] = [];
     for (const t of top) {
       const r = await trainArch(t.arch, c, seeds[0]);
-      retrained.push({ candidate: t, ...r });
+      retrained.push({ candidate: t, ...r, vals: [r.val], bySeed: new Map([[seeds[0], r.files]]) });
       log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.vsReference!.toFixed(2)}× LeNet-5's latency in the search`);
     }
     // The cap re-checked the honest way: each timed interleaved with LeNet-5. A search timing is one
@@ -259,15 +259,24 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     // Choose on validation, as the search did: the most accurate of those that meet the cap. (LeNet-5's
     // own validation accuracy is one seed on 999 digits; the loss bound is judged on test, 3 seeds.)
     const meeting = retrained.filter((r) => speed.get(r)! >= 2);
-    const byVal = (a: (typeof retrained)[number], b: (typeof retrained)[number]) => b.val - a.val || speed.get(b)! - speed.get(a)!;
+    // Those that meet the cap are ranked on the mean validation accuracy of two training seeds: one
+    // seed on 999 digits ranks candidates 0.3–0.5 pt apart by chance (runs 11 and 12 chose a net
+    // 0.4 pt ahead of a two-conv one on validation that then read 0.37 pt short on test).
+    for (const r of QUICK ? [] : meeting) {
+      const second = await trainArch(r.candidate.arch, c, seeds[1]);
+      r.vals.push(second.val);
+      r.bySeed.set(seeds[1], second.files);
+      log(`F6: ${r.candidate.archKey} seed ${seeds[1]}: val ${pts(second.val)}% (mean ${pts(mean(r.vals))}%)`);
+    }
+    const byVal = (a: (typeof retrained)[number], b: (typeof retrained)[number]) => mean(b.vals) - mean(a.vals) || speed.get(b)! - speed.get(a)!;
     const chosen = meeting.length ? [...meeting].sort(byVal)[0] : [...retrained].sort((a, b) => speed.get(b)! - speed.get(a)!)[0];
-    // Chosen: trained once per seed on the same 7,001 images as LeNet-5 (seed 1 is the retrain
-    // above) and measured once on the test digits. Not on all 8,000: the sample never saw the 999
+    // Chosen: trained once per seed on the same 7,001 images as LeNet-5 (the seeds it was ranked on
+    // are those retrains) and measured once on the test digits. Not on all 8,000: the sample never saw the 999
     // validation digits, and 14% more data than its reference would compare data, not architectures.
     const finals: InputFile[][] = [];
     const tests: number[] = [];
     for (const seed of seeds) {
-      const files = seed === seeds[0] ? chosen.files : (await trainArch(chosen.candidate.arch, c, seed)).files;
+      const files = chosen.bySeed.get(seed) ?? (await trainArch(chosen.candidate.arch, c, seed)).files;
       finals.push(files);
       tests.push(await accuracyOfFiles(files, c.test));
       log(`F6: ${chosen.candidate.archKey} seed ${seed} on the ${c.train.count} fine-tune images: test ${pts(tests[tests.length - 1])}%`);
@@ -300,10 +309,10 @@ export async function figureF6(c: Ctx): Promise<Figure> {
         meanTestAccuracy: pts(mean(tests)),
         lenetTestAccuracy: pts(baseTest),
         lossPts,
-        validation: { lenet: pts(baseVal), chosen: pts(chosen.val), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: pts(r.val), searchVsLenet: round(r.candidate.vsReference!, 3), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: meeting.length ? `the most accurate on validation of the ${meeting.length} that are ≥ 2× faster than LeNet-5 interleaved` : 'none is 2× faster than LeNet-5 interleaved: the fastest' },
+        validation: { lenet: pts(baseVal), chosen: pts(mean(chosen.vals)), retrained: retrained.map((r) => ({ arch: r.candidate.archKey, val: r.vals.map(pts), searchVsLenet: round(r.candidate.vsReference!, 3), interleavedSpeedup: round(speed.get(r)!, 2) })), choice: meeting.length ? `the most accurate on validation (mean of seeds ${seeds.slice(0, QUICK ? 1 : 2).join(', ')}) of the ${meeting.length} that are ≥ 2× faster than LeNet-5 interleaved` : 'none is 2× faster than LeNet-5 interleaved: the fastest' },
         ...timing,
         search: { minutes, candidates: phase.results.length, rejected: phase.results.filter((r) => r.status === 'rejected').length, seconds: round(searchSeconds, 0), strategy: `successive halving (cohorts of ${F6_STRATEGY.cohort} random draws, a new one while time remains, best third kept per rung, rungs ${SEARCH_EPOCHS} → ${3 * SEARCH_EPOCHS} → ${9 * SEARCH_EPOCHS} epochs): the most accurate on validation under a hard cap of half LeNet-5’s latency, each candidate timed interleaved with LeNet-5 (batch 1)`, rungs: [0, 1, 2, 3].map((r) => phase.results.filter((x) => x.rung === r && x.status === 'trained').length), trained: phase.results.filter((x) => x.status === 'trained').map((x) => ({ index: x.index, arch: x.archKey, rung: x.rung, val: x.valAccuracy === null ? null : pts(x.valAccuracy), vsLenet: x.vsReference === undefined ? null : round(x.vsReference, 3) })), maxLatencyVsLenet: MAX_VS_LENET, space: F6_SPACE, perCandidate: `rung 0: ${SEARCH_EPOCHS} epoch(s) × ${c.train.count} examples, Adam 0.002; each rung 3× the epochs` },
-        retrain: `the best ${RETRAIN_TOP}: ${RETRAIN_EPOCHS} epochs on the ${c.train.count} fine-tune images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seed ${seeds[0]}, chosen on validation; the chosen one then trained the same way for seeds ${seeds.join(', ')} (seed ${seeds[0]} is that retrain), each measured once on test`,
+        retrain: `the best ${RETRAIN_TOP}: ${RETRAIN_EPOCHS} epochs on the ${c.train.count} fine-tune images (LeNet-5's own budget), Adam at ${RETRAIN_PHASES.map((p) => `${p.learningRate} × ${p.epochs}`).join(', then ')}, ±2 px shifts, seed ${seeds[0]}; those ≥ 2× faster also seed ${seeds[1] ?? '-'}, chosen on their mean validation accuracy; the chosen one's seeds ${seeds.join(', ')} (the ones it was ranked on reused), each measured once on test`,
       },
     };
   } finally {
