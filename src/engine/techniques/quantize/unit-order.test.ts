@@ -178,3 +178,30 @@ describeEachBackend('reorderUnitsForGzip: dense models', () => {
     expect(r.files).toBe(files);
   });
 });
+
+describeEachBackend('reorderUnitsForGzip: very sparse layers', () => {
+  it("reorders a layer 85% sparse whose groups of 4 hold at most 2 by chance (not an N:M pattern)", async () => {
+    const model = mlp(9);
+    const rand = mulberry32(21);
+    for (const name of ['fc1', 'fc2']) {
+      const w = model.getLayer(name).weights[0];
+      const C = w.shape[1]!;
+      // Uneven per-channel density (0–30%), about 15% kept, and no aligned group of 4 inputs with more than 2 kept.
+      const v = w.read().dataSync().slice() as Float32Array;
+      const keep = Array.from({ length: C }, () => 0.3 * rand());
+      for (let i = 0; i < v.length; i++) if (rand() > keep[i % C]) v[i] = 0;
+      for (let o = 0; o < C; o++) for (let g = 0; g + 4 <= v.length / C; g += 4) {
+        let n = 0;
+        for (let r = g; r < g + 4; r++) if (v[r * C + o] !== 0 && ++n > 2) v[r * C + o] = 0;
+      }
+      tf.tidy(() => {
+        w.write(tf.tensor(v, w.shape as number[]));
+      });
+    }
+    const files = await serializeLayersModel(model);
+    const pairs = unitOrderPairs(model);
+    model.dispose();
+    const r = reorderUnitsForGzip(files, pairs);
+    expect(r.reordered, JSON.stringify([r.gzipBefore, r.gzipAfter])).toContain('fc1 → fc2');
+  });
+});
