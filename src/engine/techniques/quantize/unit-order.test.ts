@@ -54,6 +54,15 @@ function cnn(seed: number): tfl.LayersModel {
   });
 }
 
+/** A model sparsified (see sparsify), written as files, with its pairs; the model is disposed. */
+async function sparseFiles(model: tfl.LayersModel, seed: number) {
+  sparsify(model, seed);
+  const files = await serializeLayersModel(model);
+  const pairs = unitOrderPairs(model);
+  model.dispose();
+  return { files, pairs };
+}
+
 /** Stock tf.loadLayersModel on each file set, the same inputs: max |Δ| of the outputs, and whether every argmax agrees. */
 async function compareStock(a: InputFile[], b: InputFile[], shape: number[]): Promise<{ maxDiff: number; sameArgmax: boolean }> {
   const [ma, mb] = [await stockLoad(a), await stockLoad(b)];
@@ -94,11 +103,7 @@ describeEachBackend('reorderUnitsForGzip', () => {
 
   for (const [name, build, shape] of [['MLP', mlp, [64, 12, 12, 1]], ['CNN', cnn, [64, 12, 12, 1]]] as const) {
     it(`keeps a sparse ${name}'s function (stock loader, outputs within 1e-5) and shrinks its gzip`, async () => {
-      const model = build(4);
-      sparsify(model, 9);
-      const files = await serializeLayersModel(model);
-      const pairs = unitOrderPairs(model);
-      model.dispose();
+      const { files, pairs } = await sparseFiles(build(4), 9);
       const r = reorderUnitsForGzip(files, pairs);
       expect(r.reordered.length).toBeGreaterThan(0);
       expect(r.gzipAfter).toBeLessThan(r.gzipBefore);
@@ -126,11 +131,7 @@ describeEachBackend('reorderUnitsForGzip', () => {
   });
 
   it('hands the files back unchanged when there is nothing to gain (already sorted, or no pairs)', async () => {
-    const model = mlp(6);
-    sparsify(model, 13);
-    const files = await serializeLayersModel(model);
-    const pairs = unitOrderPairs(model);
-    model.dispose();
+    const { files, pairs } = await sparseFiles(mlp(6), 13);
     const once = reorderUnitsForGzip(files, pairs);
     const twice = reorderUnitsForGzip(once.files, pairs);
     expect(twice.reordered).toEqual([]);
