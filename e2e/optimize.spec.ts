@@ -114,6 +114,8 @@ test('a sensitivity scan is a report (no new model), then gradual pruning shows 
   const card = page.getByTestId('variant-card');
   await expect(card).toBeVisible({ timeout: 180_000 });
   await expect(card.getByTestId('variant-notes')).toContainText('sparse kernels');
+  // Written with its hidden units reordered for gzip, the bytes before and after in the notes.
+  await expect(card.getByTestId('variant-notes')).toContainText(/Hidden units reordered, densest first \(fc1 → fc2[^)]*\), so gzip finds longer zero runs: weights [\d,]+ → [\d,]+ B gzipped/);
 });
 
 test('cancelling a prune run saves no partial model and shows no error', async ({ page }) => {
