@@ -6,8 +6,8 @@
  * same function, B's sums merely run in another order (float rounding in the last bits).
  *
  * Channels are sorted densest first, density = stored elements that differ from their tensor's
- * background (its most frequent stored value: the zero of a pruned tensor, the zero code of a
- * clustered one), so a sparse layer's zeros gather at the end of each row and its empty channels'
+ * background (+0 in a pruned float32 tensor; the most frequent code of a 1- or 2-byte one, e.g. a
+ * clustered tensor's zero code), so a sparse layer's zeros gather at the end of each row and its empty channels'
  * rows sit together. A pair whose next kernel has an N:M pattern along its input channels (no
  * aligned group of M = 4 or 8 holds more than M/2, a quarter or more kept) that the new order
  * would break is left alone. It works on stored bytes — float32, float16, uint8 or uint16 codes alike —
@@ -54,25 +54,28 @@ function keysOf(data: Uint8Array, s: Slot): Uint32Array {
   return out;
 }
 
-function mode(keys: Uint32Array): { value: number; count: number } {
-  const counts = new Map<number, number>();
-  let value = keys[0] ?? 0;
-  let count = 0;
-  for (const k of keys) {
-    const c = (counts.get(k) ?? 0) + 1;
-    counts.set(k, c);
-    if (c > count) [value, count] = [k, c];
-  }
-  return { value, count };
-}
-
-/** Below this share of a tensor, its most frequent value is no background (a dense tensor): the pair is left alone. */
+/** Below this share of a tensor, its background is no background (a dense tensor): its side orders nothing. */
 const MIN_BACKGROUND = 0.05;
 
-/** Elements of channel c that differ from the background, over a [pre, C, post] view; null for a dense tensor. */
-function channelCounts(keys: Uint32Array, [pre, C, post]: [number, number, number]): number[] | null {
-  const { value: bg, count } = mode(keys);
-  if (count < MIN_BACKGROUND * keys.length) return null;
+/**
+ * A tensor's background: +0 for 4-byte floats (pruning writes +0), the most frequent code for 1- or
+ * 2-byte elements (a clustered tensor's zero code), counted in a fixed-size histogram so a large
+ * tensor costs no map; null when it is under MIN_BACKGROUND of the tensor.
+ */
+function background(keys: Uint32Array, size: number): number | null {
+  let value = 0;
+  let count = 0;
+  if (size === 4) {
+    for (const k of keys) if (k === 0) count++;
+  } else {
+    const hist = new Uint32Array(1 << (8 * size));
+    for (const k of keys) if (++hist[k] > count) [value, count] = [k, hist[k]];
+  }
+  return count >= MIN_BACKGROUND * keys.length ? value : null;
+}
+
+/** Elements of channel c that differ from the background `bg`, over a [pre, C, post] view. */
+function channelCounts(keys: Uint32Array, [pre, C, post]: [number, number, number], bg: number): number[] {
   const n = new Array<number>(C).fill(0);
   for (let p = 0; p < pre; p++) for (let c = 0; c < C; c++) for (let q = 0; q < post; q++) if (keys[(p * C + c) * post + q] !== bg) n[c]++;
   return n;
@@ -85,8 +88,7 @@ const GROUPS = [4, 8];
  * M = 4 and 8 (N:M sparsity runs along the input channels): a reorder that raises it would break an
  * N:M pattern, so such a pair is left as it is.
  */
-function groupPeaks(keys: Uint32Array, [pre, C, post]: [number, number, number], order?: number[]): number[] {
-  const bg = mode(keys).value;
+function groupPeaks(keys: Uint32Array, [pre, C, post]: [number, number, number], bg: number, order?: number[]): number[] {
   return GROUPS.map((M) => {
     let peak = 0;
     for (let p = 0; p < pre; p++) {
@@ -152,19 +154,21 @@ export function reorderUnitsForGzip(files: InputFile[], pairs: UnitOrderPair[]):
     const bias = p.firstBias === null ? undefined : slots.get(p.firstBias);
     if (!a || !b || (p.firstBias !== null && !bias) || a.count % p.channels !== 0) continue;
     const aView: [number, number, number] = [a.count / p.channels, p.channels, 1];
-    const keysB = keysOf(data, b);
-    const na = channelCounts(keysOf(data, a), aView);
-    const nb = channelCounts(keysB, p.secondView);
-    // A dense side has no zeros to gather: only the sparse side's counts order the channels.
-    if (!na && !nb) continue;
+    const [keysA, keysB] = [keysOf(data, a), keysOf(data, b)];
+    const [bgA, bgB] = [background(keysA, a.size), background(keysB, b.size)];
+    // A dense side has no zeros to gather: only a sparse side's counts order the channels.
+    if (bgA === null && bgB === null) continue;
+    const na = bgA === null ? null : channelCounts(keysA, aView, bgA);
+    const nb = bgB === null ? null : channelCounts(keysB, p.secondView, bgB);
     const density = Array.from({ length: p.channels }, (_, c) => (na?.[c] ?? 0) + (nb?.[c] ?? 0));
     const order = density.map((_, c) => c).sort((x, y) => density[y] - density[x] || x - y);
     if (order.every((c, i) => c === i)) continue;
-    const [before, after] = [groupPeaks(keysB, p.secondView), groupPeaks(keysB, p.secondView, order)];
-    // An N:M pattern (at most half of each group of M kept, and about half kept overall: a 96%
-    // sparse tensor has few groups over 2 of 4 by chance alone) that the new order would break.
-    const kept = (nb ?? []).reduce((x, y) => x + y, 0) / keysB.length;
-    if (kept >= 0.25 && before.some((n, i) => n <= GROUPS[i] / 2 && after[i] > n)) continue;
+    // An N:M pattern in B (at most half of each aligned group of M kept, a quarter or more kept
+    // overall: a 96%-sparse tensor has few groups over 2 of 4 by chance alone) the order would break.
+    if (nb && bgB !== null && nb.reduce((x, y) => x + y, 0) >= 0.25 * keysB.length) {
+      const [before, after] = [groupPeaks(keysB, p.secondView, bgB), groupPeaks(keysB, p.secondView, bgB, order)];
+      if (before.some((n, i) => n <= GROUPS[i] / 2 && after[i] > n)) continue;
+    }
     permute(data, a, aView, order);
     if (bias) permute(data, bias, [1, p.channels, 1], order);
     permute(data, b, p.secondView, order);
