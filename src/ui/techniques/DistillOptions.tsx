@@ -47,7 +47,7 @@ export function DistillOptions({ config, onChange }: OptionsProps<DistillConfig>
       />
       {s.kind === 'scaled' ? (
         <>
-          <NumberInput label="Width (share of filters/units kept)" testId="student-width" value={s.width} min={0.05} max={1} step={0.05} onChange={(width) => set({ student: { ...s, width } })} />
+          <NumberInput label="Width (share of filters/units kept)" testId="student-width" value={s.width} min={0.05} max={1} step={0.05} fraction="of the teacher’s filters and units kept" onChange={(width) => set({ student: { ...s, width } })} />
           <label className="field inline">
             <input type="checkbox" checked={!!s.dropRepeated} onChange={(e) => set({ student: { ...s, dropRepeated: e.target.checked } })} />
             <span>Drop repeated blocks</span>

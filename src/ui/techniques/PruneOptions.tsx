@@ -1,7 +1,6 @@
 import { DEFAULT_FINE_TUNE, PRUNE_METHOD_DEFAULTS, type PruneConfig } from '../../engine/techniques/prune/meta';
 import type { OptionsProps } from './options';
 import { FineTuneFields, NumberInput, Select } from './fields';
-import { fractionHint } from './fraction-hint';
 
 export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
   const fine =
@@ -35,7 +34,7 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
       ) : null}
       {config.method === 'magnitude' ? (
         <>
-          <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} hint={fractionHint('of the weights set to zero', 0.99)} onChange={(sparsity) => onChange({ ...config, sparsity })} />
+          <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} fraction="of the weights set to zero" onChange={(sparsity) => onChange({ ...config, sparsity })} />
           <Select label="Schedule" value={config.schedule} options={[{ value: 'gradual', label: 'Gradual (Zhu & Gupta)' }, { value: 'one-shot', label: 'One-shot' }]} onChange={(schedule) => onChange({ ...config, schedule })} />
           <Select label="Scope" value={config.scope} options={[{ value: 'global', label: 'Global threshold' }, { value: 'per-layer', label: 'Per layer' }]} onChange={(scope) => onChange({ ...config, scope })} />
         </>
@@ -48,7 +47,7 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
       ) : null}
       {config.method === 'structured' ? (
         <>
-          <NumberInput label="Fraction removed per layer" testId="structured-ratio" value={config.ratio} min={0} max={0.95} step={0.05} hint={fractionHint('of each layer’s filters or units removed', 0.95)} onChange={(ratio) => onChange({ ...config, ratio })} />
+          <NumberInput label="Fraction removed per layer" testId="structured-ratio" value={config.ratio} min={0} max={0.95} step={0.05} fraction="of each layer’s filters or units removed" onChange={(ratio) => onChange({ ...config, ratio })} />
           <Select label="Rank by" value={config.norm} options={[{ value: 'l1', label: 'L1 norm' }, { value: 'l2', label: 'L2 norm' }]} onChange={(norm) => onChange({ ...config, norm })} />
           <Select
             label="Kernels"
@@ -65,7 +64,7 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
         config.target.kind === 'accuracy-drop' ? (
           <NumberInput label="Accuracy drop allowed (points)" value={config.target.points} min={0} step={0.1} onChange={(points) => onChange({ ...config, target: { kind: 'accuracy-drop', points } })} />
         ) : (
-          <NumberInput label="FLOPs reduction" value={config.target.fraction} min={0} max={0.95} step={0.05} hint={fractionHint('fewer FLOPs', 0.95)} onChange={(fraction) => onChange({ ...config, target: { kind: 'flops-reduction', fraction } })} />
+          <NumberInput label="FLOPs reduction" value={config.target.fraction} min={0} max={0.95} step={0.05} fraction="fewer FLOPs" onChange={(fraction) => onChange({ ...config, target: { kind: 'flops-reduction', fraction } })} />
         )
       ) : null}
       {config.method === 'auto' ? (

@@ -1,12 +1,18 @@
 /** Small labelled form controls shared by the technique Options components. */
-export function NumberInput({ label, value, onChange, min, max, step = 1, testId, hint }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string; hint?: (v: number) => string }) {
+import { fractionHint } from './fraction-hint';
+
+/**
+ * A labelled number field. With `fraction` (what the share is of, e.g. "of the weights set to
+ * zero"), the value is a 0–1 share read back in percent under the field (fraction-hint.ts).
+ */
+export function NumberInput({ label, value, onChange, min, max, step = 1, testId, fraction }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string; fraction?: string }) {
   return (
     <label className="field">
       <span>{label}</span>
       <input type="number" value={value} min={min} max={max} step={step} data-testid={testId} onChange={(e) => onChange(Number(e.target.value))} />
-      {hint ? (
+      {fraction !== undefined ? (
         <small className="hint" data-testid={testId ? `${testId}-hint` : undefined}>
-          {hint(value)}
+          {fractionHint(fraction, max)(value)}
         </small>
       ) : null}
     </label>
