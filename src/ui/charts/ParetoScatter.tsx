@@ -47,7 +47,8 @@ export function ParetoScatter({ points, xLabel, yLabel, selected, onSelect, test
     const [x0, x1] = [Math.min(...xv, Infinity), Math.max(...xv, -Infinity)];
     const [y0, y1] = [Math.min(...yv, Infinity), Math.max(...yv, -Infinity)];
     // Costs are never negative: the padding stops at 0, so a latency or size axis never starts below it.
-    const xr = x1 > x0 ? [x0 >= 0 ? Math.max(0, x0 - 0.05 * (x1 - x0)) : x0 - 0.05 * (x1 - x0), x1 + 0.05 * (x1 - x0)] : [x0 * 0.9 || 0, x0 * 1.1 || 1];
+    const xPad = 0.05 * (x1 - x0);
+    const xr = x1 > x0 ? [x0 >= 0 ? Math.max(0, x0 - xPad) : x0 - xPad, x1 + xPad] : [x0 * 0.9 || 0, x0 * 1.1 || 1];
     const padded = y1 > y0 ? [y0 - 0.05 * (y1 - y0), y1 + 0.05 * (y1 - y0)] : [y0 - 0.01, y0 + 0.01];
     const yr = yMax !== undefined && padded[1] > yMax ? [padded[0] - (padded[1] - Math.max(yMax, y1)), Math.max(yMax, y1)] : padded;
     const sx = (x: number) => PAD.left + ((x - xr[0]) / (xr[1] - xr[0])) * (W - PAD.left - PAD.right);

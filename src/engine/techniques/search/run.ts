@@ -262,7 +262,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const settled = await Promise.allSettled(top.map(async (c) => {
     throwIfAborted(ctx.signal);
     const label = `${RETRAIN_PHASE} ${top.length} with the full budget`;
-    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + retrained, total + cfg.retrainTop) };
+    const wrapped: RunContext = { ...ctx, progress: (phase) => ctx.progress(phase, total + retrained, total + top.length) };
     const t = await evaluateCandidate(s, wrapped, {
       key: `final:0:${c.index}`, index: c.index, phase: 'final', rung: 0, arch: c.arch, seed: cfg.seed,
       budget: { epochs: cfg.finalTrain.epochs, examples: train.count },
