@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stockLoad } from '../../model/compact/test-utils/stock';
 import { serializeLayersModel } from '../../model/serialize';
 import type { InputFile } from '../../model/types';
@@ -9,7 +9,7 @@ import { mulberry32 } from '../../runtime/random';
 import { describeEachBackend } from '../../test-utils/backends';
 import { quantizeFiles } from './encode';
 import { zerosLostUpToChannelOrder } from './test-utils/quantize-fixtures';
-import { reorderUnitsForGzip, unitOrderPairs } from './unit-order';
+import { reorderUnitsForGzip, unitOrderPairs, worthReordering } from './unit-order';
 
 /** Zero each output channel of every kernel with its own probability (0.2–0.99): unevenly sparse channels, as pruning leaves them. */
 function sparsify(model: tfl.LayersModel, seed: number): void {
@@ -204,5 +204,16 @@ describeEachBackend('reorderUnitsForGzip: very sparse layers', () => {
     model.dispose();
     const r = reorderUnitsForGzip(files, pairs);
     expect(r.reordered, JSON.stringify([r.gzipBefore, r.gzipAfter])).toContain('fc1 → fc2');
+  });
+});
+
+describe('worthReordering', () => {
+  it('keeps a gain of 0.1% and 16 B or more, not gzip noise', () => {
+    expect(worthReordering(2_072, 2_071)).toBe(false); // the stranger's clustered MLP
+    expect(worthReordering(1_000, 985)).toBe(false); // 1.5%, but 15 B
+    expect(worthReordering(138_820, 138_455)).toBe(true); // LeNet-300-100, gradual 90%, in the browser
+    expect(worthReordering(75_573, 75_360)).toBe(true); // F12's chosen 95%
+    expect(worthReordering(100_000, 99_901)).toBe(false);
+    expect(worthReordering(100_000, 99_900)).toBe(true);
   });
 });
