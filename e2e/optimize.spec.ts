@@ -84,7 +84,7 @@ test('bad technique settings are refused with the field named', async ({ page })
   await page.getByText('Options', { exact: true }).click();
   // The field takes a fraction; its hint says what a value means, and tells a percentage apart.
   await page.getByTestId('sparsity').fill('0.9');
-  await expect(page.getByTestId('sparsity-hint')).toHaveText('90% of the weights set to zero');
+  await expect(page.getByTestId('sparsity-hint')).toHaveText('90% of the prunable weights set to zero (small layers stay dense)');
   await page.getByTestId('sparsity').fill('90');
   await expect(page.getByTestId('sparsity-hint')).toHaveText('a fraction, not a percentage: type 0.9 for 90%');
   await page.getByTestId('sparsity').fill('1.5');

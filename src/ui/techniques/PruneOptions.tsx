@@ -34,7 +34,7 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
       ) : null}
       {config.method === 'magnitude' ? (
         <>
-          <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} fraction="of the weights set to zero" onChange={(sparsity) => onChange({ ...config, sparsity })} />
+          <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} fraction="of the prunable weights set to zero (small layers stay dense)" onChange={(sparsity) => onChange({ ...config, sparsity })} />
           <Select label="Schedule" value={config.schedule} options={[{ value: 'gradual', label: 'Gradual (Zhu & Gupta)' }, { value: 'one-shot', label: 'One-shot' }]} onChange={(schedule) => onChange({ ...config, schedule })} />
           <Select label="Scope" value={config.scope} options={[{ value: 'global', label: 'Global threshold' }, { value: 'per-layer', label: 'Per layer' }]} onChange={(scope) => onChange({ ...config, scope })} />
         </>

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fractionHint } from './fraction-hint';
 
 describe('fractionHint', () => {
-  const sparsity = fractionHint('of the weights set to zero', 0.99);
+  const sparsity = fractionHint('of the prunable weights set to zero (small layers stay dense)', 0.99);
   it('reads a fraction as a percentage', () => {
-    expect(sparsity(0.9)).toBe('90% of the weights set to zero');
-    expect(sparsity(0.955)).toBe('95.5% of the weights set to zero');
-    expect(sparsity(0)).toBe('0% of the weights set to zero');
+    expect(sparsity(0.9)).toBe('90% of the prunable weights set to zero (small layers stay dense)');
+    expect(sparsity(0.955)).toBe('95.5% of the prunable weights set to zero (small layers stay dense)');
+    expect(sparsity(0)).toBe('0% of the prunable weights set to zero (small layers stay dense)');
   });
   it('tells a value typed as a percentage apart and says what to type', () => {
     expect(sparsity(90)).toBe('a fraction, not a percentage: type 0.9 for 90%');

@@ -1,5 +1,5 @@
 /**
- * What a 0–1 fraction field means, in words: 0.9 → "90% of the weights set to zero". Presets are
+ * What a 0–1 fraction field means, in words: 0.9 → "90% of the prunable weights set to zero". Presets are
  * named in percent ("Gradual 90%") while the field takes 0.9, so a value typed as a percentage
  * (90) is told apart, and one above the field's maximum says so.
  */
