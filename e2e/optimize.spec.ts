@@ -55,6 +55,27 @@ test('prune LeNet-5 with a preset: result card, chart, export, re-import', async
   await expect(page.getByTestId('model-params')).toHaveText(paramsText!);
 });
 
+test('depth-prune LeNet-5 with the “Fewer layers” preset: pools folded, a Dense layer merged, export, re-import', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openSample(page, 'lenet-5');
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByRole('button', { name: 'Fewer layers', exact: true }).click();
+  const panel = page.getByTestId('prune-panel');
+  await panel.getByText('Options', { exact: true }).click();
+  await expect(panel.getByTestId('fold-pooling')).toHaveValue('fold');
+  await expect(panel.getByTestId('merge-dense')).toHaveValue('1');
+  await page.getByRole('button', { name: 'Run prune' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const card = page.getByTestId('variant-card');
+  await expect(card.getByTestId('variant-notes')).toContainText('conv1 now stride 2, pool1 removed; conv2 now stride 2, pool2 removed');
+  await expect(card.getByTestId('variant-notes')).toContainText('fc2 removed, their kernels multiplied into fc3');
+  // fc2 (120×84 + 84) and fc3 (84×10 + 10) become one 120×10 + 10 layer.
+  await expect(page.getByTestId('model-params')).toHaveText('51,902');
+  await exportAndReimport(page);
+  await expect(page.getByTestId('model-params')).toHaveText('51,902');
+});
+
 test('quantize LeNet-5 to uint8: 4× smaller file, honest note, export, re-import', async ({ page }) => {
   test.setTimeout(240_000);
   await openSample(page, 'lenet-5');

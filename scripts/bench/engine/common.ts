@@ -131,8 +131,23 @@ export const RECIPES = {
       { label: 'conv2 50%, dense 30%, 3×3 kernels', config: { method: 'structured', ratio: 0.3, norm: 'l1', perLayer: { conv1: 0, conv2: 0.5 }, maxKernelSize: 3, fineTune } },
       { label: 'uniform 50%, 3×3 kernels', config: { method: 'structured', ratio: 0.5, norm: 'l1', maxKernelSize: 3, fineTune } },
     ];
-    return QUICK ? all.slice(2, 3) : all;
+    // Depth pruning: at batch 1 the per-layer cost of predict bounds what channel cuts can do (the
+    // ceiling: every hidden layer at one filter, 1.05×), so these remove layers.
+    const depthTune = RECIPES.depthFineTune(seed);
+    all.push(
+      { label: 'pools folded into strides, fc2 merged', config: { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 1, fineTune: depthTune } },
+      { label: 'pools folded into strides, fc1 and fc2 merged', config: { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 2, fineTune: depthTune } },
+    );
+    return QUICK ? [all[2], all[5]] : all;
   },
+  /**
+   * Depth cuts change the function more than channel cuts (the convs sample where they pooled), so
+   * they fine-tune longer, with the shifts the sample was trained with, at its rate decayed along a
+   * cosine. Probe (validation, seed 1, pools folded + fc2 merged): 12 epochs at a constant 1e-3
+   * without shifts read 97.5%, these 30 epochs 98.0%, 60 epochs 97.9%.
+   */
+  depthFineTune: (seed: number): TrainSettings =>
+    ({ epochs: QUICK ? 3 : 30, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, lrSchedule: 'cosine', augment: 'shift' }),
   /** Adam 1e-3 (the samples' own training rate): a pruned model needs more than a nudge to recover. */
   structuredFineTune: (seed: number): TrainSettings => ({ epochs: QUICK ? 4 : 12, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed }),
 };

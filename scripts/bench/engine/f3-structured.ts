@@ -3,8 +3,9 @@
  * parent, the smaller of batch 1 and batch 256, at ≤ 0.3 pt loss (target ≥ 2×).
  *
  * Choosing (validation only): each candidate of RECIPES.structuredCandidates (uniform or per-layer
- * L1 filter/unit ratios, with or without filter-shape pruning of 5×5 'same' convs to 3×3; the
- * physically smaller model rebuilt) is fine-tuned on the 7,000 fine-tune images, once per seed; its
+ * L1 filter/unit ratios, with or without filter-shape pruning of 5×5 'same' convs to 3×3, or depth
+ * pruning: pools folded into conv strides and hidden Dense layers merged; the physically smaller
+ * model rebuilt) is fine-tuned on the 7,000 fine-tune images, once per seed; its
  * validation loss is the mean over the seeds, its speed-up is timed interleaved vs the parent on
  * seed 1's model (latency needs no labels). The candidate with the highest speed-up (smaller of
  * batch 1 and 256) whose mean validation loss ≤ 0.3 pt is chosen.
@@ -187,7 +188,7 @@ export async function figureF3(c: Ctx): Promise<Figure> {
           speedupBatch256: round(ceiling[256], 3),
         },
         latencyNote: 'batch 256 runs as one predict batch (before this change the harness used Keras\' default of 32: 8 batches plus a slice and a concat, which cost more than the convolutions); at batch 1 the per-layer cost of predict (JS, op dispatch, read-back) that pruning cannot shrink bounds the speed-up',
-        fineTune: RECIPES.structuredFineTune(1),
+        fineTune: { channelCuts: RECIPES.structuredFineTune(1), depthCuts: RECIPES.depthFineTune(1) },
         params: { before: before.params, after: shown.params },
         flopsBatch1: { before: before.flops, after: shown.flops },
         macReduction: round(macReduction, 3),

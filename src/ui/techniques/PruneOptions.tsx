@@ -58,6 +58,25 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
             ]}
             onChange={(k) => onChange({ ...config, maxKernelSize: k === 'crop3' ? 3 : undefined })}
           />
+          <Select
+            label="Pooling"
+            testId="fold-pooling"
+            value={config.foldPooling ? 'fold' : 'keep'}
+            options={[
+              { value: 'keep', label: 'keep pooling layers' },
+              { value: 'fold', label: 'fold into the conv’s stride (fewer layers)' },
+            ]}
+            onChange={(k) => onChange({ ...config, foldPooling: k === 'fold' ? true : undefined })}
+          />
+          <NumberInput
+            label="Dense layers merged away (from the output back)"
+            testId="merge-dense"
+            value={config.mergeDense ?? 0}
+            min={0}
+            max={8}
+            step={1}
+            onChange={(mergeDense) => onChange({ ...config, mergeDense: mergeDense > 0 ? mergeDense : undefined })}
+          />
         </>
       ) : null}
       {config.method === 'auto' ? (

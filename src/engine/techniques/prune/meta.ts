@@ -67,6 +67,14 @@ export interface StructuredPruneConfig {
   maxKernelSize?: number;
   /** Layer name → its own kernel size (odd), overriding maxKernelSize. */
   kernelSize?: Record<string, number>;
+  /**
+   * Depth pruning: every Conv2D followed only by a non-overlapping pooling layer takes the pool's
+   * stride and the pooling layer goes (when the output shape stays the same). Fewer layers is what
+   * lowers a small model's latency at batch 1, where per-layer overhead dominates.
+   */
+  foldPooling?: boolean;
+  /** Depth pruning: hidden Dense layers merged into the layer after them, counting back from the output. */
+  mergeDense?: number;
   fineTune?: TrainSettings;
 }
 
@@ -185,6 +193,12 @@ export const PRUNE_META: TechniqueMeta<PruneConfig> = {
       config: { method: 'structured', ratio: 0.5, norm: 'l1', maxKernelSize: 3, fineTune: { ...DEFAULT_FINE_TUNE, epochs: 6 } },
     },
     {
+      id: 'fewer-layers',
+      label: 'Fewer layers',
+      description: 'Depth pruning: fold each pooling layer into its convolution’s stride and merge the last hidden Dense layer into the output layer, then fine-tune 10 epochs. At batch 1 a small model’s latency is mostly per-layer overhead, so fewer layers is what makes it faster there.',
+      config: { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 1, fineTune: { ...DEFAULT_FINE_TUNE, epochs: 10, learningRate: 0.001, lrSchedule: 'cosine' } },
+    },
+    {
       id: 'auto-1pt',
       label: 'Auto: within 1 pt',
       description: 'Scan each layer’s sensitivity, pick per-layer sparsities that together cost at most 1 point of accuracy, then fine-tune.',
@@ -294,6 +308,10 @@ export function validatePruneConfig(config: PruneConfig): PruneConfig {
       if (config.kernelSize !== undefined) {
         if (typeof config.kernelSize !== 'object' || config.kernelSize === null || Array.isArray(config.kernelSize)) throw bad('kernelSize', 'a map of layer name → odd kernel size', config.kernelSize);
         for (const [name, k] of Object.entries(config.kernelSize)) checkKernelSize(`kernelSize.${name}`, k);
+      }
+      if (config.foldPooling !== undefined && typeof config.foldPooling !== 'boolean') throw bad('foldPooling', 'true or false', config.foldPooling);
+      if (config.mergeDense !== undefined && (!isWhole(config.mergeDense) || config.mergeDense < 0 || config.mergeDense > 8)) {
+        throw bad('mergeDense', 'a whole number from 0 to 8 (hidden Dense layers merged, counting back from the output)', config.mergeDense);
       }
       checkTrainSettings('fineTune', config.fineTune);
       return config;

@@ -18,6 +18,7 @@ import { analyzeChannels, PRODUCERS } from './structured-graph';
 import { planStructured } from './structured-plan';
 import { planKernelShrink, shrinkKernels } from './structured-kernel';
 import { rebuildPruned } from './structured-rebuild';
+import { applyDepth, planDepth, type DepthPlan } from './structured-depth';
 import type { StructuredPlan, StructuredPruneConfig } from './structured-types';
 
 export { analyzeChannels } from './structured-graph';
@@ -85,10 +86,35 @@ export async function pruneStructured(
   }
   const model = input.model;
   throwIfAborted(ctx.signal);
+  const depth = planDepth(model, { foldPooling: config.foldPooling, mergeDense: config.mergeDense });
+  const cutsLayers = depth.folds.length + depth.merges.length > 0;
+  if (config.foldPooling && depth.folds.length === 0 && !config.mergeDense) {
+    const why = depth.kept.length > 0 ? ` ${depth.kept.map((k) => `${k.layer}: ${k.reason}`).join('; ')}.` : ' It has no Conv2D followed only by a pooling layer.';
+    throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: no pooling layer of this model can be folded into its convolution's stride.${why}`,
+      'Turn off “fold pooling into strides”, or prune filters/units instead.');
+  }
+  const shallow = cutsLayers ? applyDepth(model, depth) : null;
+  try {
+    return await pruneChannels(input.model, shallow ?? model, depth, config, data, ctx);
+  } finally {
+    shallow?.dispose();
+  }
+}
+
+/** Channel and kernel pruning of `model` (the input, or its depth-pruned copy), then fine-tuning. */
+async function pruneChannels(
+  original: LayersModel,
+  model: LayersModel,
+  depth: DepthPlan,
+  config: StructuredPruneConfig,
+  data: TechniqueData,
+  ctx: TechniqueContext,
+): Promise<VariantOutput> {
+  const cutsLayers = model !== original;
   const graph = analyzeChannels(model);
   const plan = planStructured(model, config, graph);
   const kernelSizes = planKernelShrink(model, config.maxKernelSize, config.kernelSize);
-  if (plan.groups.length === 0 && kernelSizes.size === 0) {
+  if (plan.groups.length === 0 && kernelSizes.size === 0 && !cutsLayers) {
     const why = plan.skipped.length > 0 ? ` ${plan.skipped.map((s) => `${s.layer}: ${s.reason}`).join(' ')}` : '';
     throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: at a ratio of ${config.ratio} no filter or unit of this model would be removed.${why}`,
       'Raise the ratio, remove layers from the skip list, or use magnitude pruning for this model.');
@@ -97,12 +123,12 @@ export async function pruneStructured(
   const pruned = rebuiltSmaller(model, plan, graph, kernelSizes);
   try {
     ctx.progress('rebuild', 1, 1);
-    const notes = sizeNotes(model, pruned.model);
+    const notes = [...sizeNotes(original, pruned.model), ...depthNotes(depth)];
     if (pruned.shrunk.length > 0) notes.push(`Kernels cropped to their centre (filter-shape pruning): ${pruned.shrunk.map((r) => `${r.layer} ${r.before}×${r.before} → ${r.after}×${r.after}`).join(', ')}.`);
     let history: TrainHistory | undefined;
     const train = data.train;
     if (config.fineTune && train && train.count > 0) {
-      history = await fineTune(pruned.model, train, data.validation, config.fineTune, ctx, { original: model, afterStep: () => {}, phase: PHASE });
+      history = await fineTune(pruned.model, train, data.validation, config.fineTune, ctx, { original, afterStep: () => {}, phase: PHASE });
     } else if (config.fineTune) {
       notes.push('Not fine-tuned: there is no training data. Accuracy usually recovers with a few epochs of fine-tuning.');
     }
@@ -115,11 +141,12 @@ export async function pruneStructured(
     const ratio = percent(config.ratio);
     const kernels = pruned.shrunk.length > 0 ? `, kernels cropped (${pruned.shrunk.map((r) => `${r.layer} ${r.after}×${r.after}`).join(', ')})` : '';
     const epochs = history ? `, ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} fine-tune` : '';
+    const cuts = depthSummary(depth);
     return {
       files,
       // The step only: the runner puts the open model's display name in front (never Keras's "sequential_1").
-      name: `${ratio} filters removed${pruned.shrunk.length > 0 ? `, ${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : ''}`,
-      step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${epochs}`,
+      name: `${ratio} filters removed${pruned.shrunk.length > 0 ? `, ${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : ''}${cuts ? `, ${cuts}` : ''}`,
+      step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${cuts ? `, ${cuts}` : ''}${epochs}`,
       perLayer: layerRows(model, plan, config.norm, graph.producers),
       notes,
       ...(history ? { history } : {}),
@@ -127,6 +154,27 @@ export async function pruneStructured(
   } finally {
     pruned.model.dispose();
   }
+}
+
+/** "2 pools folded, 1 dense merged", or '' when no layer was removed. */
+function depthSummary(depth: DepthPlan): string {
+  const parts = [];
+  if (depth.folds.length > 0) parts.push(`${depth.folds.length} pool${depth.folds.length > 1 ? 's' : ''} folded`);
+  if (depth.merges.length > 0) parts.push(`${depth.merges.length} dense merged`);
+  return parts.join(', ');
+}
+
+function depthNotes(depth: DepthPlan): string[] {
+  const notes: string[] = [];
+  if (depth.folds.length > 0) {
+    notes.push(`Pooling folded into strides (depth pruning): ${depth.folds.map((f) => `${f.conv} now stride ${f.stride}, ${f.pool} removed`).join('; ')}. The convolution samples where it pooled; the fine-tune adapts it.`);
+  }
+  if (depth.kept.length > 0) notes.push(`Pooling kept: ${depth.kept.map((k) => `${k.layer} (${k.reason})`).join('; ')}.`);
+  if (depth.merges.length > 0) {
+    const lossy = depth.merges.filter((m) => m.activation !== 'linear');
+    notes.push(`Dense layers merged (depth pruning): ${depth.merges.map((m) => m.removed).join(', ')} removed, their kernels multiplied into ${depth.merges[0].into}.${lossy.length > 0 ? ` Their ${[...new Set(lossy.map((m) => m.activation))].join('/')} activation is gone, so the merge is a starting point for the fine-tune, not the same function.` : ' They were linear, so the merge computes the same function.'}`);
+  }
+  return notes;
 }
 
 /** Fewer channels (when the plan removes any), then cropped kernels (when any are named). */

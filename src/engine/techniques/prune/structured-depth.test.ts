@@ -1,0 +1,169 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { expect, it } from 'vitest';
+import { BonsaiError } from '../../errors';
+import { describeEachBackend } from '../../test-utils/backends';
+import { loadedLayers } from '../../test-utils/model-fixtures';
+import type { TechniqueContext } from '../types';
+import { validatePruneConfig } from './meta';
+import { pruneStructured } from './structured';
+import { applyDepth, planDepth } from './structured-depth';
+import { sequentialCnn } from './structured-fixtures';
+
+const init = (seed: number) => ({
+  kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+  biasInitializer: tfl.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed + 100 }),
+});
+
+/** LeNet-5's shape in small: conv(same) → pool → conv(valid) → pool → flatten → 3 dense. Input 12×12×1. */
+function lenetLike(activation: 'relu' | 'linear' = 'relu'): tfl.LayersModel {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ name: 'c1', inputShape: [12, 12, 1], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', ...init(1) }),
+      tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }),
+      tfl.layers.conv2d({ name: 'c2', filters: 4, kernelSize: 3, activation: 'relu', ...init(2) }),
+      tfl.layers.maxPooling2d({ name: 'p2', poolSize: 2 }),
+      tfl.layers.flatten({ name: 'flat' }),
+      tfl.layers.dense({ name: 'd1', units: 7, activation, ...init(3) }),
+      tfl.layers.dense({ name: 'd2', units: 5, activation, ...init(4) }),
+      tfl.layers.dense({ name: 'out', units: 3, activation: 'softmax', ...init(5) }),
+    ],
+  });
+}
+
+/** The same dense chain as a functional model, with an input layer: in → d1 → d2 → out. */
+function functionalMlp(): tfl.LayersModel {
+  const input = tfl.input({ shape: [6], name: 'in' });
+  const d1 = tfl.layers.dense({ name: 'd1', units: 5, ...init(6) }).apply(input) as tfl.SymbolicTensor;
+  const d2 = tfl.layers.dense({ name: 'd2', units: 4, useBias: false, ...init(7) }).apply(d1) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ name: 'out', units: 2, useBias: false, ...init(8) }).apply(d2) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: out });
+}
+
+async function outputs(model: tfl.LayersModel, x: tf.Tensor): Promise<number[]> {
+  const y = model.predict(x) as tf.Tensor;
+  try {
+    return Array.from(await y.data());
+  } finally {
+    y.dispose();
+  }
+}
+
+const ctx: TechniqueContext = { progress: () => {} };
+
+describeEachBackend('depth pruning', () => {
+  it('folds each conv → non-overlapping pool into a strided conv, keeping every output shape after it', async () => {
+    const model = lenetLike();
+    const plan = planDepth(model, { foldPooling: true });
+    expect(plan.folds).toEqual([{ conv: 'c1', pool: 'p1', stride: 2 }, { conv: 'c2', pool: 'p2', stride: 2 }]);
+    const folded = applyDepth(model, plan);
+    try {
+      expect(folded.layers.map((l) => l.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'd2', 'out']);
+      expect((folded.getLayer('c2').getConfig() as { strides: number[] }).strides).toEqual([2, 2]);
+      expect(folded.getLayer('flat').outputShape).toEqual(model.getLayer('flat').outputShape);
+      // The conv weights are the original's, unchanged.
+      const [a, b] = [model.getLayer('c2').getWeights()[0], folded.getLayer('c2').getWeights()[0]];
+      expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+      // It samples where it pooled: the same outputs downstream of the flatten, different values.
+      const x = tf.randomUniform([2, 12, 12, 1], 0, 1, 'float32', 3);
+      const [before, after] = [await outputs(model, x), await outputs(folded, x)];
+      expect(after.length).toBe(before.length);
+      x.dispose();
+    } finally {
+      folded.dispose();
+      model.dispose();
+    }
+  });
+
+  it('keeps a pool whose stride would change the output size, and says why', () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ name: 'c', inputShape: [13, 13, 1], filters: 2, kernelSize: 5, ...init(1) }),
+        tfl.layers.maxPooling2d({ name: 'p', poolSize: 2 }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    try {
+      const plan = planDepth(model, { foldPooling: true });
+      expect(plan.folds).toEqual([]);
+      expect(plan.kept).toEqual([{ layer: 'c → p', reason: 'a stride-2 convolution would give 5×5 outputs where the pooling gives 4×4' }]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('merges linear hidden Dense layers exactly, from the output inwards', async () => {
+    const model = lenetLike('linear');
+    const plan = planDepth(model, { mergeDense: 2 });
+    expect(plan.merges).toEqual([{ removed: 'd2', into: 'out', activation: 'linear' }, { removed: 'd1', into: 'd2', activation: 'linear' }]);
+    const merged = applyDepth(model, plan);
+    const x = tf.randomUniform([3, 12, 12, 1], 0, 1, 'float32', 5);
+    try {
+      expect(merged.layers.map((l) => l.name)).toEqual(['c1', 'p1', 'c2', 'p2', 'flat', 'out']);
+      expect(merged.getLayer('out').getWeights()[0].shape).toEqual([16, 3]);
+      const [a, b] = [await outputs(model, x), await outputs(merged, x)];
+      a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+    } finally {
+      x.dispose();
+      merged.dispose();
+      model.dispose();
+    }
+  });
+
+  it('rewires a functional model and adds the bias a merge needs', async () => {
+    const model = functionalMlp();
+    const merged = applyDepth(model, planDepth(model, { mergeDense: 2 }));
+    const x = tf.randomUniform([4, 6], -1, 1, 'float32', 9);
+    try {
+      expect(merged.layers.map((l) => l.name)).toEqual(['in', 'out']);
+      // d1 had a bias, d2 and out had none: the merged layer carries b1·W2·W3.
+      expect(merged.getLayer('out').getWeights().map((w) => w.shape)).toEqual([[6, 2], [2]]);
+      const [a, b] = [await outputs(model, x), await outputs(merged, x)];
+      a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+    } finally {
+      x.dispose();
+      merged.dispose();
+      model.dispose();
+    }
+  });
+
+  it('refuses to merge more Dense layers than the chain has, naming what stops it', () => {
+    const model = lenetLike();
+    try {
+      expect(() => planDepth(model, { mergeDense: 3 })).toThrow(BonsaiError);
+      expect(() => planDepth(model, { mergeDense: 3 })).toThrow(/3 hidden Dense layers asked to merge, but only 2 can: d1 is not fed by a Dense layer/);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('runs end to end in pruneStructured: fewer layers, the notes say what went, the files load', async () => {
+    const input = await loadedLayers(lenetLike());
+    const result = await pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 1 }, {}, ctx);
+    const json = JSON.parse(new TextDecoder().decode(result.files.find((f) => f.path === 'model.json')!.bytes)) as { modelTopology: { config: { layers: { config: { name: string } }[] } } };
+    expect(json.modelTopology.config.layers.map((l) => l.config.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'out']);
+    expect(result.name).toBe('0% filters removed, 2 pools folded, 1 dense merged');
+    expect(result.notes.join(' ')).toMatch(/c1 now stride 2, p1 removed; c2 now stride 2, p2 removed/);
+    expect(result.notes.join(' ')).toMatch(/d2 removed, their kernels multiplied into out\. Their relu activation is gone/);
+    input.model.dispose();
+  });
+
+  it('says plainly when no pooling layer can be folded', async () => {
+    const input = await loadedLayers(sequentialCnn());
+    // sequentialCnn's pool follows a ReLU layer, not the conv itself.
+    await expect(pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true }, {}, ctx))
+      .rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/no pooling layer of this model can be folded/) });
+    input.model.dispose();
+  });
+});
+
+describeEachBackend('depth pruning settings', () => {
+  it('are checked before any work starts', () => {
+    const base = { method: 'structured', ratio: 0, norm: 'l1' } as const;
+    expect(() => validatePruneConfig({ ...base, mergeDense: 1.5 })).toThrow(/mergeDense must be a whole number from 0 to 8/);
+    expect(() => validatePruneConfig({ ...base, mergeDense: -1 })).toThrow(/mergeDense must be a whole number/);
+    expect(() => validatePruneConfig({ ...base, foldPooling: 'yes' as unknown as boolean })).toThrow(/foldPooling must be true or false/);
+    expect(validatePruneConfig({ ...base, foldPooling: true, mergeDense: 2 })).toMatchObject({ foldPooling: true, mergeDense: 2 });
+  });
+});

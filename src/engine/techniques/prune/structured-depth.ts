@@ -1,0 +1,204 @@
+/**
+ * Depth pruning: remove whole layers, not channels. On wasm at batch 1 a small model's latency is
+ * mostly per-layer overhead (LeNet-5 with every layer at its narrowest was only 1.05× faster), so
+ * fewer layers is what makes it faster there. Two cuts, each followed by a fine-tune:
+ *
+ * - Pooling folded into the stride: a Conv2D (stride 1) followed only by a non-overlapping
+ *   MaxPooling2D/AveragePooling2D becomes one Conv2D with the pool's stride, when the output shape
+ *   is the same (so nothing downstream changes). The conv keeps its weights and computes 1/s² of
+ *   the positions; it now samples instead of pooling, which the fine-tune adapts to.
+ * - Hidden Dense layers merged into the layer after them, counting back from the output: for a
+ *   Dense R feeding only a Dense N, N gets kernel W_R·W_N and bias b_R·W_N + b_N and R is removed.
+ *   Exact when R is linear; with an activation between them, a starting point for the fine-tune.
+ *
+ * The input model is never changed; applyDepth returns a new model the caller disposes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BonsaiError } from '../../errors';
+
+const OP = 'pruneStructured';
+type Config = Record<string, unknown>;
+type Layer = tfl.layers.Layer;
+
+export interface PoolFold {
+  conv: string;
+  pool: string;
+  stride: number;
+}
+
+export interface DenseMerge {
+  /** The hidden Dense layer removed. */
+  removed: string;
+  /** The Dense layer after it, which takes over its input. */
+  into: string;
+  /** R's activation, lost in the merge ('linear' merges exactly). */
+  activation: string;
+}
+
+export interface DepthPlan {
+  folds: PoolFold[];
+  merges: DenseMerge[];
+  /** Conv→pool pairs that stay, with why (shown in the notes). */
+  kept: { layer: string; reason: string }[];
+}
+
+export interface DepthOptions {
+  foldPooling?: boolean;
+  /** Hidden Dense layers merged away, counting back from the output layer. */
+  mergeDense?: number;
+}
+
+const pair = (x: unknown): number[] => (Array.isArray(x) ? x.map(Number) : [Number(x), Number(x)]);
+
+function consumers(layer: Layer): Layer[] {
+  const nodes = (layer as unknown as { outboundNodes: { outboundLayer: Layer }[] }).outboundNodes;
+  return nodes.map((n) => n.outboundLayer);
+}
+
+function producers(layer: Layer): Layer[] {
+  const nodes = (layer as unknown as { inboundNodes: { inboundLayers: Layer[] }[] }).inboundNodes;
+  return nodes.flatMap((n) => n.inboundLayers);
+}
+
+/** Output size along one axis of a conv or pool with this kernel, stride and padding. */
+function outSize(n: number, k: number, s: number, padding: string): number {
+  return padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1;
+}
+
+/** Why this conv → pool pair cannot become one strided conv, or null with the stride. */
+function foldable(conv: Layer, pool: Layer): { stride: number } | string {
+  const c = conv.getConfig() as Config;
+  const p = pool.getConfig() as Config;
+  if (pair(c.strides).some((s) => s !== 1)) return 'the convolution already has a stride';
+  if (pair(c.dilationRate ?? 1).some((d) => d !== 1)) return 'the convolution is dilated';
+  if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast' || (p.dataFormat ?? 'channelsLast') !== 'channelsLast') return 'it is not channels-last';
+  const size = pair(p.poolSize);
+  const strides = pair(p.strides ?? p.poolSize);
+  if (size[0] !== size[1] || strides.join() !== size.join()) return 'the pooling windows overlap or are not square';
+  if (p.padding !== 'valid') return "the pooling is not 'valid'-padded";
+  const inShape = (conv.input as tfl.SymbolicTensor).shape;
+  const [h, w] = [inShape[1], inShape[2]];
+  if (typeof h !== 'number' || typeof w !== 'number') return 'its input size is not fixed';
+  const k = pair(c.kernelSize);
+  const s = size[0];
+  const pooledShape = (pool.output as tfl.SymbolicTensor).shape;
+  const strided = [outSize(h, k[0], s, String(c.padding)), outSize(w, k[1], s, String(c.padding))];
+  if (strided[0] !== pooledShape[1] || strided[1] !== pooledShape[2]) {
+    return `a stride-${s} convolution would give ${strided.join('×')} outputs where the pooling gives ${pooledShape[1]}×${pooledShape[2]}`;
+  }
+  return { stride: s };
+}
+
+const POOLS = new Set(['MaxPooling2D', 'AveragePooling2D']);
+
+/** The cuts `opts` asks for on this model; throws BAD_CONFIG when fewer Dense layers can merge than asked. */
+export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan {
+  const plan: DepthPlan = { folds: [], merges: [], kept: [] };
+  if (opts.foldPooling) {
+    for (const conv of model.layers) {
+      if (conv.getClassName() !== 'Conv2D') continue;
+      const next = consumers(conv);
+      if (next.length !== 1 || !POOLS.has(next[0].getClassName())) continue;
+      const why = foldable(conv, next[0]);
+      if (typeof why === 'string') plan.kept.push({ layer: `${conv.name} → ${next[0].name}`, reason: why });
+      else plan.folds.push({ conv: conv.name, pool: next[0].name, stride: why.stride });
+    }
+  }
+  const wanted = opts.mergeDense ?? 0;
+  if (wanted > 0) {
+    if (model.outputs.length !== 1) {
+      throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: merging Dense layers needs a model with one output; this one has ${model.outputs.length}.`, 'Set the Dense layers to merge to 0.');
+    }
+    let into = model.outputs[0].sourceLayer as Layer;
+    let why = into.getClassName() === 'Dense' ? '' : `the output layer ${into.name} is a ${into.getClassName()}, not a Dense layer`;
+    while (!why && plan.merges.length < wanted) {
+      const before = producers(into);
+      const r = before[0];
+      if (before.length !== 1 || r.getClassName() !== 'Dense') why = `${into.name} is not fed by a Dense layer`;
+      else if (consumers(r).length !== 1) why = `${r.name} feeds more than one layer`;
+      else if (producers(r).length !== 1) why = `${r.name} is the model's input layer`;
+      else {
+        plan.merges.push({ removed: r.name, into: into.name, activation: String((r.getConfig() as Config).activation ?? 'linear') });
+        into = r; // the next merge removes the layer before r, into r's place (now the merged layer)
+      }
+    }
+    if (plan.merges.length < wanted) {
+      throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: ${wanted} hidden Dense layer${wanted > 1 ? 's' : ''} asked to merge, but only ${plan.merges.length} can: ${why}.`,
+        `Set the Dense layers to merge to at most ${plan.merges.length}.`);
+    }
+  }
+  return plan;
+}
+
+/** Remove `name` from a model config, wiring its consumers to its own input. */
+function removeFromConfig(config: Config, name: string): void {
+  const layers = config.layers as Config[];
+  const at = layers.findIndex((e) => String(e.name ?? (e.config as Config).name) === name);
+  const [entry] = layers.splice(at, 1);
+  const inner = entry.config as Config;
+  if (inner.batchInputShape && layers[at]) (layers[at].config as Config).batchInputShape = inner.batchInputShape;
+  const source = ((entry.inboundNodes as unknown[][][] | undefined) ?? [])[0]?.[0];
+  if (!source) return; // Sequential: order is the wiring
+  const rewire = (ref: unknown[]) => (ref[0] === name ? [source[0], source[1], source[2], ...ref.slice(3)] : ref);
+  for (const e of layers) e.inboundNodes = ((e.inboundNodes as unknown[][][]) ?? []).map((node) => node.map(rewire));
+  config.outputLayers = ((config.outputLayers as unknown[][]) ?? []).map(rewire);
+}
+
+/** The merged kernel and bias of R then N (R's kernel [a, b], N's [b, c]). */
+function mergedWeights(r: tf.Tensor[], rUsesBias: boolean, n: tf.Tensor[], nUsesBias: boolean): tf.Tensor[] {
+  return tf.tidy(() => {
+    const kernel = tf.matMul(r[0] as tf.Tensor2D, n[0] as tf.Tensor2D);
+    let bias: tf.Tensor = nUsesBias ? n[1] : tf.zeros([n[0].shape[1] as number]);
+    if (rUsesBias) bias = tf.add(tf.squeeze(tf.matMul(tf.expandDims(r[1], 0) as tf.Tensor2D, n[0] as tf.Tensor2D), [0]), bias);
+    return [kernel, bias];
+  });
+}
+
+/**
+ * A new model with the plan's folds and merges applied: weights copied; the merged chain's kernels
+ * multiplied into the outermost layer, which keeps its name and config and always has a bias.
+ */
+export function applyDepth(model: tfl.LayersModel, plan: DepthPlan): tfl.LayersModel {
+  const config = model.getConfig() as Config;
+  const entryOf = (name: string) => ((config.layers as Config[]).find((e) => String(e.name ?? (e.config as Config).name) === name) as Config).config as Config;
+  for (const f of plan.folds) {
+    entryOf(f.conv).strides = [f.stride, f.stride];
+    removeFromConfig(config, f.pool);
+  }
+  const outer = plan.merges[0]?.into ?? null;
+  let merged: tf.Tensor[] | null = null;
+  try {
+    if (outer) {
+      const usesBias = (name: string) => (model.getLayer(name).getConfig() as Config).useBias !== false;
+      // From the output inwards: each removed layer's kernel multiplied in front of the chain so far.
+      let cur = model.getLayer(outer).getWeights();
+      let curBias = usesBias(outer);
+      for (const m of plan.merges) {
+        const next = mergedWeights(model.getLayer(m.removed).getWeights(), usesBias(m.removed), cur, curBias);
+        merged?.forEach((t) => t.dispose());
+        merged = next;
+        cur = next;
+        curBias = true;
+        removeFromConfig(config, m.removed);
+      }
+      entryOf(outer).useBias = true;
+    }
+    const dict = config as unknown as tf.serialization.ConfigDict;
+    const rebuilt: tfl.LayersModel = model.getClassName() === 'Sequential'
+      ? tfl.Sequential.fromConfig<tfl.Sequential>(tfl.Sequential, dict)
+      : tfl.LayersModel.fromConfig<tfl.LayersModel>(tfl.LayersModel, dict);
+    try {
+      for (const layer of rebuilt.layers) {
+        if (layer.weights.length === 0) continue;
+        layer.setWeights(layer.name === outer && merged ? merged : model.getLayer(layer.name).getWeights());
+      }
+    } catch (e) {
+      rebuilt.dispose();
+      throw e;
+    }
+    return rebuilt;
+  } finally {
+    merged?.forEach((t) => t.dispose());
+  }
+}
