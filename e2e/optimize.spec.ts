@@ -68,12 +68,13 @@ test('depth-prune LeNet-5 with the “Fewer layers” preset: pools folded, a De
   await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 170_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   const card = page.getByTestId('variant-card');
-  await expect(card.getByTestId('variant-notes')).toContainText('conv1 now stride 2, pool1 removed; conv2 now stride 2, pool2 removed');
+  await expect(card.getByTestId('variant-notes')).toContainText('conv1 now 6×6 stride 2, pool1 removed; conv2 now 6×6 stride 2, pool2 removed');
   await expect(card.getByTestId('variant-notes')).toContainText('fc2 removed, their kernels multiplied into fc3');
-  // fc2 (120×84 + 84) and fc3 (84×10 + 10) become one 120×10 + 10 layer.
-  await expect(page.getByTestId('model-params')).toHaveText('51,902');
+  // 5×5 kernels grow to 6×6 (conv1 156 → 222, conv2 2,416 → 3,472 weights and biases); fc2
+  // (120×84 + 84) and fc3 (84×10 + 10) become one 120×10 + 10 layer: 61,706 → 53,024.
+  await expect(page.getByTestId('model-params')).toHaveText('53,024');
   await exportAndReimport(page);
-  await expect(page.getByTestId('model-params')).toHaveText('51,902');
+  await expect(page.getByTestId('model-params')).toHaveText('53,024');
 });
 
 test('quantize LeNet-5 to uint8: 4× smaller file, honest note, export, re-import', async ({ page }) => {

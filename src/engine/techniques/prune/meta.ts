@@ -69,7 +69,8 @@ export interface StructuredPruneConfig {
   kernelSize?: Record<string, number>;
   /**
    * Depth pruning: every Conv2D followed only by a non-overlapping pooling layer takes the pool's
-   * stride and the pooling layer goes (when the output shape stays the same). Fewer layers is what
+   * stride and a kernel grown to cover its window (5×5 + 2×2 pool → 6×6), and the pooling layer
+   * goes (when the output shape stays the same). Fewer layers is what
    * lowers a small model's latency at batch 1, where per-layer overhead dominates.
    */
   foldPooling?: boolean;

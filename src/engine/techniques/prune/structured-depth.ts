@@ -4,9 +4,10 @@
  * fewer layers is what makes it faster there. Two cuts, each followed by a fine-tune:
  *
  * - Pooling folded into the stride: a Conv2D (stride 1) followed only by a non-overlapping
- *   MaxPooling2D/AveragePooling2D becomes one Conv2D with the pool's stride, when the output shape
- *   is the same (so nothing downstream changes). The conv keeps its weights and computes 1/s² of
- *   the positions; it now samples instead of pooling, which the fine-tune adapts to.
+ *   MaxPooling2D/AveragePooling2D becomes one Conv2D with the pool's stride and a kernel grown to
+ *   cover the pool's window (k + s − 1), when the output shape is the same (so nothing downstream
+ *   changes). Its kernel starts as the average of the old one at each window offset (exact for
+ *   conv → average pool); it computes 1/s² of the positions, and the fine-tune adapts it.
  * - Hidden Dense layers merged into the layer after them, counting back from the output: for a
  *   Dense R feeding only a Dense N, N gets kernel W_R·W_N and bias b_R·W_N + b_N and R is removed.
  *   Exact when R is linear; with an activation between them, a starting point for the fine-tune.
@@ -25,6 +26,8 @@ export interface PoolFold {
   conv: string;
   pool: string;
   stride: number;
+  /** The conv's kernel after the fold, grown to cover the pool's window: k + stride − 1. */
+  kernel: number[];
 }
 
 export interface DenseMerge {
@@ -67,7 +70,7 @@ function outSize(n: number, k: number, s: number, padding: string): number {
 }
 
 /** Why this conv → pool pair cannot become one strided conv, or null with the stride. */
-function foldable(conv: Layer, pool: Layer): { stride: number } | string {
+function foldable(conv: Layer, pool: Layer): { stride: number; kernel: number[] } | string {
   const c = conv.getConfig() as Config;
   const p = pool.getConfig() as Config;
   if (pair(c.strides).some((s) => s !== 1)) return 'the convolution already has a stride';
@@ -83,11 +86,11 @@ function foldable(conv: Layer, pool: Layer): { stride: number } | string {
   const k = pair(c.kernelSize);
   const s = size[0];
   const pooledShape = (pool.output as tfl.SymbolicTensor).shape;
-  const strided = [outSize(h, k[0], s, String(c.padding)), outSize(w, k[1], s, String(c.padding))];
+  const strided = [outSize(h, k[0] + s - 1, s, String(c.padding)), outSize(w, k[1] + s - 1, s, String(c.padding))];
   if (strided[0] !== pooledShape[1] || strided[1] !== pooledShape[2]) {
     return `a stride-${s} convolution would give ${strided.join('×')} outputs where the pooling gives ${pooledShape[1]}×${pooledShape[2]}`;
   }
-  return { stride: s };
+  return { stride: s, kernel: k.map((d) => d + s - 1) };
 }
 
 const POOLS = new Set(['MaxPooling2D', 'AveragePooling2D']);
@@ -102,7 +105,7 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
       if (next.length !== 1 || !POOLS.has(next[0].getClassName())) continue;
       const why = foldable(conv, next[0]);
       if (typeof why === 'string') plan.kept.push({ layer: `${conv.name} → ${next[0].name}`, reason: why });
-      else plan.folds.push({ conv: conv.name, pool: next[0].name, stride: why.stride });
+      else plan.folds.push({ conv: conv.name, pool: next[0].name, ...why });
     }
   }
   const wanted = opts.mergeDense ?? 0;
@@ -145,6 +148,24 @@ function removeFromConfig(config: Config, name: string): void {
   config.outputLayers = ((config.outputLayers as unknown[][]) ?? []).map(rewire);
 }
 
+/**
+ * The kernel of a stride-s conv that covers the whole pool window: the k×k kernel placed at each of
+ * the s×s offsets in a (k+s−1)² kernel, averaged. Exactly conv → average-pool when nothing sits
+ * between them; with a ReLU and max-pooling between, the closest linear start.
+ */
+function grownKernel(kernel: tf.Tensor, s: number): tf.Tensor {
+  return tf.tidy(() => {
+    let sum: tf.Tensor | null = null;
+    for (let a = 0; a < s; a++) {
+      for (let b = 0; b < s; b++) {
+        const placed = tf.pad(kernel, [[a, s - 1 - a], [b, s - 1 - b], [0, 0], [0, 0]]);
+        sum = sum ? tf.add(sum, placed) : placed;
+      }
+    }
+    return tf.div(sum as tf.Tensor, s * s);
+  });
+}
+
 /** The merged kernel and bias of R then N (R's kernel [a, b], N's [b, c]). */
 function mergedWeights(r: tf.Tensor[], rUsesBias: boolean, n: tf.Tensor[], nUsesBias: boolean): tf.Tensor[] {
   return tf.tidy(() => {
@@ -163,9 +184,12 @@ export function applyDepth(model: tfl.LayersModel, plan: DepthPlan): tfl.LayersM
   const config = model.getConfig() as Config;
   const entryOf = (name: string) => ((config.layers as Config[]).find((e) => String(e.name ?? (e.config as Config).name) === name) as Config).config as Config;
   for (const f of plan.folds) {
-    entryOf(f.conv).strides = [f.stride, f.stride];
+    const c = entryOf(f.conv);
+    c.strides = [f.stride, f.stride];
+    c.kernelSize = f.kernel;
     removeFromConfig(config, f.pool);
   }
+  const foldOf = new Map(plan.folds.map((f) => [f.conv, f]));
   const outer = plan.merges[0]?.into ?? null;
   let merged: tf.Tensor[] | null = null;
   try {
@@ -191,7 +215,18 @@ export function applyDepth(model: tfl.LayersModel, plan: DepthPlan): tfl.LayersM
     try {
       for (const layer of rebuilt.layers) {
         if (layer.weights.length === 0) continue;
-        layer.setWeights(layer.name === outer && merged ? merged : model.getLayer(layer.name).getWeights());
+        const fold = foldOf.get(layer.name);
+        if (fold) {
+          const [kernel, ...rest] = model.getLayer(layer.name).getWeights();
+          const grown = grownKernel(kernel, fold.stride);
+          try {
+            layer.setWeights([grown, ...rest]);
+          } finally {
+            grown.dispose();
+          }
+        } else {
+          layer.setWeights(layer.name === outer && merged ? merged : model.getLayer(layer.name).getWeights());
+        }
       }
     } catch (e) {
       rebuilt.dispose();

@@ -167,7 +167,7 @@ function depthSummary(depth: DepthPlan): string {
 function depthNotes(depth: DepthPlan): string[] {
   const notes: string[] = [];
   if (depth.folds.length > 0) {
-    notes.push(`Pooling folded into strides (depth pruning): ${depth.folds.map((f) => `${f.conv} now stride ${f.stride}, ${f.pool} removed`).join('; ')}. The convolution samples where it pooled; the fine-tune adapts it.`);
+    notes.push(`Pooling folded into strides (depth pruning): ${depth.folds.map((f) => `${f.conv} now ${f.kernel.join('×')} stride ${f.stride}, ${f.pool} removed`).join('; ')}. Each kernel grew to cover its pool's window, starting as the old kernel averaged over the window (exact for average pooling); the fine-tune adapts it to what max-pooling and the ReLU did.`);
   }
   if (depth.kept.length > 0) notes.push(`Pooling kept: ${depth.kept.map((k) => `${k.layer} (${k.reason})`).join('; ')}.`);
   if (depth.merges.length > 0) {
