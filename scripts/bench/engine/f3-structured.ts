@@ -188,7 +188,7 @@ export async function figureF3(c: Ctx): Promise<Figure> {
           speedupBatch256: round(ceiling[256], 3),
         },
         latencyNote: 'batch 256 runs as one predict batch (before this change the harness used Keras\' default of 32: 8 batches plus a slice and a concat, which cost more than the convolutions); at batch 1 the per-layer cost of predict (JS, op dispatch, read-back) that pruning cannot shrink bounds the speed-up',
-        fineTune: { channelCuts: RECIPES.structuredFineTune(1), depthCuts: RECIPES.depthFineTune(1) },
+        fineTune: { channelCuts: RECIPES.structuredFineTune(1), depthCuts: RECIPES.depthFineTune(1), depthCutsRates: [1e-3, 2e-3] },
         params: { before: before.params, after: shown.params },
         flopsBatch1: { before: before.flops, after: shown.flops },
         macReduction: round(macReduction, 3),
