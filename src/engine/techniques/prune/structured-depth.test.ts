@@ -8,7 +8,7 @@ import type { TechniqueContext } from '../types';
 import { validatePruneConfig } from './meta';
 import { pruneStructured } from './structured';
 import { applyDepth, planDepth } from './structured-depth';
-import { sequentialCnn } from './structured-fixtures';
+import { depthwiseCnn, sequentialCnn } from './structured-fixtures';
 
 const init = (seed: number) => ({
   kernelInitializer: tfl.initializers.glorotUniform({ seed }),
@@ -114,7 +114,7 @@ describeEachBackend('depth pruning', () => {
   it('merges linear hidden Dense layers exactly, from the output inwards', async () => {
     const model = lenetLike('linear');
     const plan = planDepth(model, { mergeDense: 2 });
-    expect(plan.merges).toEqual([{ removed: 'd2', into: 'out', activation: 'linear' }, { removed: 'd1', into: 'd2', activation: 'linear' }]);
+    expect(plan.merges).toEqual([{ removed: 'd2', into: 'out', between: [], activation: 'linear' }, { removed: 'd1', into: 'd2', between: [], activation: 'linear' }]);
     const merged = applyDepth(model, plan);
     const x = tf.randomUniform([3, 12, 12, 1], 0, 1, 'float32', 5);
     try {
@@ -168,11 +168,53 @@ describeEachBackend('depth pruning', () => {
   });
 
   it('says plainly when no pooling layer can be folded', async () => {
-    const input = await loadedLayers(sequentialCnn());
-    // sequentialCnn's pool follows a ReLU layer, not the conv itself.
+    const input = await loadedLayers(depthwiseCnn());
     await expect(pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true }, {}, ctx))
       .rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/no pooling layer of this model can be folded/) });
     input.model.dispose();
+  });
+
+  it('folds through BatchNorm and activation layers (conv → BN → ReLU → pool), which stay', async () => {
+    const model = sequentialCnn();
+    const plan = planDepth(model, { foldPooling: true });
+    expect(plan.folds).toEqual([{ conv: 'conv1', pool: 'pool1', stride: 2, kernel: [4, 4] }]);
+    const folded = applyDepth(model, plan);
+    const x = tf.randomUniform([2, 6, 6, 2], 0, 1, 'float32', 13);
+    try {
+      expect(folded.layers.map((l) => l.name)).toEqual(['conv1', 'bn1', 'relu1', 'conv2', 'flatten', 'dense1', 'out']);
+      expect((await outputs(folded, x)).length).toBe(2 * 3);
+    } finally {
+      x.dispose();
+      folded.dispose();
+      model.dispose();
+    }
+  });
+
+  it('merges through dropout (the identity at inference), exactly when the layer is linear', async () => {
+    const build = (activation: 'linear' | 'relu') => tfl.sequential({
+      layers: [
+        tfl.layers.dense({ name: 'd1', inputShape: [5], units: 4, activation, ...init(30) }),
+        tfl.layers.dropout({ name: 'drop', rate: 0.5 }),
+        tfl.layers.dense({ name: 'out', units: 3, ...init(31) }),
+      ],
+    });
+    const model = build('linear');
+    const plan = planDepth(model, { mergeDense: 1 });
+    expect(plan.merges).toEqual([{ removed: 'd1', into: 'out', between: ['drop'], activation: 'linear' }]);
+    const merged = applyDepth(model, plan);
+    const x = tf.randomUniform([3, 5], -1, 1, 'float32', 14);
+    const relu = build('relu');
+    try {
+      expect(merged.layers.map((l) => l.name)).toEqual(['out']);
+      const [a, b] = [await outputs(model, x), await outputs(merged, x)];
+      a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 5));
+      expect(planDepth(relu, { mergeDense: 1 }).merges[0].activation).toBe('relu');
+    } finally {
+      x.dispose();
+      merged.dispose();
+      model.dispose();
+      relu.dispose();
+    }
   });
 });
 

@@ -35,7 +35,9 @@ export interface DenseMerge {
   removed: string;
   /** The Dense layer after it, which takes over its input. */
   into: string;
-  /** R's activation, lost in the merge ('linear' merges exactly). */
+  /** Dropout and activation layers between them, removed too (dropout is the identity at inference). */
+  between: string[];
+  /** The activations lost in the merge, R's own and any activation layers between ('linear': exact). */
   activation: string;
 }
 
@@ -94,6 +96,29 @@ function foldable(conv: Layer, pool: Layer): { stride: number; kernel: number[] 
 }
 
 const POOLS = new Set(['MaxPooling2D', 'AveragePooling2D']);
+/** Per-position layers a conv → pool fold may look through (they stay, computed at the strided positions). */
+const PER_POSITION = new Set(['BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'ELU']);
+/** Layers that are the identity at inference, removed with the Dense layer they sit after. */
+const INFERENCE_IDENTITY = new Set(['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+const ACTIVATION_LAYERS = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU']);
+
+/** The layer's single consumer, or null when it has none or several. */
+function only(layers: Layer[]): Layer | null {
+  return layers.length === 1 ? layers[0] : null;
+}
+
+/** The pooling layer a conv feeds through per-position layers only (BatchNorm, activations), or null. */
+function poolAfter(conv: Layer): Layer | null {
+  let next = only(consumers(conv));
+  while (next && PER_POSITION.has(next.getClassName())) next = only(consumers(next));
+  return next && POOLS.has(next.getClassName()) ? next : null;
+}
+
+/** The activation an activation layer applies, for the notes. */
+function activationOf(layer: Layer): string {
+  const c = layer.getConfig() as Config;
+  return layer.getClassName() === 'Activation' ? String(c.activation) : layer.getClassName().toLowerCase();
+}
 
 /** The cuts `opts` asks for on this model; throws BAD_CONFIG when fewer Dense layers can merge than asked. */
 export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan {
@@ -101,11 +126,11 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
   if (opts.foldPooling) {
     for (const conv of model.layers) {
       if (conv.getClassName() !== 'Conv2D') continue;
-      const next = consumers(conv);
-      if (next.length !== 1 || !POOLS.has(next[0].getClassName())) continue;
-      const why = foldable(conv, next[0]);
-      if (typeof why === 'string') plan.kept.push({ layer: `${conv.name} → ${next[0].name}`, reason: why });
-      else plan.folds.push({ conv: conv.name, pool: next[0].name, ...why });
+      const pool = poolAfter(conv);
+      if (!pool) continue;
+      const why = foldable(conv, pool);
+      if (typeof why === 'string') plan.kept.push({ layer: `${conv.name} → ${pool.name}`, reason: why });
+      else plan.folds.push({ conv: conv.name, pool: pool.name, ...why });
     }
   }
   const wanted = opts.mergeDense ?? 0;
@@ -116,13 +141,20 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
     let into = model.outputs[0].sourceLayer as Layer;
     let why = into.getClassName() === 'Dense' ? '' : `the output layer ${into.name} is a ${into.getClassName()}, not a Dense layer`;
     while (!why && plan.merges.length < wanted) {
-      const before = producers(into);
-      const r = before[0];
-      if (before.length !== 1 || r.getClassName() !== 'Dense') why = `${into.name} is not fed by a Dense layer`;
+      // Look back through dropout (the identity at inference) and activation layers.
+      const between: Layer[] = [];
+      let r = only(producers(into));
+      while (r && (INFERENCE_IDENTITY.has(r.getClassName()) || ACTIVATION_LAYERS.has(r.getClassName())) && only(consumers(r))) {
+        between.push(r);
+        r = only(producers(r));
+      }
+      if (!r || r.getClassName() !== 'Dense') why = `${into.name} is not fed by a Dense layer`;
       else if (consumers(r).length !== 1) why = `${r.name} feeds more than one layer`;
       else if (producers(r).length !== 1) why = `${r.name} is the model's input layer`;
       else {
-        plan.merges.push({ removed: r.name, into: into.name, activation: String((r.getConfig() as Config).activation ?? 'linear') });
+        const own = String((r.getConfig() as Config).activation ?? 'linear');
+        const lost = [...(own === 'linear' ? [] : [own]), ...between.filter((l) => ACTIVATION_LAYERS.has(l.getClassName())).map(activationOf)];
+        plan.merges.push({ removed: r.name, into: into.name, between: between.map((l) => l.name), activation: lost.join(' + ') || 'linear' });
         into = r; // the next merge removes the layer before r, into r's place (now the merged layer)
       }
     }
@@ -204,6 +236,7 @@ export function applyDepth(model: tfl.LayersModel, plan: DepthPlan): tfl.LayersM
         merged = next;
         cur = next;
         curBias = true;
+        for (const b of m.between) removeFromConfig(config, b);
         removeFromConfig(config, m.removed);
       }
       entryOf(outer).useBias = true;

@@ -172,7 +172,8 @@ function depthNotes(depth: DepthPlan): string[] {
   if (depth.kept.length > 0) notes.push(`Pooling kept: ${depth.kept.map((k) => `${k.layer} (${k.reason})`).join('; ')}.`);
   if (depth.merges.length > 0) {
     const lossy = depth.merges.filter((m) => m.activation !== 'linear');
-    notes.push(`Dense layers merged (depth pruning): ${depth.merges.map((m) => m.removed).join(', ')} removed, their kernels multiplied into ${depth.merges[0].into}.${lossy.length > 0 ? ` Their ${[...new Set(lossy.map((m) => m.activation))].join('/')} activation is gone, so the merge is a starting point for the fine-tune, not the same function.` : ' They were linear, so the merge computes the same function.'}`);
+    const between = depth.merges.flatMap((m) => m.between);
+    notes.push(`Dense layers merged (depth pruning): ${depth.merges.map((m) => m.removed).join(', ')} removed${between.length > 0 ? ` (with ${between.join(', ')} after them)` : ''}, their kernels multiplied into ${depth.merges[0].into}.${lossy.length > 0 ? ` Their ${[...new Set(lossy.map((m) => m.activation))].join('/')} activation is gone, so the merge is a starting point for the fine-tune, not the same function.` : ' They were linear, so the merge computes the same function.'}`);
   }
   return notes;
 }
