@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
+import { modelFromConfig } from './model-config';
 
 const OP = 'shrinkKernels';
 
@@ -92,10 +93,7 @@ export function shrinkKernels(model: tfl.LayersModel, sizes: ReadonlyMap<string,
     inner.kernelSize = k.map((d) => Math.min(d, size));
     rows.push({ layer: name, before: Math.max(...k), after: Math.min(Math.max(...k), size) });
   }
-  const dict = config as unknown as tf.serialization.ConfigDict;
-  const rebuilt: tfl.LayersModel = model.getClassName() === 'Sequential'
-    ? tfl.Sequential.fromConfig<tfl.Sequential>(tfl.Sequential, dict)
-    : tfl.LayersModel.fromConfig<tfl.LayersModel>(tfl.LayersModel, dict);
+  const rebuilt = modelFromConfig(model, config);
   try {
     for (const layer of model.layers) {
       if (layer.weights.length === 0) continue;

@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
 import { analyzeChannels, PRODUCERS, type ChannelGraph, type LayerRole } from './structured-graph';
 import { keptAlong, multiplyLayout } from './structured-spaces';
+import { modelFromConfig } from './model-config';
 
 const OP = 'rebuildPruned';
 
@@ -151,11 +152,7 @@ export function rebuildPruned(model: tfl.LayersModel, keep: ReadonlyMap<string, 
     const layerConfig = configs.get(layer.name);
     if (layer.getClassName() === 'SeparableConv2D' && layerConfig) layerConfig.depthMultiplier = depthMultiplierOf(layer);
   }
-  // fromConfig is the synchronous half of tf.models.modelFromJSON (which also loads weights).
-  const dict = config as unknown as tf.serialization.ConfigDict;
-  const rebuilt: tfl.LayersModel = model.getClassName() === 'Sequential'
-    ? tfl.Sequential.fromConfig<tfl.Sequential>(tfl.Sequential, dict)
-    : tfl.LayersModel.fromConfig<tfl.LayersModel>(tfl.LayersModel, dict);
+  const rebuilt = modelFromConfig(model, config);
   try {
     for (const layer of model.layers) {
       if (layer.weights.length === 0) continue;
