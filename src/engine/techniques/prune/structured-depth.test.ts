@@ -165,7 +165,7 @@ describeEachBackend('depth pruning', () => {
     const result = await pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 1 }, {}, ctx);
     const json = JSON.parse(new TextDecoder().decode(result.files.find((f) => f.path === 'model.json')!.bytes)) as { modelTopology: { config: { layers: { config: { name: string } }[] } } };
     expect(json.modelTopology.config.layers.map((l) => l.config.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'out']);
-    expect(result.name).toBe('0% filters removed, 2 pools folded, 1 dense merged');
+    expect(result.name).toBe('2 pools folded, 1 dense merged');
     expect(result.notes.join(' ')).toMatch(/c1 now 4×4 stride 2, p1 removed; c2 now 4×4 stride 2, p2 removed/);
     expect(result.notes.join(' ')).toMatch(/d2 removed, their kernels multiplied into out\. Their relu activation is gone/);
     input.model.dispose();

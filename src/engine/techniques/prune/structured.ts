@@ -89,9 +89,11 @@ export async function pruneStructured(
   const depth = planDepth(model, { foldPooling: config.foldPooling, mergeDense: config.mergeDense });
   const cutsLayers = depth.folds.length + depth.merges.length > 0;
   if (config.foldPooling && depth.folds.length === 0 && !config.mergeDense) {
-    const why = depth.kept.length > 0 ? ` ${depth.kept.map((k) => `${k.layer}: ${k.reason}`).join('; ')}.` : ' It has no Conv2D followed only by a pooling layer.';
+    const why = depth.kept.length > 0
+      ? ` ${depth.kept.map((k) => `${k.layer}: ${k.reason}`).join('; ')}.`
+      : ' It has no Conv2D whose output reaches a pooling layer through BatchNorm or activation layers only.';
     throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: no pooling layer of this model can be folded into its convolution's stride.${why}`,
-      'Turn off “fold pooling into strides”, or prune filters/units instead.');
+      'Set Pooling to “keep pooling layers”, or prune filters/units instead.');
   }
   const shallow = cutsLayers ? applyDepth(model, depth) : null;
   try {
@@ -145,7 +147,11 @@ async function pruneChannels(
     return {
       files,
       // The step only: the runner puts the open model's display name in front (never Keras's "sequential_1").
-      name: `${ratio} filters removed${pruned.shrunk.length > 0 ? `, ${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : ''}${cuts ? `, ${cuts}` : ''}`,
+      name: [
+        config.ratio > 0 || !cuts ? `${ratio} filters removed` : null,
+        pruned.shrunk.length > 0 ? `${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : null,
+        cuts || null,
+      ].filter((p) => p !== null).join(', '),
       step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${cuts ? `, ${cuts}` : ''}${epochs}`,
       perLayer: layerRows(model, plan, config.norm, graph.producers),
       notes,
