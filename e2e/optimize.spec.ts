@@ -71,6 +71,8 @@ test('depth-prune LeNet-5 with the “Fewer layers” preset: pools folded, a De
   await expect(card.getByTestId('variant-notes')).toContainText('conv1 now 6×6 stride 2, pool1 removed; conv2 now 6×6 stride 2, pool2 removed');
   await expect(card.getByTestId('variant-notes')).toContainText('fc2 removed, their kernels multiplied into fc3');
   await expect(page.getByTestId('model-name')).toHaveText('lenet-5 · 2 pools folded, 1 dense merged');
+  // The merged layer keeps a row in the per-layer table: 84 units before, none after.
+  await expect(page.getByTestId('per-layer-table').getByRole('row', { name: /^fc2 84 0 100\.0%/ })).toHaveCount(1);
   // 5×5 kernels grow to 6×6 (conv1 156 → 222, conv2 2,416 → 3,472 weights and biases); fc2
   // (120×84 + 84) and fc3 (84×10 + 10) become one 120×10 + 10 layer: 61,706 → 53,024.
   await expect(page.getByTestId('model-params')).toHaveText('53,024');

@@ -166,6 +166,8 @@ describeEachBackend('depth pruning', () => {
     const json = JSON.parse(new TextDecoder().decode(result.files.find((f) => f.path === 'model.json')!.bytes)) as { modelTopology: { config: { layers: { config: { name: string } }[] } } };
     expect(json.modelTopology.config.layers.map((l) => l.config.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'out']);
     expect(result.name).toBe('2 pools folded, 1 dense merged');
+    // The merged layer stays in the per-layer report, every unit gone.
+    expect(result.perLayer.find((r) => r.layer === 'd2')).toMatchObject({ before: 5, after: 0, removedFraction: 1 });
     expect(result.notes.join(' ')).toMatch(/c1 now 4×4 stride 2, p1 removed; c2 now 4×4 stride 2, p2 removed/);
     expect(result.notes.join(' ')).toMatch(/d2 removed, their kernels multiplied into out\. Their relu activation is gone/);
     input.model.dispose();

@@ -153,13 +153,18 @@ async function pruneChannels(
         cuts || null,
       ].filter((p) => p !== null).join(', '),
       step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${cuts ? `, ${cuts}` : ''}${epochs}`,
-      perLayer: layerRows(model, plan, config.norm, graph.producers),
+      perLayer: [...layerRows(model, plan, config.norm, graph.producers), ...mergedRows(original, depth, config.norm)],
       notes,
       ...(history ? { history } : {}),
     };
   } finally {
     pruned.model.dispose();
   }
+}
+
+/** A row per Dense layer merged away: all its units gone (the notes say into which layer). */
+function mergedRows(original: LayersModel, depth: DepthPlan, norm: string): LayerReportRow[] {
+  return depth.merges.map((m) => ({ layer: m.removed, before: channelCount(original, m.removed), after: 0, removedFraction: 1, norm, group: null, skipped: null }));
 }
 
 /** "2 pools folded, 1 dense merged", or '' when no layer was removed. */
