@@ -150,6 +150,43 @@ describeEachBackend('depth pruning', () => {
     }
   });
 
+  it('leaves the input model whole when the removed layer has no bias and the next one has', async () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ name: 'd1', inputShape: [4], units: 3, useBias: false, ...init(40) }),
+        tfl.layers.dense({ name: 'out', units: 2, ...init(41) }),
+      ],
+    });
+    const merged = applyDepth(model, planDepth(model, { mergeDense: 1 }));
+    const x = tf.randomUniform([2, 4], -1, 1, 'float32', 15);
+    try {
+      merged.dispose();
+      // The merged model's bias was a copy: disposing it leaves the input's own variables readable.
+      expect(model.getLayer('out').getWeights().map((w) => w.isDisposed)).toEqual([false, false]);
+      expect((await outputs(model, x)).length).toBe(4);
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  it('neither folds nor merges through a layer the model returns', () => {
+    const input = tfl.input({ shape: [8, 8, 1] });
+    const conv = tfl.layers.conv2d({ name: 'c', filters: 2, kernelSize: 3, padding: 'same', ...init(42) }).apply(input) as tfl.SymbolicTensor;
+    const pool = tfl.layers.maxPooling2d({ name: 'p', poolSize: 2 }).apply(conv) as tfl.SymbolicTensor;
+    const flat = tfl.layers.flatten().apply(pool) as tfl.SymbolicTensor;
+    const hidden = tfl.layers.dense({ name: 'h', units: 3, ...init(43) }).apply(flat) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ name: 'out', units: 2, ...init(44) }).apply(hidden) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: [out, conv, hidden] });
+    try {
+      expect(planDepth(model, { foldPooling: true }).folds).toEqual([]);
+      const single = tfl.model({ inputs: input, outputs: out });
+      expect(planDepth(single, { foldPooling: true }).folds.map((f) => f.conv)).toEqual(['c']);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('refuses to merge more Dense layers than the chain has, naming what stops it', () => {
     const model = lenetLike();
     try {
@@ -166,6 +203,7 @@ describeEachBackend('depth pruning', () => {
     const json = JSON.parse(new TextDecoder().decode(result.files.find((f) => f.path === 'model.json')!.bytes)) as { modelTopology: { config: { layers: { config: { name: string } }[] } } };
     expect(json.modelTopology.config.layers.map((l) => l.config.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'out']);
     expect(result.name).toBe('2 pools folded, 1 dense merged');
+    expect(result.step).toBe('depth pruning: 2 pools folded, 1 dense merged');
     // The merged layer stays in the per-layer report, every unit gone.
     expect(result.perLayer.find((r) => r.layer === 'd2')).toMatchObject({ before: 5, after: 0, removedFraction: 1 });
     expect(result.notes.join(' ')).toMatch(/c1 now 4×4 stride 2, p1 removed; c2 now 4×4 stride 2, p2 removed/);

@@ -111,9 +111,10 @@ function only(layers: Layer[]): Layer | null {
 }
 
 /** The pooling layer a conv feeds through per-position layers only (BatchNorm, activations), or null. */
-function poolAfter(conv: Layer): Layer | null {
+function poolAfter(conv: Layer, outputs: ReadonlySet<string>): Layer | null {
+  if (outputs.has(conv.name)) return null;
   let next = only(consumers(conv));
-  while (next && PER_POSITION.has(next.getClassName())) next = only(consumers(next));
+  while (next && PER_POSITION.has(next.getClassName()) && !outputs.has(next.name)) next = only(consumers(next));
   return next && POOLS.has(next.getClassName()) ? next : null;
 }
 
@@ -126,10 +127,12 @@ function activationOf(layer: Layer): string {
 /** The cuts `opts` asks for on this model; throws BAD_CONFIG when fewer Dense layers can merge than asked. */
 export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan {
   const plan: DepthPlan = { folds: [], merges: [], kept: [] };
+  // A layer whose output the model returns keeps its shape: no fold may pass through it (merges need one output).
+  const outputs = new Set(model.outputs.map((t) => t.sourceLayer.name));
   if (opts.foldPooling) {
     for (const conv of model.layers) {
       if (conv.getClassName() !== 'Conv2D') continue;
-      const pool = poolAfter(conv);
+      const pool = poolAfter(conv, outputs);
       if (!pool) continue;
       const why = foldable(conv, pool);
       if (typeof why === 'string') plan.kept.push({ layer: `${conv.name} → ${pool.name}`, reason: why });
@@ -153,7 +156,7 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
       }
       if (!r || r.getClassName() !== 'Dense') why = `${into.name} is not fed by a Dense layer`;
       else if (consumers(r).length !== 1) why = `${r.name} feeds more than one layer`;
-      else if (producers(r).length !== 1) why = `${r.name} is the model's input layer`;
+      else if (producers(r).length !== 1) why = `${r.name} is called more than once (a shared layer)`;
       else {
         const own = String((r.getConfig() as Config).activation ?? 'linear');
         const lost = [...(own === 'linear' ? [] : [own]), ...between.filter((l) => ACTIVATION_LAYERS.has(l.getClassName())).map(activationOf)];
@@ -173,6 +176,7 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
 function removeFromConfig(config: Config, name: string): void {
   const layers = config.layers as Config[];
   const at = layers.findIndex((e) => String(e.name ?? (e.config as Config).name) === name);
+  if (at < 0) throw new BonsaiError('INTERNAL', `Error in ${OP}: the model's config has no layer "${name}" to remove.`);
   const [entry] = layers.splice(at, 1);
   const inner = entry.config as Config;
   if (inner.batchInputShape && layers[at]) (layers[at].config as Config).batchInputShape = inner.batchInputShape;
@@ -205,7 +209,8 @@ function grownKernel(kernel: tf.Tensor, s: number): tf.Tensor {
 function mergedWeights(r: tf.Tensor[], rUsesBias: boolean, n: tf.Tensor[], nUsesBias: boolean): tf.Tensor[] {
   return tf.tidy(() => {
     const kernel = tf.matMul(r[0] as tf.Tensor2D, n[0] as tf.Tensor2D);
-    let bias: tf.Tensor = nUsesBias ? n[1] : tf.zeros([n[0].shape[1] as number]);
+    // A copy: getWeights() returns the model's own variables, and the caller disposes what this returns.
+    let bias: tf.Tensor = nUsesBias ? tf.clone(n[1]) : tf.zeros([n[0].shape[1] as number]);
     if (rUsesBias) bias = tf.add(tf.squeeze(tf.matMul(tf.expandDims(r[1], 0) as tf.Tensor2D, n[0] as tf.Tensor2D), [0]), bias);
     return [kernel, bias];
   });

@@ -152,7 +152,9 @@ async function pruneChannels(
         pruned.shrunk.length > 0 ? `${pruned.shrunk.map((r) => `${r.after}×${r.after}`).join('/')} kernels` : null,
         cuts || null,
       ].filter((p) => p !== null).join(', '),
-      step: `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${cuts ? `, ${cuts}` : ''}${epochs}`,
+      step: config.ratio > 0 || !cuts
+        ? `structured pruning: ${ratio} of filters/units removed per layer (lowest ${config.norm.toUpperCase()} norm)${kernels}${cuts ? `, ${cuts}` : ''}${epochs}`
+        : `depth pruning: ${cuts}${kernels}${epochs}`,
       perLayer: [...layerRows(model, plan, config.norm, graph.producers), ...mergedRows(original, depth, config.norm)],
       notes,
       ...(history ? { history } : {}),
@@ -178,7 +180,7 @@ function depthSummary(depth: DepthPlan): string {
 function depthNotes(depth: DepthPlan): string[] {
   const notes: string[] = [];
   if (depth.folds.length > 0) {
-    notes.push(`Pooling folded into strides (depth pruning): ${depth.folds.map((f) => `${f.conv} now ${f.kernel.join('×')} stride ${f.stride}, ${f.pool} removed`).join('; ')}. Each kernel grew to cover its pool's window, starting as the old kernel averaged over the window (exact for average pooling); the fine-tune adapts it to what max-pooling and the ReLU did.`);
+    notes.push(`Pooling folded into strides (depth pruning): ${depth.folds.map((f) => `${f.conv} now ${f.kernel.join('×')} stride ${f.stride}, ${f.pool} removed`).join('; ')}. Each kernel grew to cover its pool's window, starting as the old kernel averaged over the window: exact for average pooling with nothing nonlinear before it; otherwise (max-pooling, a ReLU) the fine-tune adapts it.`);
   }
   if (depth.kept.length > 0) notes.push(`Pooling kept: ${depth.kept.map((k) => `${k.layer} (${k.reason})`).join('; ')}.`);
   if (depth.merges.length > 0) {
