@@ -219,7 +219,8 @@ export async function figureF3(c: Ctx): Promise<Figure> {
  * one fixed depth cut, reported beside F3 (issue 12 asks for LeNet-5 "and the teacher sample"):
  * both pools folded through BN and ReLU, fc1 merged into fc2 with its dropouts. No choice is made:
  * the teacher was trained on all 8,000 train images, validation included, so a validation choice
- * would be biased. The recipe is the chosen LeNet-5 cut's (2e-3, cosine, shifts) at 15 epochs, not
+ * would be biased. The recipe is fixed: that of F3's 2e-3 depth candidate (cosine, shifts; the one
+ * F3 chose for LeNet-5 on 2026-12-01, not necessarily what a later run chooses), at 15 epochs, not
  * 30: the teacher trains ~5× slower. Test once per seed, latency interleaved like F3's.
  */
 async function teacherDepthCut(c: Ctx) {

@@ -211,6 +211,15 @@ describeEachBackend('depth pruning', () => {
     input.model.dispose();
   });
 
+  it('refuses channel settings that name a layer the depth cut removes', async () => {
+    const input = await loadedLayers(lenetLike());
+    await expect(pruneStructured(input, { method: 'structured', ratio: 0.5, norm: 'l1', mergeDense: 1, perLayer: { d2: 0.5 } }, {}, ctx))
+      .rejects.toMatchObject({ code: 'BAD_CONFIG', message: 'Error in pruneStructured: perLayer names "d2", which depth pruning removes (merged into out).' });
+    await expect(pruneStructured(input, { method: 'structured', ratio: 0.5, norm: 'l1', foldPooling: true, skip: ['p1'] }, {}, ctx))
+      .rejects.toMatchObject({ code: 'BAD_CONFIG', message: 'Error in pruneStructured: skip names "p1", which depth pruning removes (folded into c1\'s stride).' });
+    input.model.dispose();
+  });
+
   it('says plainly when no pooling layer can be folded', async () => {
     const input = await loadedLayers(depthwiseCnn());
     await expect(pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true }, {}, ctx))

@@ -95,6 +95,18 @@ export async function pruneStructured(
     throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: no pooling layer of this model can be folded into its convolution's stride.${why}`,
       'Set Pooling to “keep pooling layers”, or prune filters/units instead.');
   }
+  // Channel settings are planned on the depth-pruned model: a layer they name must still be there.
+  const gone = new Map<string, string>([
+    ...depth.merges.flatMap((m) => [m.removed, ...m.between].map((l): [string, string] => [l, `merged into ${depth.merges[0].into}`])),
+    ...depth.folds.map((f): [string, string] => [f.pool, `folded into ${f.conv}'s stride`]),
+  ]);
+  for (const [field, names] of [['perLayer', Object.keys(config.perLayer ?? {})], ['skip', config.skip ?? []], ['kernelSize', Object.keys(config.kernelSize ?? {})]] as const) {
+    const named = names.find((n) => gone.has(n));
+    if (named) {
+      throw new BonsaiError('BAD_CONFIG', `Error in ${OP}: ${field} names "${named}", which depth pruning removes (${gone.get(named)}).`,
+        `Take "${named}" out of ${field}, or merge fewer Dense layers / keep the pooling layers.`);
+    }
+  }
   const shallow = cutsLayers ? applyDepth(model, depth) : null;
   try {
     return await pruneChannels(input.model, shallow ?? model, depth, config, data, ctx);
