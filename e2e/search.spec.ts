@@ -90,3 +90,36 @@ test('with "workers": 2 candidates train in a pool of workers, and the notes say
   await expect(page.getByTestId('search-notes')).toContainText(/Candidates trained 2 at a time, each in its own worker \((wasm|cpu)\); every latency was timed with all training paused/);
   await expect(page.getByTestId('model-name')).toHaveText(/searched/);
 });
+
+test('a search over cuts of the open model starts each candidate from its weights, and the winner exports and loads with stock TF.js', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-5');
+  await page.getByRole('tab', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Quick look (8 candidates)', exact: true }).click();
+  await setTabSettings(page, 'search', (c) => ({ ...c, ...TINY, strategy: { kind: 'random' }, budget: { candidates: 3, minutes: null }, objective: { kind: 'accuracy' } }));
+  await page.getByTestId('search-cuts').selectOption('only');
+  await expect(page.getByTestId('search-cuts-hint')).toContainText('starts from the open model\'s weights');
+  await page.getByRole('button', { name: 'Run search' }).click();
+  await expect(page.getByTestId('job-optimize')).toHaveCount(0, { timeout: 240_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('search-status')).toContainText('Finished · ');
+  const rows = page.getByTestId('search-row');
+  await expect(rows).toHaveCount(4);
+  for (let i = 0; i < 4; i++) await expect(rows.nth(i).locator('td.arch')).toHaveText(/^lenet-5 cut: .+ \(its weights kept\)$/);
+  await expect(page.getByTestId('model-name')).toHaveText(/searched/);
+  // Fine-tuned from LeNet-5's weights on 256 examples, a cut is far above chance (a fresh net is not).
+  await page.getByRole('button', { name: 'Candidate 1: details' }).click();
+  await expect(page.getByTestId('search-details')).toContainText('Validation accuracy');
+  const val = Number((await page.getByTestId('search-details').locator('dd').first().textContent())!.replace(/%.*/, ''));
+  expect(val).toBeGreaterThan(50);
+
+  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
+  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
+  const loaded = await stockLoad(files);
+  expect(loaded.params).toBe(params);
+  expect(loaded.shape).toEqual([1, 10]);
+});

@@ -1,5 +1,5 @@
 import { autoPoolSize, type SearchConfig, type StrategyConfig } from '../../engine/techniques/search/meta';
-import { BLOCK_TYPES, KERNELS, type BlockType, type Kernel } from '../../engine/techniques/search/space';
+import { BLOCK_TYPES, KERNELS, type BlockType, type CutMode, type Kernel } from '../../engine/techniques/search/space';
 import { NumberInput, Select } from '../techniques/fields';
 import type { OptionsProps } from '../techniques/options';
 
@@ -58,6 +58,23 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
         ))}
         <NumberInput label="Max blocks" testId="search-max-blocks" value={space.maxBlocks ?? 4} min={0} max={8} onChange={(maxBlocks) => set({ space: { ...space, maxBlocks } })} />
         <NumberInput label="Max hidden dense layers" value={space.maxDense ?? 2} min={0} max={2} onChange={(maxDense) => set({ space: { ...space, maxDense } })} />
+        <Select
+          label="Cuts of the open model (keep its trained weights)"
+          testId="search-cuts"
+          value={space.cuts ?? 'off'}
+          options={[
+            { value: 'off', label: 'Off: every candidate trained from scratch' },
+            { value: 'also', label: 'Also: half the draws are cuts of the open model' },
+            { value: 'only', label: 'Only: search cuts of the open model' },
+          ]}
+          onChange={(cuts: CutMode) => set({ space: { ...space, cuts }, ...(cuts !== 'off' ? { reference: true } : {}) })}
+        />
+        {(space.cuts ?? 'off') !== 'off' ? (
+          <small className="hint" data-testid="search-cuts-hint">
+            A cut folds pooling into the convolution's stride, merges hidden Dense layers, and removes up to {Math.round(100 * Math.max(...(space.cutRatios ?? [0, 0.25, 0.5])))}% of filters/units per layer; it starts from the open model's weights
+            and is fine-tuned, not trained from scratch (NetAdapt-style). It needs the open model as the reference (a Keras/Layers model).
+          </small>
+        ) : null}
       </fieldset>
       <fieldset>
         <legend>Hard constraints (never violated)</legend>

@@ -107,6 +107,7 @@ function imageLayers(a: ImageArch, inputShape: number[], classes: number): Layer
 
 /** The layers of `arch` for data of `space`'s shape, in build order. */
 export function archLayers(arch: Architecture, space: SearchSpace): LayerSpec[] {
+  if (arch.kind === 'cut') throw new Error('Error in search: a cut of the reference has no layer list of its own; it is built from the reference (cut-candidate.ts).');
   if (arch.kind === 'image') {
     if (space.kind !== 'image') throw new Error('Error in search: an image architecture needs an image space.');
     return imageLayers(arch, space.inputShape, space.classes);
@@ -136,6 +137,16 @@ export function archCost(layers: readonly LayerSpec[]): ArchCost {
  */
 export function archProblems(arch: Architecture, space: SearchSpace): string[] {
   const problems: string[] = [];
+  if (arch.kind === 'cut') {
+    const c = space.cuts;
+    if (!c) return ['a cut of the reference in a space without cuts'];
+    if (!c.foldPooling.includes(arch.foldPooling)) problems.push(`pooling ${arch.foldPooling ? 'folded' : 'kept'} not allowed`);
+    if (!c.mergeDense.includes(arch.mergeDense)) problems.push(`${arch.mergeDense} Dense merged not allowed`);
+    if (!c.ratios.includes(arch.ratio)) problems.push(`ratio ${arch.ratio} not allowed`);
+    if (!arch.foldPooling && arch.mergeDense === 0 && arch.ratio === 0) problems.push('cuts nothing (that is the reference itself)');
+    return problems;
+  }
+  if (space.cuts?.only) return [`a ${arch.kind} architecture where only cuts of the reference are searched`];
   if (arch.kind !== space.kind) return [`a ${arch.kind} architecture in a ${space.kind} space`];
   if (arch.kind === 'vector' && space.kind === 'vector') {
     if (arch.hidden.length > space.maxLayers - 1) problems.push(`${arch.hidden.length + 1} dense layers > ${space.maxLayers}`);

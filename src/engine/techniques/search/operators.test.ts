@@ -4,7 +4,7 @@ import { BonsaiError } from '../../errors';
 import { mulberry32 } from '../../runtime/random';
 import { archCost, archLayers, archProblems } from './layers';
 import { drawArch, mutate, precheck, sampleValid, type Constraints } from './operators';
-import { archKey, deriveSpace, describeArch, type ImageArch } from './space';
+import { archKey, deriveSpace, describeArch, type CutArch, type ImageArch } from './space';
 
 const IMAGE = deriveSpace([28, 28, 1], 10);
 const VECTOR = deriveSpace([20], 3);
@@ -98,5 +98,47 @@ describe('operators', () => {
     const b = Array.from({ length: 5 }, (_, i) => archKey(sampleValid(IMAGE, constraints, mulberry32(100 + i))));
     expect(a).toEqual(b);
     expect(new Set(a).size).toBeGreaterThan(1);
+  });
+});
+
+describe('cuts of the reference in the space', () => {
+  const LENET = { name: 'lenet-5', canFold: true, maxMerge: 2 };
+  const constraints: Constraints = { maxParams: 50_000, maxFlops: 3_000_000 };
+  it('derives the cut choices from what the reference allows, and refuses a space with nothing to cut', () => {
+    const s = deriveSpace([28, 28, 1], 10, { cuts: 'also' }, LENET);
+    expect(s.cuts).toEqual({ reference: 'lenet-5', foldPooling: [false, true], mergeDense: [0, 1, 2], ratios: [0, 0.25, 0.5], only: false });
+    expect(deriveSpace([28, 28, 1], 10, {}, LENET).cuts).toBeUndefined();
+    expect(() => deriveSpace([28, 28, 1], 10, { cuts: 'only' })).toThrow(/need the open model as the reference/);
+    expect(() => deriveSpace([20], 3, { cuts: 'only', cutRatios: [0] }, { name: 'mlp', canFold: false, maxMerge: 0 })).toThrow(/no cut to search/);
+    expect(() => deriveSpace([28, 28, 1], 10, { cuts: 'only', cutRatios: [0.95] }, LENET)).toThrow(/cutRatios must be fractions in 0..0.9/);
+    expect(() => deriveSpace([28, 28, 1], 10, { cuts: 'some' as 'only' }, LENET)).toThrow(/cuts is "some"/);
+  });
+  it('"only" draws cuts alone, never the reference itself; "also" draws both families; mutations stay inside (property)', () => {
+    const only = deriveSpace([28, 28, 1], 10, { cuts: 'only' }, LENET);
+    const also = deriveSpace([28, 28, 1], 10, { cuts: 'also', maxBlocks: 1 }, LENET);
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, onlyCuts) => {
+        const space = onlyCuts ? only : also;
+        const rng = mulberry32(seed);
+        const parent = sampleValid(space, constraints, rng);
+        kinds.add(`${onlyCuts}:${parent.kind}`);
+        if (onlyCuts) expect(parent.kind).toBe('cut');
+        expect(archProblems(parent, space)).toEqual([]);
+        if (parent.kind === 'cut') expect(parent.foldPooling || parent.mergeDense > 0 || parent.ratio > 0).toBe(true);
+        const child = mutate(parent, space, constraints, rng);
+        expect(archProblems(child.arch, space)).toEqual([]);
+        expect(archKey(child.arch)).not.toBe(archKey(parent));
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+    expect([...kinds].sort()).toEqual(['false:cut', 'false:image', 'true:cut']);
+  });
+  it('names a cut by what it removes, and keys it stably', () => {
+    const a: CutArch = { kind: 'cut', foldPooling: true, mergeDense: 2, ratio: 0.25 };
+    expect(archKey(a)).toBe('cut[fold,m2,r0.25]');
+    expect(describeArch(a, 10, 'lenet-5')).toBe('lenet-5 cut: pooling folded into strides, 2 hidden Dense merged, 25% of filters/units removed (its weights kept)');
+    expect(archProblems({ kind: 'cut', foldPooling: false, mergeDense: 0, ratio: 0 }, deriveSpace([28, 28, 1], 10, { cuts: 'only' }, LENET))).toEqual(['cuts nothing (that is the reference itself)']);
+    expect(archProblems(a, IMAGE)).toEqual(['a cut of the reference in a space without cuts']);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { BonsaiError } from '../../errors';
 import { archCost, archLayers, archProblems, canDownsample } from './layers';
-import { archKey, type Architecture, type Downsample, type ImageArch, type ImageBlock, type ImageSpace, type SearchSpace, type VectorArch, type VectorSpace } from './space';
+import { archKey, type Architecture, type CutArch, type CutSpace, type Downsample, type ImageArch, type ImageBlock, type ImageSpace, type SearchSpace, type VectorArch, type VectorSpace } from './space';
 
 export type Random = () => number;
 
@@ -64,8 +64,17 @@ function drawVector(space: VectorSpace, rng: Random): VectorArch {
   return { kind: 'vector', hidden: Array.from({ length: n }, () => ({ units: pick(rng, space.widths), activation: pick(rng, space.activations) })) };
 }
 
-/** One architecture drawn uniformly per choice (may violate constraints: see sampleValid). */
+function drawCut(space: CutSpace, rng: Random): CutArch {
+  return { kind: 'cut', foldPooling: pick(rng, space.foldPooling), mergeDense: pick(rng, space.mergeDense), ratio: pick(rng, space.ratios) };
+}
+
+/**
+ * One architecture drawn uniformly per choice (may violate constraints: see sampleValid). With cuts
+ * of the reference in the space (and not only those), a draw is a cut or a fresh architecture with
+ * even odds.
+ */
 export function drawArch(space: SearchSpace, rng: Random): Architecture {
+  if (space.cuts && (space.cuts.only || rng() < 0.5)) return drawCut(space.cuts, rng);
   return space.kind === 'image' ? drawImage(space, rng) : drawVector(space, rng);
 }
 
@@ -73,6 +82,8 @@ export function drawArch(space: SearchSpace, rng: Random): Architecture {
 export function precheck(arch: Architecture, space: SearchSpace, c: Constraints): string | null {
   const problems = archProblems(arch, space);
   if (problems.length) return `outside the space: ${problems.join('; ')}`;
+  // A cut's parameters and FLOPs are known once it is cut from the reference (checked in run.ts).
+  if (arch.kind === 'cut') return null;
   const cost = archCost(archLayers(arch, space));
   if (c.maxParams != null && cost.params > c.maxParams) return `${cost.params.toLocaleString('en-US')} parameters > ${c.maxParams.toLocaleString('en-US')}`;
   if (c.maxFlops != null && cost.flops > c.maxFlops) return `${cost.flops.toLocaleString('en-US')} FLOPs > ${c.maxFlops.toLocaleString('en-US')}`;
@@ -214,16 +225,40 @@ const VECTOR_MUTATIONS: Record<string, Mutation> = {
   },
 };
 
-export const MUTATION_NAMES = { image: Object.keys(IMAGE_MUTATIONS), vector: Object.keys(VECTOR_MUTATIONS) };
+function onCut(f: (a: CutArch, space: CutSpace, rng: Random) => boolean): Mutation {
+  return (a, space, rng) => {
+    if (a.kind !== 'cut' || !space.cuts) return null;
+    const c = clone(a);
+    return f(c, space.cuts, rng) ? c : null;
+  };
+}
+
+const CUT_MUTATIONS: Record<string, Mutation> = {
+  pooling: onCut((a, s, r) => {
+    const v = other(r, s.foldPooling, a.foldPooling);
+    return v !== null && ((a.foldPooling = v), true);
+  }),
+  'dense merged': onCut((a, s, r) => {
+    const v = other(r, s.mergeDense, a.mergeDense);
+    return v !== null && ((a.mergeDense = v), true);
+  }),
+  ratio: onCut((a, s, r) => {
+    const v = other(r, s.ratios, a.ratio);
+    return v !== null && ((a.ratio = v), true);
+  }),
+};
+
+export const MUTATION_NAMES = { image: Object.keys(IMAGE_MUTATIONS), vector: Object.keys(VECTOR_MUTATIONS), cut: Object.keys(CUT_MUTATIONS) };
 
 /**
  * One mutation of `parent` (Real et al. 2019: one change per child): a block's type, width,
- * kernel, expansion or downsample, a block added or removed, the stem or the head changed. The
+ * kernel, expansion or downsample, a block added or removed, the stem or the head changed (a cut
+ * of the reference: its pooling fold, Dense merges or ratio). The
  * child differs from the parent and is inside the space and the pre-build constraints; after
  * `tries` failed attempts a fresh valid architecture is drawn instead (and `mutation` says so).
  */
 export function mutate(parent: Architecture, space: SearchSpace, c: Constraints, rng: Random, tries = 50): { arch: Architecture; mutation: string } {
-  const table = parent.kind === 'image' ? IMAGE_MUTATIONS : VECTOR_MUTATIONS;
+  const table = parent.kind === 'cut' ? CUT_MUTATIONS : parent.kind === 'image' ? IMAGE_MUTATIONS : VECTOR_MUTATIONS;
   const names = Object.keys(table);
   const key = archKey(parent);
   for (let i = 0; i < tries; i++) {

@@ -21,7 +21,8 @@ import { throwIfAborted } from '../../runtime/yield';
 import { variantOutput, type RunContext, type TechniqueOutput } from '../types';
 import { buildModel } from './build';
 import { autoPoolSize, openPool, type CandidatePool } from './candidate-pool';
-import { archCost, archLayers } from './layers';
+import { buildCut, referenceCuts } from './cut-candidate';
+import { archCost, archLayers, type LayerSpec } from './layers';
 import { LatencyTable, latencyVsReference, measureModelLatency, memoryCache } from './latency-table';
 import { RETRAIN_PHASE, validateSearchConfig, type CandidateRecord, type SearchConfig, type SearchLive, type SearchReference } from './meta';
 import { mnasScore } from './pareto';
@@ -73,19 +74,35 @@ interface Trained {
  */
 async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalRequest, 'phase'> & { phase: 'search' | 'final'; seed: number }, label: string): Promise<Trained> {
   const started = performance.now();
-  const layers = archLayers(req.arch, s.space);
-  const cost = archCost(layers);
+  const arch = req.arch;
+  // A fresh architecture has its layer list (cost known before building); a cut of the reference is
+  // cut first, and its cost read off the cut model.
+  const layers: LayerSpec[] | null = arch.kind === 'cut' ? null : archLayers(arch, s.space);
+  const cost = layers ? archCost(layers) : { params: 0, flops: 0 };
   const base: CandidateRecord = {
-    key: req.key, index: req.index, phase: req.phase, rung: req.rung, arch: req.arch, archKey: archKey(req.arch),
-    description: describeArch(req.arch, s.space.classes), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
+    key: req.key, index: req.index, phase: req.phase, rung: req.rung, arch, archKey: archKey(arch),
+    description: describeArch(arch, s.space.classes, s.space.cuts?.reference), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
     status: 'trained', params: cost.params, flops: cost.flops, gzipBytes: null, latencyMs: null, latencyBatchMs: null, predictedMs: null,
     valAccuracy: null, fitness: null, budget: req.budget, curve: [], seconds: 0,
   };
   const c = s.cfg.constraints;
   const reject = (reason: string): Trained => ({ record: { ...base, status: 'rejected', reason, seconds: (performance.now() - started) / 1000 }, files: null });
   let model: LayersModel | null = null;
+  /** A cut's starting weights (the pool member trains from them). */
+  let init: InputFile[] | null = null;
   try {
-    model = buildModel(layers, s.dataShape, req.seed);
+    if (arch.kind === 'cut') {
+      if (!s.reference) throw new BonsaiError('INTERNAL', `Error in ${OP}: a cut of the reference was proposed without a reference.`);
+      const cut = await buildCut(s.reference.model, arch, ctx.signal);
+      model = cut.model;
+      init = cut.files;
+      base.params = cut.params;
+      base.flops = cut.flops;
+      if (c.maxParams != null && cut.params > c.maxParams) return reject(`${cut.params.toLocaleString('en-US')} parameters > ${c.maxParams.toLocaleString('en-US')}`);
+      if (c.maxFlops != null && cut.flops > c.maxFlops) return reject(`${cut.flops.toLocaleString('en-US')} FLOPs > ${c.maxFlops.toLocaleString('en-US')}`);
+    } else {
+      model = buildModel(layers!, s.dataShape, req.seed);
+    }
     if (c.maxGzipBytes != null) {
       base.gzipBytes = (await serializeLayersModel(model)).reduce((sum, f) => sum + gzipSize(f.bytes), 0);
       if (base.gzipBytes > c.maxGzipBytes) return reject(`${Math.round(base.gzipBytes / 1024)} KB gzip > ${Math.round(c.maxGzipBytes / 1024)} KB`);
@@ -95,7 +112,8 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
     // one dies cheap — with every pool member paused, so no training overlaps the timing.
     const timed = model;
     await s.pool.exclusive(async () => {
-      base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
+      // The per-layer table covers the fresh architectures' layers; a cut has only its measurement.
+      if (layers) base.predictedMs = await s.table.predict(layers, s.dataShape, 1);
       if (s.reference) {
         base.vsReference = await latencyVsReference(s.reference.model, timed, { signal: ctx.signal });
         base.latencyMs = base.vsReference * s.reference.measured.latencyMs;
@@ -115,7 +133,7 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   const maxBatchesPerEpoch = req.budget.examples >= s.train.count ? undefined : Math.max(1, Math.ceil(req.budget.examples / settings.batchSize));
   const shiftPx = req.phase === 'final' ? s.cfg.finalShiftPx ?? 0 : 0;
   const { curve, files } = await s.pool.train(
-    { layers: [...layers], dataShape: [...s.dataShape], seed: req.seed, settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}), ...(shiftPx ? { shiftPx } : {}) },
+    { layers: layers ? [...layers] : [], ...(init ? { init } : {}), dataShape: [...s.dataShape], seed: req.seed, settings, ...(maxBatchesPerEpoch ? { maxBatchesPerEpoch } : {}), ...(shiftPx ? { shiftPx } : {}) },
     { signal: ctx.signal, onProgress: (p) => ctx.progress(`${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(4)}`, -1, -1) },
   );
   base.gzipBytes = files.reduce((sum, f) => sum + gzipSize(f.bytes), 0);
@@ -187,7 +205,9 @@ export async function runSearchPhase(ctx: RunContext, config: SearchConfig): Pro
     throw new BonsaiError('NO_TRAINING_DATA', `Error in ${OP}: candidates are chosen on a labeled validation split, and there is none.`, 'Load a labeled dataset with enough examples to carve a validation split.');
   }
   const dataShape = train.xs.shape.slice(1);
-  const space = deriveSpace(dataShape, train.ys.shape[1] as number, cfg.space);
+  const wantsCuts = (cfg.space.cuts ?? 'off') !== 'off';
+  const cuts = wantsCuts && cfg.reference ? referenceCuts(ctx.input, ctx.nameOf?.(ctx.input) ?? 'the open model') : null;
+  const space = deriveSpace(dataShape, train.ys.shape[1] as number, cfg.space, cuts);
   const reference = cfg.reference ? await measureReference(ctx, validation) : null;
   const targetMs = cfg.objective.kind === 'score' ? cfg.objective.targetLatencyMs ?? (reference ? reference.latencyMs / 2 : 1) : null;
   const device = await deviceKey();
@@ -251,7 +271,7 @@ export async function runSearch(ctx: RunContext, config: SearchConfig): Promise<
 
 async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<TechniqueOutput> {
   const { cfg, setup: s, reference, objective, results, all, elapsedMs, live, poolNote } = phase;
-  const { train, validation, table, space } = s;
+  const { train, validation, table } = s;
   const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
   const top = bestCandidates(results, cfg.retrainTop);
   if (!top.length) {
@@ -296,7 +316,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
     poolNote,
   ];
   live({ kind: 'search-end', predictorRho, flopsRho, measured: timed.length, notes });
-  const layerRows = archLayers(w.arch, space).map((l) => ({ layer: l.name, kind: l.kind, output: `[${l.outShape.join('×')}]`, params: l.params, flops: l.flops }));
+  const layerRows = await winnerRows(w.arch, s, ctx.signal);
   return variantOutput({
     files: winner.files,
     name: `searched · ${w.params.toLocaleString('en-US')} params`,
@@ -306,6 +326,14 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
     history: { epochs: w.curve.map((c) => ({ epoch: c.epoch, loss: c.loss, accuracy: null, ...(c.valAccuracy !== null ? { valAccuracy: c.valAccuracy } : {}), seconds: 0 })), samplesPerSec: 0, stoppedEarly: false },
     role: 'winner',
   });
+}
+
+/** The winner's layers for the variant's table: from its layer list, or read off the cut model. */
+async function winnerRows(arch: Architecture, s: Setup, signal?: AbortSignal) {
+  if (arch.kind !== 'cut') return archLayers(arch, s.space).map((l) => ({ layer: l.name, kind: l.kind, output: `[${l.outShape.join('×')}]`, params: l.params, flops: l.flops }));
+  const cut = await buildCut(s.reference!.model, arch, signal);
+  cut.model.dispose();
+  return cut.rows;
 }
 
 export type { Architecture };

@@ -4,7 +4,10 @@
  *  - image inputs [h, w, c]: a stem convolution, 0–N blocks (conv, depthwise-separable, inverted
  *    residual), each with a kernel, a width and a way to downsample, then a head (global average
  *    pool or flatten) with 0–2 hidden dense layers;
- *  - vector inputs [n]: an MLP of 1–4 dense layers (hidden layers + the output layer).
+ *  - vector inputs [n]: an MLP of 1–4 dense layers (hidden layers + the output layer);
+ *  - with an open LayersModel as the reference, optionally a third family: cuts of the reference
+ *    that keep its trained weights (NetAdapt-style: pooling folded into strides, hidden Dense
+ *    layers merged, a fraction of filters/units removed), fine-tuned rather than trained from scratch.
  * An architecture is plain JSON too, so a checkpoint or a link can carry it.
  */
 import { BonsaiError } from '../../errors';
@@ -50,7 +53,32 @@ export interface VectorSpace {
   activations: Activation[];
 }
 
-export type SearchSpace = ImageSpace | VectorSpace;
+/**
+ * Cuts of the reference model (structured pruning's depth and channel cuts), each a candidate that
+ * starts from the reference's trained weights. Present only when a person asks for them and the
+ * open model is a LayersModel; the choices are what that model allows.
+ */
+export interface CutSpace {
+  /** The reference's name, for descriptions. */
+  reference: string;
+  /** Allowed values of "pooling folded into the convolution's stride" ([false] when nothing folds). */
+  foldPooling: boolean[];
+  /** Allowed counts of hidden Dense layers merged away (0..what the model's Dense chain allows). */
+  mergeDense: number[];
+  /** Allowed fractions of filters/units removed per layer (lowest L1 norm first). */
+  ratios: number[];
+  /** Only cuts are drawn (no architecture trained from scratch). */
+  only: boolean;
+}
+
+/** What the reference allows to cut, worked out on the model (run.ts) and handed to deriveSpace. */
+export interface ReferenceCuts {
+  name: string;
+  canFold: boolean;
+  maxMerge: number;
+}
+
+export type SearchSpace = (ImageSpace | VectorSpace) & { cuts?: CutSpace };
 
 export interface ImageBlock {
   type: BlockType;
@@ -74,7 +102,19 @@ export interface VectorArch {
   hidden: { units: number; activation: Activation }[];
 }
 
-export type Architecture = ImageArch | VectorArch;
+/** A cut of the reference: its weights kept, the cut layers and channels removed. */
+export interface CutArch {
+  kind: 'cut';
+  foldPooling: boolean;
+  mergeDense: number;
+  ratio: number;
+}
+
+export type Architecture = ImageArch | VectorArch | CutArch;
+
+export type CutMode = 'off' | 'also' | 'only';
+export const CUT_MODES: readonly CutMode[] = ['off', 'also', 'only'];
+export const DEFAULT_CUT_RATIOS = [0, 0.25, 0.5];
 
 /** What a person narrows the derived space with; every field optional. */
 export interface SpaceLimits {
@@ -89,6 +129,10 @@ export interface SpaceLimits {
   denseUnits?: number[];
   maxLayers?: number;
   activations?: Activation[];
+  /** Also (or only) search cuts of the open model that keep its weights; needs a LayersModel reference. */
+  cuts?: CutMode;
+  /** Fractions of filters/units a cut may remove per layer. */
+  cutRatios?: number[];
 }
 
 export const DEFAULT_IMAGE_LIMITS = {
@@ -139,7 +183,38 @@ function intIn(field: string, v: number | undefined, fallback: number, lo: numbe
  * The space for data of this per-example shape and class count, narrowed by `limits`. Image data
  * ([h, w, c]) gets the CNN space; anything else is flattened to a vector and gets the MLP space.
  */
-export function deriveSpace(dataShape: readonly number[], classes: number, limits: SpaceLimits = {}): SearchSpace {
+export function deriveSpace(dataShape: readonly number[], classes: number, limits: SpaceLimits = {}, reference: ReferenceCuts | null = null): SearchSpace {
+  const cuts = cutSpace(limits, reference);
+  const base = familySpace(dataShape, classes, limits);
+  return cuts ? { ...base, cuts } : base;
+}
+
+function cutSpace(limits: SpaceLimits, reference: ReferenceCuts | null): CutSpace | null {
+  const mode = limits.cuts ?? 'off';
+  if (!CUT_MODES.includes(mode)) throw bad('cuts', `is ${JSON.stringify(mode)}; allowed: ${CUT_MODES.join(', ')}`);
+  if (mode === 'off') return null;
+  if (!reference) {
+    throw new BonsaiError('BAD_CONFIG', 'Error in search: cuts of the open model need the open model as the reference, and a LayersModel (model.json format \'layers-model\').',
+      'Tick “Compare with the open model” and open a Keras/Layers model, or set “Cuts of the open model” to off.');
+  }
+  const ratios = limits.cutRatios ?? DEFAULT_CUT_RATIOS;
+  if (!Array.isArray(ratios) || ratios.length === 0) throw bad('cutRatios', 'must allow at least one value');
+  for (const r of ratios) if (typeof r !== 'number' || !(r >= 0 && r <= 0.9)) throw bad('cutRatios', `must be fractions in 0..0.9, but has ${JSON.stringify(r)}`);
+  const space: CutSpace = {
+    reference: reference.name,
+    foldPooling: reference.canFold ? [false, true] : [false],
+    mergeDense: Array.from({ length: Math.max(0, reference.maxMerge) + 1 }, (_, i) => i),
+    ratios: [...new Set(ratios)].sort((a, b) => a - b),
+    only: mode === 'only',
+  };
+  if (space.foldPooling.length === 1 && space.mergeDense.length === 1 && space.ratios.every((r) => r === 0)) {
+    throw new BonsaiError('BAD_CONFIG', `Error in search: ${reference.name} has no pooling to fold and no hidden Dense layer to merge, and the cut ratios remove nothing, so there is no cut to search.`,
+      'Add a ratio above 0 to the cut ratios, or set “Cuts of the open model” to off.');
+  }
+  return space;
+}
+
+function familySpace(dataShape: readonly number[], classes: number, limits: SpaceLimits): ImageSpace | VectorSpace {
   if (!Number.isInteger(classes) || classes < 2) {
     throw new BonsaiError('BAD_CONFIG', `Error in search: the data has ${classes} class(es); a classifier needs at least 2.`, 'Use a labeled dataset with two or more classes.');
   }
@@ -177,6 +252,7 @@ export function deriveSpace(dataShape: readonly number[], classes: number, limit
 
 /** A short, stable text for an architecture: the cache key and what the chart's tooltip shows. */
 export function archKey(a: Architecture): string {
+  if (a.kind === 'cut') return `cut[${a.foldPooling ? 'fold,' : ''}m${a.mergeDense},r${a.ratio}]`;
   if (a.kind === 'vector') return `mlp[${a.hidden.map((h) => `${h.units}${h.activation[0]}`).join(',')}]`;
   const ds = (d: Downsample) => (d === 'stride' ? '/s' : d === 'maxpool' ? '/p' : '');
   const blocks = a.blocks.map((b) => `${b.type === 'conv' ? 'c' : b.type === 'separable' ? 's' : `i${b.expansion}`}${b.kernel}x${b.width}${ds(b.downsample)}`);
@@ -184,7 +260,8 @@ export function archKey(a: Architecture): string {
 }
 
 /** The architecture in words, e.g. "conv 5×5 16 → 2 blocks (sep 3×3 32 /2, …) → GAP → dense 10". */
-export function describeArch(a: Architecture, classes: number): string {
+export function describeArch(a: Architecture, classes: number, reference = 'the open model'): string {
+  if (a.kind === 'cut') return describeCut(a, reference);
   if (a.kind === 'vector') return [...a.hidden.map((h) => `Dense ${h.units} ${h.activation}`), `Dense ${classes}`].join(' → ');
   const ds = (d: Downsample) => (d === 'stride' ? ' stride 2' : d === 'maxpool' ? ' + max-pool' : '');
   const name = (b: ImageBlock) =>
@@ -196,4 +273,14 @@ export function describeArch(a: Architecture, classes: number): string {
     ...a.head.dense.map((u) => `Dense ${u}`),
     `Dense ${classes}`,
   ].join(' → ');
+}
+
+/** "lenet-5 cut: pooling folded into strides, 2 hidden Dense merged, 25% of filters/units removed". */
+export function describeCut(a: CutArch, reference: string): string {
+  const parts = [
+    a.foldPooling ? 'pooling folded into strides' : null,
+    a.mergeDense > 0 ? `${a.mergeDense} hidden Dense merged` : null,
+    a.ratio > 0 ? `${Math.round(a.ratio * 100)}% of filters/units removed` : null,
+  ].filter((p) => p !== null);
+  return `${reference} cut: ${parts.join(', ') || 'nothing'} (its weights kept)`;
 }

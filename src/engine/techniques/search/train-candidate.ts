@@ -8,6 +8,9 @@ import { seededShift } from '../../data/augment';
 import type { DatasetSplit } from '../../data/types';
 import type { InputFile } from '../../model/types';
 import { serializeLayersModel } from '../../model/serialize';
+import { loadPrepared } from '../../model/load';
+import { prepareModel } from '../../model/validate';
+import { BonsaiError } from '../../errors';
 import { trainModel } from '../../train/loop';
 import type { TrainSettings } from '../../train/meta';
 import { buildModel } from './build';
@@ -15,7 +18,10 @@ import type { LayerSpec } from './layers';
 import type { PauseGate } from './pause-gate';
 
 export interface TrainJob {
+  /** The architecture to build with seeded weights (empty when `init` is given). */
   layers: LayerSpec[];
+  /** A model to start from instead (a cut of the reference keeps its weights), as TF.js files. */
+  init?: InputFile[];
   /** Per-example input shape. */
   dataShape: number[];
   /** Build seed and training settings (epochs, batch size, optimizer, seed). */
@@ -43,7 +49,7 @@ export async function trainCandidate(
   data: { train: DatasetSplit; validation: DatasetSplit },
   options: { signal?: AbortSignal; onProgress?(p: TrainJobProgress): void; gate?: PauseGate } = {},
 ): Promise<TrainJobResult> {
-  const model = buildModel(job.layers, job.dataShape, job.seed);
+  const model = job.init ? await loadInit(job.init) : buildModel(job.layers, job.dataShape, job.seed);
   try {
     const { gate } = options;
     const shift = job.shiftPx && data.train.xs.rank === 4 ? job.shiftPx : 0;
@@ -63,4 +69,10 @@ export async function trainCandidate(
   } finally {
     model.dispose();
   }
+}
+
+async function loadInit(files: InputFile[]) {
+  const loaded = await loadPrepared(prepareModel(files));
+  if (loaded.format !== 'layers') throw new BonsaiError('INTERNAL', 'Error in search: a candidate\'s starting weights did not load as a LayersModel.');
+  return loaded.model;
 }

@@ -1,0 +1,63 @@
+/**
+ * The third family of the search space: cuts of the reference model that keep its trained weights
+ * (NetAdapt, Yang et al. 2018: adapt a trained network to a device by cuts measured on that device,
+ * then fine-tune). A cut is structured pruning's depth and channel cuts — pooling folded into the
+ * convolution's stride, hidden Dense layers merged, a fraction of filters/units removed per layer —
+ * applied without fine-tuning; the search then trains it like any candidate, from those weights.
+ */
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { BonsaiError } from '../../errors';
+import { layersModelFlops } from '../../metrics/flops';
+import { loadPrepared } from '../../model/load';
+import type { LoadedModel } from '../../model/loaded';
+import type { InputFile } from '../../model/types';
+import { prepareModel } from '../../model/validate';
+import { planDepth } from '../prune/structured-depth';
+import { pruneStructured } from '../prune/structured';
+import type { CutArch, ReferenceCuts } from './space';
+
+/** The most Dense merges looked for (LeNet-5 has 2; an MLP has one per hidden layer). */
+const MAX_MERGES = 8;
+
+/** What the reference allows to cut; null when it is not a LayersModel (nothing can be cut). */
+export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts | null {
+  if (model.format !== 'layers') return null;
+  const canFold = planDepth(model.model, { foldPooling: true }).folds.length > 0;
+  let maxMerge = 0;
+  for (let k = 1; k <= MAX_MERGES; k++) {
+    try {
+      planDepth(model.model, { mergeDense: k });
+      maxMerge = k;
+    } catch {
+      break;
+    }
+  }
+  return { name, canFold, maxMerge };
+}
+
+export interface BuiltCut {
+  /** The cut model as TF.js files: the weights a pool member starts training from. */
+  files: InputFile[];
+  model: LayersModel;
+  params: number;
+  flops: number;
+  /** Per layer, for the variant's table. */
+  rows: { layer: string; kind: string; output: string; params: number; flops: number | null }[];
+}
+
+/** Cut the reference (never changed) as `arch` says; the caller disposes `model`. */
+export async function buildCut(reference: LoadedModel, arch: CutArch, signal?: AbortSignal): Promise<BuiltCut> {
+  if (reference.format !== 'layers') {
+    throw new BonsaiError('BAD_CONFIG', 'Error in search: cuts of the open model need a LayersModel (model.json format \'layers-model\').', 'Open a Keras/Layers model, or set “Cuts of the open model” to off.');
+  }
+  const out = await pruneStructured(reference, { method: 'structured', ratio: arch.ratio, norm: 'l1', foldPooling: arch.foldPooling, mergeDense: arch.mergeDense }, {}, { signal, progress: () => {} });
+  const loaded = await loadPrepared(prepareModel(out.files));
+  if (loaded.format !== 'layers') throw new BonsaiError('INTERNAL', 'Error in search: a cut of the reference did not load as a LayersModel.');
+  const model = loaded.model;
+  const flops = layersModelFlops(model);
+  const byLayer = new Map(flops.layers.map((l) => [l.name, l.flops]));
+  const rows = model.layers
+    .filter((l) => l.getClassName() !== 'InputLayer')
+    .map((l) => ({ layer: l.name, kind: l.getClassName(), output: `[${(l.outputShape as (number | null)[]).slice(1).join('×')}]`, params: l.countParams(), flops: byLayer.get(l.name) ?? null }));
+  return { files: out.files, model, params: model.countParams(), flops: flops.flops, rows };
+}
