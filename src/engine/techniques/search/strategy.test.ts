@@ -242,3 +242,27 @@ describe('runStrategy with a pool (several candidates at once)', () => {
     expect(settled).toBe(started);
   });
 });
+
+describe('successive halving over a small space', () => {
+  it('draws each architecture once in the whole search, then ends, even with time left', async () => {
+    // Cuts of a LeNet-5-like reference: 2 × 3 × 3 choices less the reference itself = 17 architectures.
+    const cuts = deriveSpace([28, 28, 1], 10, { cuts: 'only' }, { name: 'lenet-5', canFold: true, maxMerge: 2 });
+    const log: EvalRequest[] = [];
+    await runStrategy({
+      space: cuts, constraints: CONSTRAINTS, strategy: { kind: 'halving', cohort: 8, eta: 3 }, budget: { candidates: null, minutes: 10 }, trainBudget: { epochs: 1, examples: 10 }, trainCount: 100, seed: 3,
+      elapsedMs: () => 0,
+      evaluate: async (req) => {
+        log.push(req);
+        const f = fakeFitness(req.arch);
+        return {
+          key: req.key, index: req.index, phase: 'search', rung: req.rung, arch: req.arch, archKey: archKey(req.arch), description: describeArch(req.arch, 10),
+          status: 'trained', params: 1, flops: 1, gzipBytes: null, latencyMs: 1, latencyBatchMs: null, predictedMs: null, valAccuracy: f, fitness: f, budget: req.budget, curve: [], seconds: 0,
+        };
+      },
+    });
+    const rung0 = log.filter((r) => r.rung === 0);
+    expect(rung0.length).toBe(17);
+    expect(new Set(rung0.map((r) => archKey(r.arch))).size).toBe(17);
+    expect(rung0.map((r) => r.index)).toEqual(Array.from({ length: 17 }, (_, i) => i));
+  });
+});

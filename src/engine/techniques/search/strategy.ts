@@ -151,24 +151,43 @@ export function rungBudget(base: { epochs: number; examples: number }, eta: numb
  * budget; the best ⌈n/eta⌉ go on to a rung with eta× the budget (trained afresh, same seed), until
  * one is left, the next rung would train longer than `maxRungEpochs`, or the budget runs out. While
  * budget remains after a bracket, another cohort is drawn (indices go on) and halved the same way:
- * a 10-minute search whose first bracket ended after 5 minutes used the rest for nothing.
+ * a 10-minute search whose first bracket ended after 5 minutes used the rest for nothing. Every
+ * draw is an architecture not tried before in the search; when none is left, the search ends.
  */
 async function halving(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[]): Promise<void> {
+  const seen = new Set<string>();
   for (let first = 0; !outOfBudget(o, first);) {
     const cohort = Math.min(s.cohort, (o.budget.candidates ?? Infinity) - first);
-    if ((await bracket(o, s, rng, out, first, cohort)) === 'time') return;
-    first += cohort;
+    const run = await bracket(o, s, rng, out, first, cohort, seen);
+    // Nothing new left to draw (a small space, all of it tried): the search is over.
+    if (run.end === 'time' || run.drawn === 0) return;
+    first += run.drawn;
   }
 }
 
 /** One successive-halving bracket of `cohort` random draws, indexed from `first`. */
-async function bracket(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[], first: number, cohort: number): Promise<'done' | 'time'> {
+async function bracket(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'halving' }>, rng: Random, out: CandidateRecord[], first: number, cohort: number, seen: Set<string>): Promise<{ end: 'done' | 'time'; drawn: number }> {
   let alive: { arch: Architecture; index: number }[] = [];
-  for (let i = 0; i < cohort; i++) alive.push({ arch: sampleValid(o.space, o.constraints, rng), index: first + i });
+  // Draws not tried before in this search: the same architecture again trains to the same result (a
+  // small space, such as cuts of the reference, has few). After 200 repeats in a row the cohort
+  // stops short.
+  for (let repeats = 0; alive.length < cohort && repeats < 200; ) {
+    const arch = sampleValid(o.space, o.constraints, rng);
+    const key = archKey(arch);
+    if (seen.has(key)) {
+      repeats++;
+      continue;
+    }
+    repeats = 0;
+    seen.add(key);
+    alive.push({ arch, index: first + alive.length });
+  }
+  const drawn = alive.length;
+  if (drawn === 0) return { end: 'done', drawn };
   for (let rung = 0; alive.length > 0; rung++) {
     const budget = rungBudget(o.trainBudget, s.eta, rung, o.trainCount);
     // (Rung 0 always runs, whatever its budget.)
-    if (rung > 0 && o.maxRungEpochs !== undefined && budget.epochs > o.maxRungEpochs) return 'done';
+    if (rung > 0 && o.maxRungEpochs !== undefined && budget.epochs > o.maxRungEpochs) return { end: 'done', drawn };
     let timeUp = false;
     const results = await evaluateWindow(o, (j) => {
       const a = alive[j];
@@ -179,15 +198,15 @@ async function bracket(o: DriverOptions, s: Extract<StrategyConfig, { kind: 'hal
       }
       return { key: `search:${rung}:${a.index}`, index: a.index, phase: 'search', rung, arch: a.arch, budget };
     }, out);
-    if (timeUp) return 'time';
-    if (alive.length === 1) return 'done';
+    if (timeUp) return { end: 'time', drawn };
+    if (alive.length === 1) return { end: 'done', drawn };
     // The best third of those trained: a candidate rejected by a hard constraint is out, and does not
     // count toward the cohort (counting it let every trained one of a mostly-rejected cohort through).
     const trained = results.filter((r) => r.status === 'trained');
     const keep = Math.ceil(trained.length / s.eta);
     alive = trained.sort((x, y) => fitnessOf(y) - fitnessOf(x) || x.index - y.index).slice(0, keep).map((r) => ({ arch: r.arch, index: r.index }));
   }
-  return 'done';
+  return { end: 'done', drawn };
 }
 
 /** Run the strategy; returns every evaluation in order. */
