@@ -9,17 +9,20 @@
  *       it interleaved with LeNet-5, and of those that meet it the most accurate on validation (mean
  *       of 2 training seeds) is chosen, then trained with 3 seeds on the 7,001 fine-tune images (as LeNet-5 was: the
  *       sample never saw the validation digits) and measured once on the test split; speed-up vs
- *       LeNet-5 interleaved at batch 1 on wasm.
+ *       LeNet-5 interleaved at batch 1 on wasm, the mean over the 3 seeds' models. The space holds
+ *       fresh architectures and cuts of LeNet-5 that keep its weights (fine-tuned, not trained from scratch).
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { measureInterleaved } from '../../../src/engine/metrics/interleaved';
 import { spearman } from '../../../src/engine/metrics/rank-correlation';
 import { disposeLoaded } from '../../../src/engine/model/load';
+import type { LoadedModel } from '../../../src/engine/model/loaded';
 import type { InputFile } from '../../../src/engine/model/types';
 import { serializeLayersModel } from '../../../src/engine/model/serialize';
 import { mulberry32 } from '../../../src/engine/runtime/random';
 import { seededShift } from '../../../src/engine/data/augment';
 import { buildModel } from '../../../src/engine/techniques/search/build';
+import { buildCut } from '../../../src/engine/techniques/search/cut-candidate';
 import { archCost, archLayers } from '../../../src/engine/techniques/search/layers';
 import { LatencyTable, measureModelLatency, memoryCache } from '../../../src/engine/techniques/search/latency-table';
 import { DEFAULT_SEARCH_CONFIG, type CandidateRecord, type SearchConfig } from '../../../src/engine/techniques/search/meta';
@@ -51,6 +54,8 @@ function benchRun(c: Ctx, input: RunContext['input'], label: string): RunContext
     },
     emit: async () => {},
     cache: memoryCache(),
+    // Both figures search with LeNet-5 open: cuts are described by its name.
+    nameOf: () => 'lenet-5',
   };
 }
 
@@ -177,19 +182,29 @@ const F6_STRATEGY: Extract<SearchConfig['strategy'], { kind: 'halving' }> = { ki
  * stem (LeNet-5 has two convolutions), widths ≤ 32, at most one hidden dense layer. Over the default
  * space (≤ 4 blocks, widths ≤ 64, two dense layers) about 19 in 20 random draws were slower than the
  * cap (run 5: a cohort of 300 left ~14 to train, and the search ended after 4 of its 10 minutes).
+ * Cuts of LeNet-5 (its weights kept) are drawn too, as a person with LeNet-5 open would ask: in three
+ * fair runs (11–13) the space's 2× nets trained from scratch read 97.4–97.75% on test against
+ * LeNet-5's 98.1%, while LeNet-5 with its pools folded and dense layers merged read 98.5% at 2× (F3).
  */
-const F6_SPACE: SearchConfig['space'] = { maxBlocks: 1, widths: [8, 16, 24, 32], maxDense: 1, denseUnits: [32, 64] };
+const F6_SPACE: SearchConfig['space'] = { maxBlocks: 1, widths: [8, 16, 24, 32], maxDense: 1, denseUnits: [32, 64], cuts: 'also' };
 /** How many of the search's best are retrained with the full budget. */
 const RETRAIN_TOP = QUICK ? 2 : 6;
 
 /**
- * Train an architecture from scratch with the full budget (±2 px shifts), on the fine-tune split —
+ * Train an architecture with the full budget (±2 px shifts) — from scratch, or a cut of LeNet-5 from
+ * its weights — on the fine-tune split —
  * the 7,001 images LeNet-5 itself was trained on (public/samples/index.json: trainImages) — and
  * return its validation accuracy.
  */
-async function trainArch(arch: Architecture, c: Ctx, seed: number): Promise<{ files: InputFile[]; val: number }> {
-  const space = deriveSpace(SHAPE, 10, F6_SPACE);
-  const model: LayersModel = buildModel(archLayers(arch, space), SHAPE, seed);
+async function trainArch(arch: Architecture, c: Ctx, seed: number, reference: LoadedModel): Promise<{ files: InputFile[]; val: number }> {
+  let model: LayersModel;
+  if (arch.kind === 'cut') {
+    // A cut starts from LeNet-5's weights (the same cut for every seed; the seeds vary the order and shifts).
+    model = (await buildCut(reference, arch)).model;
+  } else {
+    const { cuts: _cuts, ...fresh } = F6_SPACE;
+    model = buildModel(archLayers(arch, deriveSpace(SHAPE, 10, fresh)), SHAPE, seed);
+  }
   try {
     let val = 0;
     for (const [i, phase] of RETRAIN_PHASES.entries()) {
@@ -239,7 +254,7 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     // Per candidate: validation accuracy and files of each seed it was trained with.
     const retrained: { candidate: CandidateRecord; vals: number[]; bySeed: Map<number, InputFile[]> }[] = [];
     for (const t of top) {
-      const r = await trainArch(t.arch, c, seeds[0]);
+      const r = await trainArch(t.arch, c, seeds[0], lenet);
       retrained.push({ candidate: t, vals: [r.val], bySeed: new Map([[seeds[0], r.files]]) });
       log(`F6: #${t.index + 1} ${t.archKey}: val ${pts(r.val)}%, ${t.vsReference!.toFixed(2)}× LeNet-5's latency in the search`);
     }
@@ -263,7 +278,7 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     // seed on 999 digits ranks candidates 0.3–0.5 pt apart by chance (runs 11 and 12 chose a net
     // 0.4 pt ahead of a two-conv one on validation that then read 0.37 pt short on test).
     for (const r of QUICK ? [] : meeting) {
-      const second = await trainArch(r.candidate.arch, c, seeds[1]);
+      const second = await trainArch(r.candidate.arch, c, seeds[1], lenet);
       r.vals.push(second.val);
       r.bySeed.set(seeds[1], second.files);
       log(`F6: ${r.candidate.archKey} seed ${seeds[1]}: val ${pts(second.val)}% (mean ${pts(mean(r.vals))}%)`);
@@ -276,22 +291,26 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     const finals: InputFile[][] = [];
     const tests: number[] = [];
     for (const seed of seeds) {
-      const files = chosen.bySeed.get(seed) ?? (await trainArch(chosen.candidate.arch, c, seed)).files;
+      const files = chosen.bySeed.get(seed) ?? (await trainArch(chosen.candidate.arch, c, seed, lenet)).files;
       finals.push(files);
       tests.push(await accuracyOfFiles(files, c.test));
       log(`F6: ${chosen.candidate.archKey} seed ${seed} on the ${c.train.count} fine-tune images: test ${pts(tests[tests.length - 1])}%`);
     }
     const lossPts = round(pts(baseTest) - pts(mean(tests)), 2);
-    const found = await open(finals[0]);
-    let speedup: number;
-    let timing: Record<string, number>;
-    try {
-      const r = await measureInterleaved(lenet, found, { batchSize: 1, samples: QUICK ? 30 : 40 });
-      speedup = 1 / r.ratio;
-      timing = { lenetMs: round(r.aMedianMs, 4), foundMs: round(r.bMedianMs, 4), samples: r.samples };
-    } finally {
-      disposeLoaded(found);
+    // Each seed's model timed interleaved with LeNet-5, the speed-up their mean (as F3): one run of
+    // 40 samples on the shared machine read the same architecture at 1.90× and 2.31× minutes apart.
+    const perSeed: { speedup: number; lenetMs: number; foundMs: number; samples: number }[] = [];
+    for (const files of finals) {
+      const found = await open(files);
+      try {
+        const r = await measureInterleaved(lenet, found, { batchSize: 1, samples: QUICK ? 30 : 40 });
+        perSeed.push({ speedup: round(1 / r.ratio, 3), lenetMs: round(r.aMedianMs, 4), foundMs: round(r.bMedianMs, 4), samples: r.samples });
+      } finally {
+        disposeLoaded(found);
+      }
     }
+    const speedup = mean(perSeed.map((p) => p.speedup));
+    const timing = { timedPerSeed: perSeed };
     const holds = withinBound(lossPts);
     return {
       id: 'F6',
