@@ -261,11 +261,15 @@ export async function figureF6(c: Ctx): Promise<Figure> {
     // The cap re-checked the honest way: each timed interleaved with LeNet-5. A search timing is one
     // moment of a shared machine against a LeNet-5 timing from another (a candidate timed under the
     // cap read 1.33× interleaved). The test digits are not touched.
+    // The median of three interleaved runs: one run read LeNet-5's fold-and-merge cut at 1.87× where
+    // five runs on the idle machine read 1.96–2.24× (median 2.18×).
     const speed = new Map<(typeof retrained)[number], number>();
     for (const r of retrained) {
       const m = await open(r.bySeed.get(seeds[0])!);
       try {
-        speed.set(r, 1 / (await measureInterleaved(lenet, m, { batchSize: 1, samples: 30 })).ratio);
+        const runs: number[] = [];
+        for (let i = 0; i < (QUICK ? 1 : 3); i++) runs.push(1 / (await measureInterleaved(lenet, m, { batchSize: 1, samples: 30 })).ratio);
+        speed.set(r, [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]);
       } finally {
         disposeLoaded(m);
       }
