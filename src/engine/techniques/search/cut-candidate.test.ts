@@ -142,6 +142,8 @@ describeEachBackend('search: cuts of the reference', () => {
       disposeLoaded(loaded);
     }
     expect(out.step).toMatch(/lenet cut: /);
+    expect(out.notes.join(' ')).toContain('Latency table: not used — every candidate timed was a cut of the open model (4), and cuts are measured, not predicted.');
+    expect(out.notes.join(' ')).not.toMatch(/layer configurations timed/);
     expect(out.perLayer?.map((r) => r.layer)).toContain('out');
   });
 

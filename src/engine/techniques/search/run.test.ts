@@ -16,10 +16,10 @@ import type { VariantOutput } from '../types';
 import { buildModel } from './build';
 import { archCost, archLayers } from './layers';
 import { LatencyTable, memoryCache } from './latency-table';
-import { DEFAULT_SEARCH_CONFIG, type SearchConfig, type SearchLive } from './meta';
+import { DEFAULT_SEARCH_CONFIG, type CandidateRecord, type SearchConfig, type SearchLive } from './meta';
 import { sampleValid } from './operators';
 import { deriveSpace } from './space';
-import { belowReference } from './run';
+import { belowReference, tableNotes } from './run';
 import { SEARCH } from './technique';
 
 const TINY: SearchConfig = {
@@ -232,4 +232,13 @@ it('a winner below the reference on validation is said so in points, with where 
   expect(belowReference(null, ref)).toEqual([]);
   expect(belowReference(0.9, { name: 'x', valAccuracy: null })).toEqual([]);
   expect(belowReference(0.9, null)).toEqual([]);
+});
+
+it('the latency-table note counts the fresh architectures it predicted and says cuts were measured', () => {
+  const rec = (kind: 'cut' | 'image') => ({ arch: kind === 'cut' ? { kind: 'cut', foldPooling: true, mergeDense: 0, ratio: 0 } : { kind: 'image' }, latencyMs: 1 }) as unknown as CandidateRecord;
+  const [table, timed] = tableNotes([rec('cut'), rec('image'), rec('image'), rec('image')], 3, 0.95, 0.5, 12);
+  expect(table).toBe('Latency table: Spearman ρ of predicted vs measured latency over 3 timed candidates (fresh architectures; the 1 cuts of the open model were measured, not predicted) = 0.950; FLOPs vs measured latency = 0.500 — FLOPs mislead on this device.');
+  expect(timed).toBe('12 layer configurations timed in this run; the rest came from this device\'s cached table.');
+  expect(tableNotes([rec('image')], 1, null, null, 3)[0]).toMatch(/over 1 timed candidates = not defined/);
+  expect(tableNotes([rec('cut'), rec('cut')], 0, null, null, 0)).toEqual(['Latency table: not used — every candidate timed was a cut of the open model (2), and cuts are measured, not predicted.']);
 });

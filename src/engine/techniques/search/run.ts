@@ -274,8 +274,10 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const { train, validation, table } = s;
   const total = cfg.budget.candidates ?? Math.round((cfg.budget.minutes ?? 1) * 60);
   const top = bestCandidates(results, cfg.retrainTop);
+  // Successive halving evaluates a survivor once per rung: candidates are counted once each.
+  const proposed = new Set(results.map((r) => r.index)).size;
   if (!top.length) {
-    throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${results.length} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
+    throw new BonsaiError('NO_CANDIDATE', `Error in ${OP}: no candidate met the constraints (${proposed} proposed, all rejected).`, 'Loosen the constraints or widen the search space.');
   }
   // The best few retrain at once when the pool has room; ties go to the better-ranked one.
   let retrained = 0;
@@ -305,14 +307,12 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const timed = all.filter((r) => r.latencyMs !== null && r.predictedMs !== null);
   const predictorRho = spearman(timed.map((r) => r.predictedMs!), timed.map((r) => r.latencyMs!));
   const flopsRho = spearman(timed.map((r) => r.flops), timed.map((r) => r.latencyMs!));
-  const rho = (x: number | null) => (x === null ? 'not defined (fewer than 3 distinct candidates timed)' : x.toFixed(3));
   const w = winner.record;
   const notes = [
-    `Chosen on the validation split (${validation.count} examples) by ${objective}; ${results.length} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), ${top.length === 1 ? 'the best one' : `the best ${top.length}`} retrained for ${cfg.finalTrain.epochs} epoch${cfg.finalTrain.epochs === 1 ? '' : 's'} on ${train.count.toLocaleString('en-US')} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
+    `Chosen on the validation split (${validation.count} examples) by ${objective}; ${proposed} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), ${top.length === 1 ? 'the best one' : `the best ${top.length}`} retrained for ${cfg.finalTrain.epochs} epoch${cfg.finalTrain.epochs === 1 ? '' : 's'} on ${train.count.toLocaleString('en-US')} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
     `Validation accuracy ${pct(w.valAccuracy)} (the reference ${reference ? `${reference.name}: ${pct(reference.valAccuracy)}` : 'was not measured'}); ${ms(w.latencyMs!)} at batch 1 as timed during the search${w.vsReference !== undefined ? ` (${w.vsReference.toFixed(2)}× the reference's latency, every candidate timed interleaved with it)` : ''}. Speed against the open model: the result card's interleaved latency rows.`,
     ...belowReference(w.valAccuracy, reference),
-    `Latency table: Spearman ρ of predicted vs measured latency over ${timed.length} timed candidates = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
-    `${table.timed} layer configurations timed in this run; the rest came from this device's cached table.`,
+    ...tableNotes(all, timed.length, predictorRho, flopsRho, table.timed),
     poolNote,
   ];
   live({ kind: 'search-end', predictorRho, flopsRho, measured: timed.length, notes });
@@ -320,12 +320,26 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   return variantOutput({
     files: winner.files,
     name: `searched · ${w.params.toLocaleString('en-US')} params`,
-    step: `architecture search (${cfg.strategy.kind}, ${results.length} candidates, seed ${cfg.seed}): ${w.description}`,
+    step: `architecture search (${cfg.strategy.kind}, ${proposed} candidates, seed ${cfg.seed}): ${w.description}`,
     perLayer: layerRows,
     notes,
     history: { epochs: w.curve.map((c) => ({ epoch: c.epoch, loss: c.loss, accuracy: null, ...(c.valAccuracy !== null ? { valAccuracy: c.valAccuracy } : {}), seconds: 0 })), samplesPerSec: 0, stoppedEarly: false },
     role: 'winner',
   });
+}
+
+/**
+ * What the per-layer latency table did: its rank correlation with measured latency (and FLOPs'),
+ * over the fresh architectures it predicted; cuts of the reference are measured, never predicted.
+ */
+export function tableNotes(all: readonly CandidateRecord[], predicted: number, predictorRho: number | null, flopsRho: number | null, layersTimed: number): string[] {
+  const cuts = all.filter((r) => r.arch.kind === 'cut' && r.latencyMs !== null).length;
+  if (predicted === 0 && cuts > 0) return [`Latency table: not used — every candidate timed was a cut of the open model (${cuts}), and cuts are measured, not predicted.`];
+  const rho = (x: number | null) => (x === null ? 'not defined (fewer than 3 distinct candidates timed)' : x.toFixed(3));
+  return [
+    `Latency table: Spearman ρ of predicted vs measured latency over ${predicted} timed candidates${cuts > 0 ? ` (fresh architectures; the ${cuts} cuts of the open model were measured, not predicted)` : ''} = ${rho(predictorRho)}; FLOPs vs measured latency = ${rho(flopsRho)}${flopsRho !== null && predictorRho !== null && flopsRho < predictorRho - 0.1 ? ' — FLOPs mislead on this device' : ''}.`,
+    `${layersTimed} layer configurations timed in this run; the rest came from this device's cached table.`,
+  ];
 }
 
 /** The winner's layers for the variant's table: from its layer list, or read off the cut model. */
