@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { expect, test } from './csp-test';
 import { unzipSync } from 'fflate';
 import { openApp, setTabSettings, stockLoad } from './helpers';
@@ -13,6 +14,18 @@ const TINY = {
   retrainTop: 1,
   finalTrain: { epochs: 1, batchSize: 64, learningRate: 0.002, optimizer: 'adam', seed: 1, maxBatchesPerEpoch: 20 },
 };
+
+/** The open model exports as a .zip that stock TF.js loads with the same parameter count and a 10-class output. */
+async function expectExportLoadsWithStockTf(page: Page): Promise<void> {
+  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
+  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
+  const loaded = await stockLoad(files);
+  expect(loaded.params).toBe(params);
+  expect(loaded.shape).toEqual([1, 10]);
+}
 
 test('a search streams candidates with the front highlighted, is cancelled, resumes after a reload, and its result saves, exports and loads with stock TF.js', async ({ page }) => {
   test.setTimeout(420_000);
@@ -65,14 +78,7 @@ test('a search streams candidates with the front highlighted, is cancelled, resu
   await expect(page.getByTestId('library-entry').filter({ hasText: 'searched #1' })).toHaveCount(1);
 
   // The winner (the open model) exports and loads with stock TF.js.
-  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export .zip' }).click();
-  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
-  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
-  const loaded = await stockLoad(files);
-  expect(loaded.params).toBe(params);
-  expect(loaded.shape).toEqual([1, 10]);
+  await expectExportLoadsWithStockTf(page);
 });
 
 test('with "workers": 2 candidates train in a pool of workers, and the notes say so', async ({ page }) => {
@@ -117,12 +123,5 @@ test('a search over cuts of the open model starts each candidate from its weight
   const val = Number((await page.getByTestId('search-details').locator('dd').first().textContent())!.replace(/%.*/, ''));
   expect(val).toBeGreaterThan(50);
 
-  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export .zip' }).click();
-  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
-  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
-  const loaded = await stockLoad(files);
-  expect(loaded.params).toBe(params);
-  expect(loaded.shape).toEqual([1, 10]);
+  await expectExportLoadsWithStockTf(page);
 });
