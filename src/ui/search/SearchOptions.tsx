@@ -1,5 +1,5 @@
 import { autoPoolSize, type SearchConfig, type StrategyConfig } from '../../engine/techniques/search/meta';
-import { BLOCK_TYPES, KERNELS, type BlockType, type CutMode, type Kernel } from '../../engine/techniques/search/space';
+import { BLOCK_TYPES, DEFAULT_CUT_RATIOS, KERNELS, type BlockType, type CutMode, type Kernel } from '../../engine/techniques/search/space';
 import { NumberInput, Select } from '../techniques/fields';
 import type { OptionsProps } from '../techniques/options';
 
@@ -71,7 +71,7 @@ export function SearchOptions({ config, onChange }: OptionsProps<SearchConfig>) 
         />
         {(space.cuts ?? 'off') !== 'off' ? (
           <small className="hint" data-testid="search-cuts-hint">
-            A cut folds pooling into the convolution's stride, merges hidden Dense layers, and removes up to {Math.round(100 * Math.max(...(space.cutRatios ?? [0, 0.25, 0.5])))}% of filters/units per layer; it starts from the open model's weights
+            A cut folds pooling into the convolution's stride, merges hidden Dense layers, and removes up to {Math.round(100 * Math.max(0, ...(Array.isArray(space.cutRatios) ? space.cutRatios.filter((r) => typeof r === 'number') : DEFAULT_CUT_RATIOS)))}% of filters/units per layer; it starts from the open model's weights
             and is fine-tuned, not trained from scratch (NetAdapt-style). It needs the open model as the reference (a Keras/Layers model).
           </small>
         ) : null}

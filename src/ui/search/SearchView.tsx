@@ -117,7 +117,7 @@ export function SearchView() {
               <td className="arch" title={c.description}>{c.description}</td>
               <td>{c.valAccuracy === null ? unknownCell('never trained (rejected)') : pct(c.valAccuracy)}</td>
               <td>{c.latencyMs === null ? unknownCell('rejected before it was timed') : formatMs(c.latencyMs)}</td>
-              <td>{c.predictedMs === null ? unknownCell(c.arch.kind === 'cut' ? 'a cut of the open model: measured, not predicted (the table covers fresh architectures’ layers)' : 'rejected before it was timed') : formatMs(c.predictedMs)}</td>
+              <td>{c.predictedMs === null ? unknownCell(c.arch.kind === 'cut' && c.latencyMs !== null ? 'a cut of the open model: measured, not predicted (the table covers fresh architectures’ layers)' : 'rejected before it was timed') : formatMs(c.predictedMs)}</td>
               <td>{formatCount(c.params)}</td>
               <td>{c.gzipBytes === null ? unknownCell('never trained, so never exported') : formatBytes(c.gzipBytes)}</td>
             </tr>

@@ -147,6 +147,29 @@ describeEachBackend('search: cuts of the reference', () => {
     expect(out.perLayer?.map((r) => r.layer)).toContain('out');
   });
 
+  it('a cut this model does not allow is a rejected candidate with the reason, not the end of the search', async () => {
+    // One Dense layer, the output: nothing folds, merges or loses units, yet the ratios are above 0.
+    const bare = await loadedLayers(denseClassifier({ inputs: 784, hidden: [], classes: 10, seed: 2 }));
+    const ftrain = flatSplit(train);
+    const fval = flatSplit(validation);
+    try {
+      const run = fakeRun(bare, { train: ftrain, validation: fval });
+      const live: SearchLive[] = [];
+      run.ctx.live = (item) => live.push(item as SearchLive);
+      const e = await SEARCH.run(run.ctx, { ...TINY, space: { cuts: 'only' }, strategy: { kind: 'halving', cohort: 4, eta: 3 } }).catch((x: unknown) => x);
+      expect((e as BonsaiError).code).toBe('NO_CANDIDATE');
+      const c = live.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : []));
+      expect(c.map((x) => x.archKey).sort()).toEqual(['cut[m0,r0.25]', 'cut[m0,r0.5]']);
+      for (const x of c) {
+        expect(x.status).toBe('rejected');
+        expect(x.reason).toMatch(/^not a cut of this model: at a ratio of 0\.\d+ no filter or unit of this model would be removed/);
+      }
+    } finally {
+      tf.dispose([ftrain.xs, fval.xs]);
+      disposeLoaded(bare);
+    }
+  });
+
   it('cuts need a LayersModel reference: a clear error otherwise', async () => {
     const noRef = await SEARCH.run(fakeRun(lenet, { train, validation }).ctx, { ...TINY, reference: false }).catch((x: unknown) => x);
     expect(noRef).toBeInstanceOf(BonsaiError);

@@ -8,7 +8,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { BonsaiError } from '../../errors';
 import { layersModelFlops } from '../../metrics/flops';
-import { loadPrepared } from '../../model/load';
+import { disposeLoaded, loadPrepared } from '../../model/load';
 import type { LoadedModel } from '../../model/loaded';
 import type { InputFile } from '../../model/types';
 import { prepareModel } from '../../model/validate';
@@ -52,12 +52,20 @@ export async function buildCut(reference: LoadedModel, arch: CutArch, signal?: A
   }
   const out = await pruneStructured(reference, { method: 'structured', ratio: arch.ratio, norm: 'l1', foldPooling: arch.foldPooling, mergeDense: arch.mergeDense }, {}, { signal, progress: () => {} });
   const loaded = await loadPrepared(prepareModel(out.files));
-  if (loaded.format !== 'layers') throw new BonsaiError('INTERNAL', 'Error in search: a cut of the reference did not load as a LayersModel.');
+  if (loaded.format !== 'layers') {
+    disposeLoaded(loaded);
+    throw new BonsaiError('INTERNAL', 'Error in search: a cut of the reference did not load as a LayersModel.');
+  }
   const model = loaded.model;
-  const flops = layersModelFlops(model);
-  const byLayer = new Map(flops.layers.map((l) => [l.name, l.flops]));
-  const rows = model.layers
-    .filter((l) => l.getClassName() !== 'InputLayer')
-    .map((l) => ({ layer: l.name, kind: l.getClassName(), output: `[${(l.outputShape as (number | null)[]).slice(1).join('×')}]`, params: l.countParams(), flops: byLayer.get(l.name) ?? null }));
-  return { files: out.files, model, params: model.countParams(), flops: flops.flops, rows };
+  try {
+    const flops = layersModelFlops(model);
+    const byLayer = new Map(flops.layers.map((l) => [l.name, l.flops]));
+    const rows = model.layers
+      .filter((l) => l.getClassName() !== 'InputLayer')
+      .map((l) => ({ layer: l.name, kind: l.getClassName(), output: `[${(l.outputShape as (number | null)[]).slice(1).join('×')}]`, params: l.countParams(), flops: byLayer.get(l.name) ?? null }));
+    return { files: out.files, model, params: model.countParams(), flops: flops.flops, rows };
+  } catch (e) {
+    disposeLoaded(loaded);
+    throw e;
+  }
 }

@@ -93,7 +93,15 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   try {
     if (arch.kind === 'cut') {
       if (!s.reference) throw new BonsaiError('INTERNAL', `Error in ${OP}: a cut of the reference was proposed without a reference.`);
-      const cut = await buildCut(s.reference.model, arch, ctx.signal);
+      let cut: Awaited<ReturnType<typeof buildCut>>;
+      try {
+        cut = await buildCut(s.reference.model, arch, ctx.signal);
+      } catch (e) {
+        // A cut this model does not allow (e.g. a ratio that removes no channel here) is a rejected
+        // candidate with the reason, not the end of the search.
+        if (e instanceof BonsaiError && e.code === 'BAD_CONFIG') return reject(`not a cut of this model: ${e.message.replace(/^Error in \w+: /, '')}`);
+        throw e;
+      }
       model = cut.model;
       init = cut.files;
       base.params = cut.params;
