@@ -208,6 +208,9 @@ describeEachBackend('depth pruning', () => {
     expect(result.perLayer.find((r) => r.layer === 'd2')).toMatchObject({ before: 5, after: 0, removedFraction: 1 });
     expect(result.notes.join(' ')).toMatch(/c1 now 4×4 stride 2, p1 removed; c2 now 4×4 stride 2, p2 removed/);
     expect(result.notes.join(' ')).toMatch(/d2 removed, their kernels multiplied into out\. Their relu activation is gone/);
+    // A kernel cap cannot crop the folded convs (strided now); the notes say so instead of nothing.
+    const capped = await pruneStructured(input, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, maxKernelSize: 3 }, {}, ctx);
+    expect(capped.notes).toContain('Kernels left whole despite the 3×3 cap: c1 (its stride is not 1); c2 (its padding is not \'same\' (a smaller kernel would change the output size)).');
     input.model.dispose();
   });
 

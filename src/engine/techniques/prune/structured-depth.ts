@@ -173,9 +173,14 @@ export function planDepth(model: tfl.LayersModel, opts: DepthOptions): DepthPlan
 }
 
 /** Remove `name` from a model config, wiring its consumers to its own input. */
+/** Where the layer `name` sits in a model config's layer list (-1 when absent). */
+function indexInConfig(config: Config, name: string): number {
+  return (config.layers as Config[]).findIndex((e) => String(e.name ?? (e.config as Config).name) === name);
+}
+
 function removeFromConfig(config: Config, name: string): void {
   const layers = config.layers as Config[];
-  const at = layers.findIndex((e) => String(e.name ?? (e.config as Config).name) === name);
+  const at = indexInConfig(config, name);
   if (at < 0) throw new BonsaiError('INTERNAL', `Error in ${OP}: the model's config has no layer "${name}" to remove.`);
   const [entry] = layers.splice(at, 1);
   const inner = entry.config as Config;
@@ -222,7 +227,7 @@ function mergedWeights(r: tf.Tensor[], rUsesBias: boolean, n: tf.Tensor[], nUses
  */
 export function applyDepth(model: tfl.LayersModel, plan: DepthPlan): tfl.LayersModel {
   const config = model.getConfig() as Config;
-  const entryOf = (name: string) => ((config.layers as Config[]).find((e) => String(e.name ?? (e.config as Config).name) === name) as Config).config as Config;
+  const entryOf = (name: string) => ((config.layers as Config[])[indexInConfig(config, name)]).config as Config;
   for (const f of plan.folds) {
     const c = entryOf(f.conv);
     c.strides = [f.stride, f.stride];

@@ -9,7 +9,7 @@ import { loadedLayers } from '../../test-utils/model-fixtures';
 import type { TechniqueContext } from '../types';
 import { validatePruneConfig } from './meta';
 import { pruneStructured } from './structured';
-import { planKernelShrink, shrinkKernels } from './structured-kernel';
+import { planKernelShrink, shrinkKernels, uncroppable } from './structured-kernel';
 
 const init = (seed: number) => tfl.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed });
 
@@ -76,6 +76,10 @@ describeEachBackend('filter-shape pruning (shrinkKernels)', () => {
     try {
       expect([...planKernelShrink(model, 3)]).toEqual([['conv1', 3]]);
       expect([...planKernelShrink(model, 5)]).toEqual([]);
+      // What a cap leaves whole is said, with why: conv2's 3×3 is 'valid'-padded.
+      expect(uncroppable(model, 3)).toEqual([]);
+      expect(uncroppable(model, 1)).toEqual([{ layer: 'conv2', reason: "its padding is not 'same' (a smaller kernel would change the output size)" }]);
+      expect(uncroppable(model, undefined)).toEqual([]);
       expect([...planKernelShrink(model, undefined, { conv1: 1 })]).toEqual([['conv1', 1]]);
       expect(() => planKernelShrink(model, 2)).toThrow(BonsaiError);
       expect(() => planKernelShrink(model, undefined, { conv2: 1 })).toThrow(/padding is not 'same'/);

@@ -66,6 +66,19 @@ export function planKernelShrink(model: tfl.LayersModel, maxKernelSize?: number,
   return out;
 }
 
+/**
+ * The Conv2Ds `maxKernelSize` would crop but cannot, with why (e.g. 'valid' padding, or a stride a
+ * pooling fold gave it): planKernelShrink leaves them whole, and the notes say so.
+ */
+export function uncroppable(model: tfl.LayersModel, maxKernelSize?: number): { layer: string; reason: string }[] {
+  if (maxKernelSize === undefined) return [];
+  return model.layers.flatMap((layer) => {
+    if (layer.getClassName() !== 'Conv2D' || !pair((layer.getConfig() as Config).kernelSize).some((d) => d > maxKernelSize)) return [];
+    const why = ineligible(layer);
+    return why ? [{ layer: layer.name, reason: why }] : [];
+  });
+}
+
 /** The central `size` taps of a [kh, kw, in, out] kernel (dimensions already ≤ size stay whole). */
 function cropKernel(kernel: tf.Tensor, size: number): tf.Tensor {
   const [kh, kw] = kernel.shape;

@@ -16,7 +16,7 @@ import type { LayerReportRow, TechniqueContext, TechniqueData, VariantOutput } f
 import { fineTune } from './fine-tune';
 import { analyzeChannels, PRODUCERS } from './structured-graph';
 import { planStructured } from './structured-plan';
-import { planKernelShrink, shrinkKernels } from './structured-kernel';
+import { planKernelShrink, shrinkKernels, uncroppable } from './structured-kernel';
 import { rebuildPruned } from './structured-rebuild';
 import { applyDepth, planDepth, type DepthPlan } from './structured-depth';
 import type { StructuredPlan, StructuredPruneConfig } from './structured-types';
@@ -139,6 +139,8 @@ async function pruneChannels(
     ctx.progress('rebuild', 1, 1);
     const notes = [...sizeNotes(original, pruned.model), ...depthNotes(depth)];
     if (pruned.shrunk.length > 0) notes.push(`Kernels cropped to their centre (filter-shape pruning): ${pruned.shrunk.map((r) => `${r.layer} ${r.before}×${r.before} → ${r.after}×${r.after}`).join(', ')}.`);
+    const whole = uncroppable(model, config.maxKernelSize);
+    if (whole.length > 0) notes.push(`Kernels left whole despite the ${config.maxKernelSize}×${config.maxKernelSize} cap: ${whole.map((w) => `${w.layer} (${w.reason})`).join('; ')}.`);
     let history: TrainHistory | undefined;
     const train = data.train;
     if (config.fineTune && train && train.count > 0) {
