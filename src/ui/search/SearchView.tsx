@@ -118,7 +118,7 @@ export function SearchView() {
               <td>{c.valAccuracy === null ? unknownCell('never trained (rejected)') : pct(c.valAccuracy)}</td>
               <td>{c.latencyMs === null ? unknownCell('rejected before it was timed') : formatMs(c.latencyMs)}</td>
               <td>{c.predictedMs === null ? unknownCell(c.arch.kind === 'cut' && c.latencyMs !== null ? 'a cut of the open model: measured, not predicted (the table covers fresh architectures’ layers)' : 'rejected before it was timed') : formatMs(c.predictedMs)}</td>
-              <td>{formatCount(c.params)}</td>
+              <td>{c.params === null ? unknownCell('never built') : formatCount(c.params)}</td>
               <td>{c.gzipBytes === null ? unknownCell('never trained, so never exported') : formatBytes(c.gzipBytes)}</td>
             </tr>
           ))}
@@ -147,8 +147,8 @@ function CandidateDetails({ c, session, saving }: { c: CandidateRecord; session:
         </div>
         {c.vsReference !== undefined ? <div><dt>Speed vs the open model</dt><dd data-testid="search-vs-reference">{speedLabel(1, c.vsReference)} (its latency {c.vsReference.toFixed(2)}× the open model’s, timed interleaved with it)</dd></div> : null}
         {c.latencyBatchMs !== null ? <div><dt>Latency (batch {session.config.latencyBatch})</dt><dd>{formatMs(c.latencyBatchMs)}</dd></div> : null}
-        <div><dt>Parameters</dt><dd>{formatCount(c.params)}</dd></div>
-        <div><dt>FLOPs</dt><dd>{formatFlops(c.flops)}</dd></div>
+        <div><dt>Parameters</dt><dd>{c.params === null ? notMeasured('never built') : formatCount(c.params)}</dd></div>
+        <div><dt>FLOPs</dt><dd>{c.flops === null ? notMeasured('never built') : formatFlops(c.flops)}</dd></div>
         <div><dt>gzip size</dt><dd>{c.gzipBytes === null ? notMeasured('never trained, so never exported') : formatBytes(c.gzipBytes)}</dd></div>
         <div><dt>Training budget</dt><dd>{c.budget.epochs} epoch(s) × {formatCount(c.budget.examples)} examples{c.rung ? `, rung ${c.rung + 1}` : ''}</dd></div>
         {c.mutation ? <div><dt>Made by</dt><dd>{c.mutation} of candidate {(c.parentIndex ?? 0) + 1}</dd></div> : null}

@@ -28,8 +28,10 @@ export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts |
     try {
       planDepth(model.model, { mergeDense: k });
       maxMerge = k;
-    } catch {
-      break;
+    } catch (e) {
+      // "k asked to merge, but only k − 1 can": the chain ends here. Anything else is a real error.
+      if (e instanceof BonsaiError && e.code === 'BAD_CONFIG') break;
+      throw e;
     }
   }
   return { name, canFold, maxMerge };

@@ -82,8 +82,9 @@ export interface CandidateRecord {
   status: 'trained' | 'rejected';
   /** Why a rejected candidate was not trained (a constraint it broke). */
   reason?: string;
-  params: number;
-  flops: number;
+  /** null: never built (a cut the open model does not allow; `reason` says why). */
+  params: number | null;
+  flops: number | null;
   gzipBytes: number | null;
   /**
    * Warm median at batch 1 on this device (BENCHMARKS.md protocol). With a reference: its ratio to

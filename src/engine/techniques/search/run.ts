@@ -78,11 +78,11 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   // A fresh architecture has its layer list (cost known before building); a cut of the reference is
   // cut first, and its cost read off the cut model.
   const layers: LayerSpec[] | null = arch.kind === 'cut' ? null : archLayers(arch, s.space);
-  const cost = layers ? archCost(layers) : { params: 0, flops: 0 };
+  const cost = layers ? archCost(layers) : null;
   const base: CandidateRecord = {
     key: req.key, index: req.index, phase: req.phase, rung: req.rung, arch, archKey: archKey(arch),
     description: describeArch(arch, s.space.classes, s.space.cuts?.reference), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
-    status: 'trained', params: cost.params, flops: cost.flops, gzipBytes: null, latencyMs: null, latencyBatchMs: null, predictedMs: null,
+    status: 'trained', params: cost?.params ?? null, flops: cost?.flops ?? null, gzipBytes: null, latencyMs: null, latencyBatchMs: null, predictedMs: null,
     valAccuracy: null, fitness: null, budget: req.budget, curve: [], seconds: 0,
   };
   const c = s.cfg.constraints;
@@ -314,7 +314,8 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   // How well the per-layer table (and FLOPs) rank candidates the way this device does.
   const timed = all.filter((r) => r.latencyMs !== null && r.predictedMs !== null);
   const predictorRho = spearman(timed.map((r) => r.predictedMs!), timed.map((r) => r.latencyMs!));
-  const flopsRho = spearman(timed.map((r) => r.flops), timed.map((r) => r.latencyMs!));
+  // Timed candidates were built, so their FLOPs are known.
+  const flopsRho = spearman(timed.map((r) => r.flops!), timed.map((r) => r.latencyMs!));
   const w = winner.record;
   const notes = [
     `Chosen on the validation split (${validation.count} examples) by ${objective}; ${proposed} candidates proposed by ${cfg.strategy.kind === 'evolution' ? 'regularized evolution' : cfg.strategy.kind === 'halving' ? 'successive halving' : 'random search'} (seed ${cfg.seed}), ${top.length === 1 ? 'the best one' : `the best ${top.length}`} retrained for ${cfg.finalTrain.epochs} epoch${cfg.finalTrain.epochs === 1 ? '' : 's'} on ${train.count.toLocaleString('en-US')} examples${cfg.finalShiftPx && train.xs.rank === 4 ? `, each image shifted by up to ±${cfg.finalShiftPx} px` : ''}.`,
@@ -327,7 +328,7 @@ async function finishSearch(ctx: RunContext, phase: SearchPhase): Promise<Techni
   const layerRows = await winnerRows(w.arch, s, ctx.signal);
   return variantOutput({
     files: winner.files,
-    name: `searched · ${w.params.toLocaleString('en-US')} params`,
+    name: `searched · ${w.params!.toLocaleString('en-US')} params`,
     step: `architecture search (${cfg.strategy.kind}, ${proposed} candidates, seed ${cfg.seed}): ${w.description}`,
     perLayer: layerRows,
     notes,
