@@ -173,6 +173,27 @@ describeEachBackend('search: cuts of the reference', () => {
     }
   });
 
+  it('a ratio that removes nothing once the hidden layers are merged is rejected as the ratio-0 cut again, not trained twice', async () => {
+    const mlp = await loadedLayers(denseClassifier({ inputs: 784, hidden: [8], classes: 10, seed: 2 }));
+    const ftrain = flatSplit(train);
+    const fval = flatSplit(validation);
+    try {
+      const run = fakeRun(mlp, { train: ftrain, validation: fval });
+      const live: SearchLive[] = [];
+      run.ctx.live = (item) => live.push(item as SearchLive);
+      await SEARCH.run(run.ctx, { ...TINY, space: { cuts: 'only' }, strategy: { kind: 'halving', cohort: 5, eta: 5 }, budget: { candidates: 5, minutes: null }, retrainTop: 1 });
+      const byKey = new Map(live.flatMap((l) => (l.kind === 'search-candidate' && l.candidate.phase === 'search' && l.candidate.rung === 0 ? [[l.candidate.archKey, l.candidate]] : [])));
+      expect([...byKey.keys()].sort()).toEqual(['cut[m0,r0.25]', 'cut[m0,r0.5]', 'cut[m1,r0.25]', 'cut[m1,r0.5]', 'cut[m1,r0]']);
+      for (const key of ['cut[m1,r0.25]', 'cut[m1,r0.5]']) {
+        expect(byKey.get(key)).toMatchObject({ status: 'rejected', reason: 'removes no filter or unit here (no layer with channels is left after the cut): the same model as the cut at 0%', params: 7850 });
+      }
+      for (const key of ['cut[m1,r0]', 'cut[m0,r0.25]', 'cut[m0,r0.5]']) expect(byKey.get(key)?.status).toBe('trained');
+    } finally {
+      tf.dispose([ftrain.xs, fval.xs]);
+      disposeLoaded(mlp);
+    }
+  });
+
   it('cuts need a LayersModel reference: a clear error otherwise', async () => {
     const noRef = await SEARCH.run(fakeRun(lenet, { train, validation }).ctx, { ...TINY, reference: false }).catch((x: unknown) => x);
     expect(noRef).toBeInstanceOf(BonsaiError);

@@ -43,6 +43,11 @@ export interface BuiltCut {
   model: LayersModel;
   params: number;
   flops: number;
+  /**
+   * Whether any filter/unit was removed. A ratio can remove none on a cut model (LeNet-300-100 with
+   * both hidden layers merged has only its output layer left): that cut is the ratio-0 cut again.
+   */
+  channelsRemoved: boolean;
   /** Per layer, for the variant's table. */
   rows: { layer: string; kind: string; output: string; params: number; flops: number | null }[];
 }
@@ -65,7 +70,9 @@ export async function buildCut(reference: LoadedModel, arch: CutArch, signal?: A
     const rows = model.layers
       .filter((l) => l.getClassName() !== 'InputLayer')
       .map((l) => ({ layer: l.name, kind: l.getClassName(), output: `[${(l.outputShape as (number | null)[]).slice(1).join('×')}]`, params: l.countParams(), flops: byLayer.get(l.name) ?? null }));
-    return { files: out.files, model, params: model.countParams(), flops: flops.flops, rows };
+    // Merged layers report 0 units after the cut; a layer that lost channels keeps some.
+    const channelsRemoved = out.perLayer.some((r) => typeof r.before === 'number' && typeof r.after === 'number' && r.after > 0 && r.after < r.before);
+    return { files: out.files, model, params: model.countParams(), flops: flops.flops, channelsRemoved, rows };
   } catch (e) {
     disposeLoaded(loaded);
     throw e;

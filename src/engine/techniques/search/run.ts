@@ -106,6 +106,10 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
       init = cut.files;
       base.params = cut.params;
       base.flops = cut.flops;
+      if (arch.ratio > 0 && !cut.channelsRemoved) {
+        // The same model as this cut at ratio 0: training it again would only repeat that result.
+        return reject('removes no filter or unit here (no layer with channels is left after the cut): the same model as the cut at 0%');
+      }
       if (c.maxParams != null && cut.params > c.maxParams) return reject(`${cut.params.toLocaleString('en-US')} parameters > ${c.maxParams.toLocaleString('en-US')}`);
       if (c.maxFlops != null && cut.flops > c.maxFlops) return reject(`${cut.flops.toLocaleString('en-US')} FLOPs > ${c.maxFlops.toLocaleString('en-US')}`);
     } else {
