@@ -229,12 +229,14 @@ async function teacherDepthCut(c: Ctx) {
   try {
     const seeds: { seed: number; files: InputFile[] }[] = [];
     const latency: { seed: number; batch1: number; batch256: number }[] = [];
+    let params: number | null = null;
     for (const seed of SEEDS) {
       const fineTune = { ...RECIPES.depthFineTune(seed, 2e-3), epochs: QUICK ? 1 : 15 };
       const files = await prune(base, { method: 'structured', ratio: 0, norm: 'l1', foldPooling: true, mergeDense: 1, fineTune }, fitData(c));
       seeds.push({ seed, files });
       const pruned = await open(files);
       try {
+        params = pruned.format === 'layers' ? pruned.model.countParams() : null;
         latency.push({ seed, batch1: (await speedupAt(parent, pruned, 1, LATENCY.samples)).speedup, batch256: (await speedupAt(parent, pruned, 256, LATENCY.samples)).speedup });
       } finally {
         disposeLoaded(pruned);
@@ -244,9 +246,6 @@ async function teacherDepthCut(c: Ctx) {
     const test = await measureOnTest('F3 teacher depth cut', seeds, baseTest, c);
     const b1 = mean(latency.map((l) => l.batch1));
     const b256 = mean(latency.map((l) => l.batch256));
-    const reopened = await open(seeds[0].files);
-    const params = reopened.format === 'layers' ? reopened.model.countParams() : null;
-    disposeLoaded(reopened);
     log(`F3 teacher depth cut: batch 1 ${b1.toFixed(2)}×, batch 256 ${b256.toFixed(2)}×, test loss ${test.lossPts.toFixed(2)} pt`);
     return {
       cut: 'pools folded into strides (through BN and ReLU), fc1 merged into fc2 (with its dropouts)',
