@@ -85,17 +85,21 @@ const adam = (quickEpochs: number, fullEpochs: number, augment: TrainSettings['a
  */
 export const RECIPES = {
   /**
-   * LeNet-300-100: ~110 steps an epoch at batch 64 on 7,000 images. Learning rate rewound to the
-   * sample's own training rate (Adam 1e-3) and decayed to 0 along a cosine over 20 epochs: on
-   * validation (seed 1, 96% sparse) this lost 0.4 pt where the constant 1e-3 rate lost 0.6 pt, 40
-   * epochs 0.8 pt and a 2e-3 start 1.1 pt (see the F12 detail and the cmp branch report). With
-   * ±2 px shifts of each image (its input is a 28×28 image, flattened by the model): the same
-   * fine-tune without pruning (seed 1) read 97.4% on validation with them and 96.8% without.
+   * LeNet-300-100: ~110 steps an epoch at batch 64 on 7,001 images, ±2 px shifts of each image
+   * (its input is a 28×28 image, flattened by the model), Adam from 2e-3 decayed to 0 along a
+   * cosine over 60 epochs. Why (validation only, seed 1 unless said, 95% sparse): the old 20
+   * epochs from 1e-3 left the sparse net UNDER-fitting the shifted digits — 97.0% on the unshifted
+   * fine-tune images, 96.7% on validation; without shifts it over-fit instead (99.3% / 96.8%,
+   * 40 epochs 99.9% / 96.4%). Longer and from a higher rate with the shifts: 40 epochs from 1e-3
+   * 96.7%, from 2e-3 97.3% (seed 2: 97.5%), 60 epochs from 2e-3 97.7% (96%: 96.9 / 97.2% on
+   * seeds 1 / 2; 97%: 96.5%), from 3e-3 97.6%. The sample reads 96.9% on validation. Tried and
+   * not kept: the Caffe LeNet-5 as a distillation teacher (T 4, α 0.3: 96.4%; T 2, α 0.5: 96.5%)
+   * and |w|·input-RMS scores instead of |w| (96.5%; per-layer normalized 96.2%).
    */
   mlpFineTune: (seed: number): TrainSettings =>
-    ({ epochs: QUICK ? 3 : 20, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, lrSchedule: 'cosine', augment: 'shift' }),
+    ({ epochs: QUICK ? 3 : 60, batchSize: 64, learningRate: 2e-3, optimizer: 'adam', seed, lrSchedule: 'cosine', augment: 'shift' }),
   /** Sparsity rungs, highest first (the first whose mean validation loss holds the bound wins). */
-  mlpRungs: QUICK ? [0.93] : [0.96, 0.955, 0.95, 0.945, 0.94, 0.93, 0.9],
+  mlpRungs: QUICK ? [0.93] : [0.97, 0.96, 0.95, 0.94, 0.93, 0.9],
   /**
    * With the ±2 px shifts the samples were trained with: on validation the same 4-epoch fine-tune
    * without pruning (seed 1) kept LeNet-5 at its 98.4% with them and dropped it to 97.6% without.
@@ -105,16 +109,19 @@ export const RECIPES = {
   /**
    * The Caffe LeNet-5 (431,080 params, 7× the small one's weights) holds far sparser: Deep
    * Compression kept 8% of its weights. Its 39× needs about 44 KB of gzip out of 1.72 MB.
+   * From 96%: 45× needs ≤ 38.3 KB of gzip, which the 96% rung reached at k = 32 (46.0×, stop 20),
+   * so sparser rungs would only trade accuracy for ratio the target does not ask for.
    */
-  caffeRungs: QUICK ? [0.95] : [0.97, 0.96, 0.95, 0.93, 0.9],
+  caffeRungs: QUICK ? [0.95] : [0.96, 0.95, 0.93, 0.9],
   /**
-   * The Caffe LeNet-5 fine-tunes longer, at its own training rate decayed along a cosine: with the
-   * small LeNet-5's 4 epochs at 5e-4, its 95% rung read 0.27 pt below the sample on validation but
-   * 0.92 pt below on test; 12 epochs from 1e-3 (probe, seed 1, 95%) read 0.1 pt below on validation,
-   * and 0.2 pt with k = 8 clusters. With the shifts, as every CNN fine-tune here (see cnnFineTune).
+   * The Caffe LeNet-5 fine-tunes 48 epochs from 2e-3 decayed along a cosine, with the shifts (see
+   * mlpFineTune for why longer and from a higher rate). Validation, seed 1, 96% sparse: 12 epochs
+   * from 1e-3 (the recipe until stop 23) read 0.27 pt below the sample at k = 32 on three seeds
+   * and 0.77 pt below on test; 24 epochs from 2e-3 read 98.0%, 48 epochs 98.3% (the sample:
+   * 98.1%), with 100% of the unshifted fine-tune images right.
    */
   caffeFineTune: (seed: number): TrainSettings =>
-    ({ epochs: QUICK ? 2 : 12, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed, lrSchedule: 'cosine', augment: 'shift' }),
+    ({ epochs: QUICK ? 2 : 48, batchSize: 64, learningRate: 2e-3, optimizer: 'adam', seed, lrSchedule: 'cosine', augment: 'shift' }),
   /** Clusters per tensor, tried from the fewest; zeros are a pinned centroid. */
   clusterKs: QUICK ? [4, 16] : [4, 8, 16, 32],
   /**
