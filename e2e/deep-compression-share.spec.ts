@@ -102,3 +102,19 @@ test('Deep Compression shared by link: the receiver sees the author’s charts, 
   await expect(importer.getByRole('alert')).toHaveCount(0);
   await third.close();
 });
+
+test('the benchmark’s long Deep Compression recipe shows its measured figure and its settings, ready to run or edit', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Built-in sample').selectOption('lenet-300-100');
+  await expect(page.getByTestId('model-name')).toHaveText('lenet-300-100');
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  await page.getByRole('button', { name: 'Deep Compression, long fine-tune', exact: true }).click();
+  await expect(page.getByTestId('preset-description')).toContainText('55.7× smaller at 0.28 pt test loss');
+  const panel = page.getByTestId('quantize-panel');
+  await panel.getByText('Recipe steps (JSON)', { exact: true }).click();
+  const steps = JSON.parse(await panel.getByLabel('Recipe steps as JSON').inputValue()) as { technique: string; config: Record<string, unknown> }[];
+  expect(steps.map((s) => s.technique)).toEqual(['prune', 'quantize']);
+  expect(steps[0].config).toMatchObject({ method: 'magnitude', sparsity: 0.96, fineTune: { epochs: 60, learningRate: 0.002, lrSchedule: 'cosine', augment: 'shift' } });
+  expect(steps[1].config).toMatchObject({ method: 'cluster', k: 8 });
+  await expect(page.getByRole('button', { name: 'Run quantize' })).toBeEnabled();
+});
