@@ -157,3 +157,20 @@ test('cancelling a prune run saves no partial model and shows no error', async (
   await expect(page.getByTestId('library-entry')).toHaveCount(0);
   await expect(page.getByTestId('variant-card')).toHaveCount(0);
 });
+
+test('a high sparsity with a short fine-tune is flagged in the prune options, and the flag goes once the fine-tune is long', async ({ page }) => {
+  await openSample(page, 'lenet-300-100');
+  await page.getByRole('tab', { name: 'Prune' }).click();
+  await page.getByRole('button', { name: 'Gradual 90%', exact: true }).click();
+  const panel = page.getByTestId('prune-panel');
+  await panel.getByText('Options', { exact: true }).click();
+  const hint = panel.getByTestId('sparsity-fine-tune-hint');
+  await expect(hint).toContainText('At 90% zeros, 2 epochs of fine-tuning is short');
+  await expect(hint).toContainText('“Deep Compression, long fine-tune”');
+  await panel.getByLabel('Epochs').fill('60');
+  await expect(hint).toHaveCount(0);
+  await panel.getByLabel('Epochs').fill('5');
+  await expect(hint).toContainText('5 epochs');
+  await panel.getByTestId('sparsity').fill('0.5');
+  await expect(hint).toHaveCount(0);
+});

@@ -1,8 +1,10 @@
 import { DEFAULT_FINE_TUNE, PRUNE_METHOD_DEFAULTS, type PruneConfig } from '../../engine/techniques/prune/meta';
 import type { OptionsProps } from './options';
 import { FineTuneFields, NumberInput, Select } from './fields';
+import { sparseFineTuneHint } from './sparse-fine-tune-hint';
 
 export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
+  const shortFineTune = sparseFineTuneHint(config);
   const fine =
     config.method === 'sensitivity' ? null : (
       <FineTuneFields value={config.fineTune} defaults={DEFAULT_FINE_TUNE} onChange={(fineTune) => onChange({ ...config, fineTune } as PruneConfig)} />
@@ -37,6 +39,11 @@ export function PruneOptions({ config, onChange }: OptionsProps<PruneConfig>) {
           <NumberInput label="Sparsity" testId="sparsity" value={config.sparsity} min={0} max={0.99} step={0.05} fraction="of the prunable weights set to zero (small layers stay dense)" onChange={(sparsity) => onChange({ ...config, sparsity })} />
           <Select label="Schedule" value={config.schedule} options={[{ value: 'gradual', label: 'Gradual (Zhu & Gupta)' }, { value: 'one-shot', label: 'One-shot' }]} onChange={(schedule) => onChange({ ...config, schedule })} />
           <Select label="Scope" value={config.scope} options={[{ value: 'global', label: 'Global threshold' }, { value: 'per-layer', label: 'Per layer' }]} onChange={(scope) => onChange({ ...config, scope })} />
+          {shortFineTune ? (
+            <p className="warning" role="note" data-testid="sparsity-fine-tune-hint">
+              {shortFineTune}
+            </p>
+          ) : null}
         </>
       ) : null}
       {config.method === 'nm' ? (
