@@ -46,33 +46,55 @@ const attempt = async (ids, fn) => {
 
 await attempt(['F11'], async () => figures.push(figureF11('dist')));
 
-// F1–F4, F8, F12: Bonsai's engine in Node on the WASM backend (scripts/bench/engine-figures.ts).
-const ENGINE_OUT = 'bench/engine-figures.json';
+// F1–F8, F12–F14: Bonsai's engine in Node on the WASM backend (scripts/bench/engine-figures.ts),
+// in two phases. Phase 1 is the figures that time nothing (accuracy and size; F12's ≈1.0 sparse
+// latency detail is an interleaved A/B ratio, so both models see the same load): two processes, one
+// per core, side by side. Phase 2 is every figure that times something (F3, F6, F7, F13 interleaved
+// latency, F8 and F14 throughput), alone on an otherwise idle machine.
+const ENGINE_PHASES = [
+  [['F2'], ['F12', 'F1', 'F5']],
+  [['F4', 'F8', 'F14', 'F3', 'F13', 'F7', 'F6']],
+];
+if (ENGINE_PHASES.flat(2).sort().join() !== [...ENGINE_IDS].sort().join()) throw new Error('bench: ENGINE_PHASES must list every engine figure exactly once');
 mkdirSync('bench', { recursive: true });
-rmSync(ENGINE_OUT, { force: true });
-const engineCode = await new Promise((resolve) => {
-  const child = spawn('npx', ['tsx', 'scripts/bench/engine-figures.ts', ...(quick ? ['--quick'] : []), '--out', ENGINE_OUT], { stdio: 'inherit' });
-  child.on('error', (e) => {
-    console.error('engine figures: could not start:', e);
-    resolve(-1);
+
+/** One engine-figures process for `ids`, writing `out`; resolves to its exit code (or signal). */
+const runEngine = (ids, out) =>
+  new Promise((resolve) => {
+    rmSync(out, { force: true });
+    const child = spawn('npx', ['tsx', 'scripts/bench/engine-figures.ts', ...(quick ? ['--quick'] : []), '--only', ids.join(','), '--out', out], { stdio: 'inherit' });
+    child.on('error', (e) => {
+      console.error(`engine figures ${ids.join(', ')}: could not start:`, e);
+      resolve(-1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? signal));
   });
-  child.on('exit', (code, signal) => resolve(code ?? signal));
-});
-if (engineCode === 0 && existsSync(ENGINE_OUT)) {
-  const engine = JSON.parse(readFileSync(ENGINE_OUT, 'utf8'));
-  deviceNode = engine.device;
-  figures.push(...engine.figures);
-  for (const e of engine.errors ?? []) {
-    console.error(`engine figure ${e.id} not produced: ${e.error}`);
-    missing.push({ id: e.id, reason: `error: ${e.error}` });
+
+const engineOuts = [];
+for (const [p, groups] of ENGINE_PHASES.entries()) {
+  const phaseStarted = Date.now();
+  const outs = groups.map((ids, g) => ({ ids, out: `bench/engine-figures-${p + 1}${String.fromCharCode(97 + g)}.json` }));
+  const codes = await Promise.all(outs.map(({ ids, out }) => runEngine(ids, out)));
+  console.log(`[bench] engine phase ${p + 1} (${groups.map((ids) => ids.join(',')).join(' ∥ ')}) took ${Math.round((Date.now() - phaseStarted) / 1000)} s`);
+  outs.forEach((o, i) => engineOuts.push({ ...o, code: codes[i] }));
+}
+for (const { ids, out, code } of engineOuts) {
+  if (code === 0 && existsSync(out)) {
+    const engine = JSON.parse(readFileSync(out, 'utf8'));
+    deviceNode = engine.device;
+    figures.push(...engine.figures);
+    for (const e of engine.errors ?? []) {
+      console.error(`engine figure ${e.id} not produced: ${e.error}`);
+      missing.push({ id: e.id, reason: `error: ${e.error}` });
+    }
+    for (const e of engine.notProduced ?? []) {
+      console.error(`engine figure ${e.id} not produced: ${e.reason} (see ${out})`);
+      missing.push({ id: e.id, reason: `not produced: ${e.reason}` });
+    }
+  } else {
+    console.error(`engine figures failed (exit ${code}): ${ids.join(', ')} are absent from this run`);
+    for (const id of ids) missing.push({ id, reason: `the engine-figures process failed (exit ${code})` });
   }
-  for (const e of engine.notProduced ?? []) {
-    console.error(`engine figure ${e.id} not produced: ${e.reason} (see ${ENGINE_OUT})`);
-    missing.push({ id: e.id, reason: `not produced: ${e.reason}` });
-  }
-} else {
-  console.error(`engine figures failed (exit ${engineCode}): ${ENGINE_IDS.join(', ')} are absent from this run`);
-  for (const id of ENGINE_IDS) missing.push({ id, reason: `the engine-figures process failed (exit ${engineCode})` });
 }
 
 // R1–R3: the bad-input corpus and the fuzz, in Node (scripts/bench/reliability-figures.ts).

@@ -128,7 +128,7 @@ export async function figureF12(c: Ctx): Promise<Figure> {
       rungs: ladder.map((r) => rungDetail(r, float32)),
       validationBiasControl: control,
       seeds: SEEDS,
-      unstructuredLatency: { ...latency, note: 'stock TF.js has no sparse kernels: exact zeros are multiplied like any weight, latency ratio ≈ 1.0; the win is download size' },
+      unstructuredLatency: { ...latency, note: 'stock TF.js has no sparse kernels: exact zeros are multiplied like any weight, latency ratio ≈ 1.0; the win is download size. In npm run bench this is timed while F2 trains on the other core (interleaved A/B, so both models see the same load)' },
       quick: QUICK,
     },
   };
