@@ -67,14 +67,18 @@ describeEachBackend('search: cuts of the reference', () => {
   });
 
   it('reads what the reference allows to cut: pools to fold and hidden Dense layers to merge', async () => {
-    expect(referenceCuts(lenet, 'lenet')).toEqual({ name: 'lenet', canFold: true, maxMerge: 2 });
+    expect(referenceCuts(lenet, 'lenet')).toEqual({ name: 'lenet', canFold: true, maxMerge: 2, linearWhenAllMerged: false });
     const mlp = await loadedLayers(denseClassifier({ inputs: 784, hidden: [], classes: 10, seed: 2 }));
+    const deep = await loadedLayers(denseClassifier({ inputs: 784, hidden: [16, 8], classes: 10, seed: 3 }));
     const graph = await graphTeacher('Softmax');
     try {
-      expect(referenceCuts(mlp, 'mlp')).toEqual({ name: 'mlp', canFold: false, maxMerge: 0 });
+      expect(referenceCuts(mlp, 'mlp')).toEqual({ name: 'mlp', canFold: false, maxMerge: 0, linearWhenAllMerged: false });
+      // An MLP with two hidden layers: merging both leaves Dense 10 on the inputs, a linear model.
+      expect(referenceCuts(deep, 'deep')).toEqual({ name: 'deep', canFold: false, maxMerge: 2, linearWhenAllMerged: true });
       expect(referenceCuts(graph, 'graph')).toBeNull();
     } finally {
       disposeLoaded(mlp);
+      disposeLoaded(deep);
       disposeLoaded(graph);
     }
   });
@@ -188,6 +192,9 @@ describeEachBackend('search: cuts of the reference', () => {
         expect(byKey.get(key)).toMatchObject({ status: 'rejected', reason: 'removes no filter or unit here (no layer with channels is left after the cut): the same model as the cut at 0%', params: 7850 });
       }
       for (const key of ['cut[m1,r0]', 'cut[m0,r0.25]', 'cut[m0,r0.5]']) expect(byKey.get(key)?.status).toBe('trained');
+      // Its one hidden layer merged leaves a linear model, and the candidate's name says so.
+      expect(byKey.get('cut[m1,r0]')?.description).toMatch(/1 hidden Dense merged \(every hidden layer: a linear model, which caps its accuracy\)/);
+      expect(byKey.get('cut[m0,r0.25]')?.description).not.toMatch(/linear/);
     } finally {
       tf.dispose([ftrain.xs, fval.xs]);
       disposeLoaded(mlp);

@@ -19,6 +19,9 @@ import type { CutArch, ReferenceCuts } from './space';
 /** The most Dense merges looked for (LeNet-5 has 2; an MLP has one per hidden layer). */
 const MAX_MERGES = 8;
 
+/** Layers that stay linear at inference once the Dense layers' activations are merged away. */
+const LINEAR_AT_INFERENCE = new Set(['InputLayer', 'Flatten', 'Reshape', 'Dense', 'Dropout', 'Activation', 'BatchNormalization']);
+
 /** What the reference allows to cut; null when it is not a LayersModel (nothing can be cut). */
 export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts | null {
   if (model.format !== 'layers') return null;
@@ -34,7 +37,8 @@ export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts |
       throw e;
     }
   }
-  return { name, canFold, maxMerge };
+  const linearWhenAllMerged = maxMerge > 0 && model.model.layers.every((l) => LINEAR_AT_INFERENCE.has(l.getClassName()));
+  return { name, canFold, maxMerge, linearWhenAllMerged };
 }
 
 export interface BuiltCut {

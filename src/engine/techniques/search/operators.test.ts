@@ -141,4 +141,13 @@ describe('cuts of the reference in the space', () => {
     expect(archProblems({ kind: 'cut', foldPooling: false, mergeDense: 0, ratio: 0 }, deriveSpace([28, 28, 1], 10, { cuts: 'only' }, LENET))).toEqual(['cuts nothing (that is the reference itself)']);
     expect(archProblems(a, IMAGE)).toEqual(['a cut of the reference in a space without cuts']);
   });
+  it('an MLP whose hidden layers can all be merged: the space knows from where a cut is linear, and its name says so', () => {
+    const mlp = { name: 'lenet-300-100', canFold: false, maxMerge: 2, linearWhenAllMerged: true };
+    const space = deriveSpace([28, 28, 1], 10, { cuts: 'only' }, mlp);
+    expect(space.cuts?.linearAt).toBe(2);
+    expect(deriveSpace([28, 28, 1], 10, { cuts: 'only' }, LENET).cuts?.linearAt).toBeUndefined();
+    const all: CutArch = { kind: 'cut', foldPooling: false, mergeDense: 2, ratio: 0 };
+    expect(describeArch(all, 10, 'lenet-300-100', space.cuts?.linearAt)).toBe('lenet-300-100 cut: 2 hidden Dense merged (every hidden layer: a linear model, which caps its accuracy) (its weights kept)');
+    expect(describeArch({ ...all, mergeDense: 1 }, 10, 'lenet-300-100', space.cuts?.linearAt)).toBe('lenet-300-100 cut: 1 hidden Dense merged (its weights kept)');
+  });
 });

@@ -81,7 +81,7 @@ async function evaluateCandidate(s: Setup, ctx: RunContext, req: Omit<EvalReques
   const cost = layers ? archCost(layers) : null;
   const base: CandidateRecord = {
     key: req.key, index: req.index, phase: req.phase, rung: req.rung, arch, archKey: archKey(arch),
-    description: describeArch(arch, s.space.classes, s.space.cuts?.reference), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
+    description: describeArch(arch, s.space.classes, s.space.cuts?.reference, s.space.cuts?.linearAt), ...(req.mutation ? { mutation: req.mutation, parentIndex: req.parentIndex } : {}),
     status: 'trained', params: cost?.params ?? null, flops: cost?.flops ?? null, gzipBytes: null, latencyMs: null, latencyBatchMs: null, predictedMs: null,
     valAccuracy: null, fitness: null, budget: req.budget, curve: [], seconds: 0,
   };

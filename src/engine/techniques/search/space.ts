@@ -69,6 +69,8 @@ export interface CutSpace {
   ratios: number[];
   /** Only cuts are drawn (no architecture trained from scratch). */
   only: boolean;
+  /** Merges from which a cut is a linear model (every hidden layer of an MLP merged); absent when none. */
+  linearAt?: number;
 }
 
 /** What the reference allows to cut, worked out on the model (run.ts) and handed to deriveSpace. */
@@ -76,6 +78,11 @@ export interface ReferenceCuts {
   name: string;
   canFold: boolean;
   maxMerge: number;
+  /**
+   * Merging all `maxMerge` hidden Dense layers leaves a linear model (plus the output's softmax):
+   * nothing else in the reference is nonlinear, as in an MLP. Absent means false.
+   */
+  linearWhenAllMerged?: boolean;
 }
 
 export type SearchSpace = (ImageSpace | VectorSpace) & { cuts?: CutSpace };
@@ -206,6 +213,7 @@ function cutSpace(limits: SpaceLimits, reference: ReferenceCuts | null): CutSpac
     mergeDense: Array.from({ length: Math.max(0, reference.maxMerge) + 1 }, (_, i) => i),
     ratios: [...new Set(ratios)].sort((a, b) => a - b),
     only: mode === 'only',
+    ...(reference.linearWhenAllMerged && reference.maxMerge > 0 ? { linearAt: reference.maxMerge } : {}),
   };
   if (space.foldPooling.length === 1 && space.mergeDense.length === 1 && space.ratios.every((r) => r === 0)) {
     throw new BonsaiError('BAD_CONFIG', `Error in search: ${reference.name} has no pooling to fold and no hidden Dense layer to merge, and the cut ratios remove nothing, so there is no cut to search.`,
@@ -260,8 +268,8 @@ export function archKey(a: Architecture): string {
 }
 
 /** The architecture in words, e.g. "conv 5×5 16 → 2 blocks (sep 3×3 32 /2, …) → GAP → dense 10". */
-export function describeArch(a: Architecture, classes: number, reference = 'the open model'): string {
-  if (a.kind === 'cut') return describeCut(a, reference);
+export function describeArch(a: Architecture, classes: number, reference = 'the open model', linearAt?: number): string {
+  if (a.kind === 'cut') return describeCut(a, reference, linearAt);
   if (a.kind === 'vector') return [...a.hidden.map((h) => `Dense ${h.units} ${h.activation}`), `Dense ${classes}`].join(' → ');
   const ds = (d: Downsample) => (d === 'stride' ? ' stride 2' : d === 'maxpool' ? ' + max-pool' : '');
   const name = (b: ImageBlock) =>
@@ -275,11 +283,15 @@ export function describeArch(a: Architecture, classes: number, reference = 'the 
   ].join(' → ');
 }
 
-/** "lenet-5 cut: pooling folded into strides, 2 hidden Dense merged, 25% of filters/units removed". */
-export function describeCut(a: CutArch, reference: string): string {
+/**
+ * "lenet-5 cut: pooling folded into strides, 2 hidden Dense merged, 25% of filters/units removed";
+ * with `linearAt` (CutSpace.linearAt) a cut that merges that many says it is a linear model.
+ */
+export function describeCut(a: CutArch, reference: string, linearAt?: number): string {
+  const linear = linearAt !== undefined && a.mergeDense >= linearAt;
   const parts = [
     a.foldPooling ? 'pooling folded into strides' : null,
-    a.mergeDense > 0 ? `${a.mergeDense} hidden Dense merged` : null,
+    a.mergeDense > 0 ? `${a.mergeDense} hidden Dense merged${linear ? ' (every hidden layer: a linear model, which caps its accuracy)' : ''}` : null,
     a.ratio > 0 ? `${Math.round(a.ratio * 100)}% of filters/units removed` : null,
   ].filter((p) => p !== null);
   return `${reference} cut: ${parts.join(', ') || 'nothing'} (its weights kept)`;
