@@ -19,17 +19,32 @@ import type { CutArch, ReferenceCuts } from './space';
 /** The most Dense merges looked for (LeNet-5 has 2; an MLP has one per hidden layer). */
 const MAX_MERGES = 8;
 
-/** Layers that stay linear at inference once the Dense layers' activations are merged away. */
-const LINEAR_AT_INFERENCE = new Set(['InputLayer', 'Flatten', 'Reshape', 'Dense', 'Dropout', 'Activation', 'BatchNormalization']);
+/** Layers that are linear (or the identity) at inference. */
+const LINEAR_AT_INFERENCE = new Set(['InputLayer', 'Flatten', 'Reshape', 'BatchNormalization', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+
+/**
+ * Whether the model left after `plan`'s merges is linear in its input up to the output's softmax:
+ * besides linear layers, one Dense layer (the output, into which the hidden ones merged) whose
+ * activation is linear or softmax. A hidden Dense the chain could not reach (behind a BatchNorm,
+ * say) keeps its ReLU, so the model is not linear.
+ */
+function linearAfter(model: LayersModel, plan: ReturnType<typeof planDepth>): boolean {
+  const gone = new Set(plan.merges.flatMap((m) => [m.removed, ...m.between]));
+  const left = model.layers.filter((l) => !gone.has(l.name));
+  const dense = left.filter((l) => l.getClassName() === 'Dense');
+  const activation = String((dense[0]?.getConfig() as { activation?: unknown } | undefined)?.activation ?? 'linear');
+  return dense.length === 1 && ['linear', 'softmax'].includes(activation) && left.every((l) => l.getClassName() === 'Dense' || LINEAR_AT_INFERENCE.has(l.getClassName()));
+}
 
 /** What the reference allows to cut; null when it is not a LayersModel (nothing can be cut). */
 export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts | null {
   if (model.format !== 'layers') return null;
   const canFold = planDepth(model.model, { foldPooling: true }).folds.length > 0;
   let maxMerge = 0;
+  let deepest: ReturnType<typeof planDepth> | null = null;
   for (let k = 1; k <= MAX_MERGES; k++) {
     try {
-      planDepth(model.model, { mergeDense: k });
+      deepest = planDepth(model.model, { mergeDense: k });
       maxMerge = k;
     } catch (e) {
       // "k asked to merge, but only k − 1 can": the chain ends here. Anything else is a real error.
@@ -37,7 +52,7 @@ export function referenceCuts(model: LoadedModel, name: string): ReferenceCuts |
       throw e;
     }
   }
-  const linearWhenAllMerged = maxMerge > 0 && model.model.layers.every((l) => LINEAR_AT_INFERENCE.has(l.getClassName()));
+  const linearWhenAllMerged = deepest !== null && linearAfter(model.model, deepest);
   return { name, canFold, maxMerge, linearWhenAllMerged };
 }
 
