@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from './csp-test';
-import { unzipSync } from 'fflate';
-import { loadUnlabeledImages, openApp, openGraphFixture, setTabSettings, stockLoad } from './helpers';
+import { expectExportLoadsWithStockTf, loadUnlabeledImages, openApp, openGraphFixture, setTabSettings } from './helpers';
 
 const setSettings = (page: Page, edit: (config: Record<string, unknown>) => Record<string, unknown>) => setTabSettings(page, 'distill', edit);
 
@@ -45,13 +43,7 @@ test('the teacher sample distils into a ≥10× smaller student, against its scr
   const studentParams = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
   expect(teacherParams / studentParams).toBeGreaterThanOrEqual(10);
 
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export .zip' }).click();
-  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
-  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
-  const loaded = await stockLoad(files);
-  expect(loaded.params).toBe(studentParams);
-  expect(loaded.shape).toEqual([1, 10]);
+  await expectExportLoadsWithStockTf(page);
 });
 
 test('a dropped GraphModel teaches a student from unlabeled images (α = 0, no baseline)', async ({ page }) => {

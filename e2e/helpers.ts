@@ -128,6 +128,20 @@ export async function stockLoad(files: Record<string, Uint8Array>, inputShape: n
   return { params, shape };
 }
 
+/** The open model exports as a .zip that stock TF.js loads with the same parameter count and a 10-class output. */
+export async function expectExportLoadsWithStockTf(page: Page): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { unzipSync } = await import('fflate');
+  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export .zip' }).click();
+  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
+  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
+  const loaded = await stockLoad(files);
+  expect(loaded.params).toBe(params);
+  expect(loaded.shape).toEqual([1, 10]);
+}
+
 /**
  * Export the open experiment as a file (with weights) from `page` and import it into a third,
  * empty browser. The caller checks what arrived (`file` is the exported file), then closes `context`.

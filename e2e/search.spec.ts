@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { expect, test } from './csp-test';
-import { unzipSync } from 'fflate';
-import { openApp, setTabSettings, stockLoad } from './helpers';
+import { expectExportLoadsWithStockTf, openApp, setTabSettings } from './helpers';
 
 /** A search small enough for CI: 6 candidates on 256 examples each, the best retrained on 20 batches. */
 const TINY = {
@@ -14,18 +11,6 @@ const TINY = {
   retrainTop: 1,
   finalTrain: { epochs: 1, batchSize: 64, learningRate: 0.002, optimizer: 'adam', seed: 1, maxBatchesPerEpoch: 20 },
 };
-
-/** The open model exports as a .zip that stock TF.js loads with the same parameter count and a 10-class output. */
-async function expectExportLoadsWithStockTf(page: Page): Promise<void> {
-  const params = Number((await page.getByTestId('model-params').textContent())!.replace(/,/g, ''));
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export .zip' }).click();
-  const zip = unzipSync(new Uint8Array(readFileSync((await (await download).path())!)));
-  const files = Object.fromEntries(Object.entries(zip).map(([k, v]) => [k.split('/').pop()!, v]));
-  const loaded = await stockLoad(files);
-  expect(loaded.params).toBe(params);
-  expect(loaded.shape).toEqual([1, 10]);
-}
 
 test('a search streams candidates with the front highlighted, is cancelled, resumes after a reload, and its result saves, exports and loads with stock TF.js', async ({ page }) => {
   test.setTimeout(420_000);

@@ -75,6 +75,22 @@ describeEachBackend('search: cuts of the reference', () => {
       expect(referenceCuts(mlp, 'mlp')).toEqual({ name: 'mlp', canFold: false, maxMerge: 0, linearWhenAllMerged: false });
       // An MLP with two hidden layers: merging both leaves Dense 10 on the inputs, a linear model.
       expect(referenceCuts(deep, 'deep')).toEqual({ name: 'deep', canFold: false, maxMerge: 2, linearWhenAllMerged: true });
+      // A BatchNorm ends the merge chain: the Dense behind it keeps its ReLU, so no cut is linear.
+      const withNorm = tfl.sequential({
+        layers: [
+          tfl.layers.flatten({ inputShape: [28, 28, 1] }),
+          tfl.layers.dense({ units: 8, activation: 'relu', ...init(6) }),
+          tfl.layers.batchNormalization(),
+          tfl.layers.dense({ units: 6, activation: 'relu', ...init(7) }),
+          tfl.layers.dense({ units: 10, activation: 'softmax', ...init(8) }),
+        ],
+      });
+      const normed = await loadedLayers(withNorm);
+      try {
+        expect(referenceCuts(normed, 'normed')).toEqual({ name: 'normed', canFold: false, maxMerge: 1, linearWhenAllMerged: false });
+      } finally {
+        disposeLoaded(normed);
+      }
       expect(referenceCuts(graph, 'graph')).toBeNull();
     } finally {
       disposeLoaded(mlp);
@@ -151,18 +167,27 @@ describeEachBackend('search: cuts of the reference', () => {
     expect(out.perLayer?.map((r) => r.layer)).toContain('out');
   });
 
-  it('a cut this model does not allow is a rejected candidate with the reason, not the end of the search', async () => {
-    // One Dense layer, the output: nothing folds, merges or loses units, yet the ratios are above 0.
-    const bare = await loadedLayers(denseClassifier({ inputs: 784, hidden: [], classes: 10, seed: 2 }));
+  /** A cuts-only search of an MLP on the flattened digits: every candidate it streamed, and how it ended. */
+  async function searchCutsOf(mlp: LoadedModel, config: Partial<SearchConfig>) {
     const ftrain = flatSplit(train);
     const fval = flatSplit(validation);
     try {
-      const run = fakeRun(bare, { train: ftrain, validation: fval });
+      const run = fakeRun(mlp, { train: ftrain, validation: fval });
       const live: SearchLive[] = [];
       run.ctx.live = (item) => live.push(item as SearchLive);
-      const e = await SEARCH.run(run.ctx, { ...TINY, space: { cuts: 'only' }, strategy: { kind: 'halving', cohort: 4, eta: 3 } }).catch((x: unknown) => x);
+      const outcome = await SEARCH.run(run.ctx, { ...TINY, space: { cuts: 'only' }, ...config }).catch((x: unknown) => x);
+      return { outcome, candidates: live.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : [])) };
+    } finally {
+      tf.dispose([ftrain.xs, fval.xs]);
+    }
+  }
+
+  it('a cut this model does not allow is a rejected candidate with the reason, not the end of the search', async () => {
+    // One Dense layer, the output: nothing folds, merges or loses units, yet the ratios are above 0.
+    const bare = await loadedLayers(denseClassifier({ inputs: 784, hidden: [], classes: 10, seed: 2 }));
+    try {
+      const { outcome: e, candidates: c } = await searchCutsOf(bare, { strategy: { kind: 'halving', cohort: 4, eta: 3 } });
       expect((e as BonsaiError).code).toBe('NO_CANDIDATE');
-      const c = live.flatMap((l) => (l.kind === 'search-candidate' ? [l.candidate] : []));
       expect(c.map((x) => x.archKey).sort()).toEqual(['cut[m0,r0.25]', 'cut[m0,r0.5]']);
       for (const x of c) {
         expect(x.status).toBe('rejected');
@@ -172,21 +197,16 @@ describeEachBackend('search: cuts of the reference', () => {
         expect(x.reason).toMatch(/^not a cut of this model: at a ratio of 0\.\d+ no filter or unit of this model would be removed/);
       }
     } finally {
-      tf.dispose([ftrain.xs, fval.xs]);
       disposeLoaded(bare);
     }
   });
 
   it('a ratio that removes nothing once the hidden layers are merged is rejected as the ratio-0 cut again, not trained twice', async () => {
     const mlp = await loadedLayers(denseClassifier({ inputs: 784, hidden: [8], classes: 10, seed: 2 }));
-    const ftrain = flatSplit(train);
-    const fval = flatSplit(validation);
     try {
-      const run = fakeRun(mlp, { train: ftrain, validation: fval });
-      const live: SearchLive[] = [];
-      run.ctx.live = (item) => live.push(item as SearchLive);
-      await SEARCH.run(run.ctx, { ...TINY, space: { cuts: 'only' }, strategy: { kind: 'halving', cohort: 5, eta: 5 }, budget: { candidates: 5, minutes: null }, retrainTop: 1 });
-      const byKey = new Map(live.flatMap((l) => (l.kind === 'search-candidate' && l.candidate.phase === 'search' && l.candidate.rung === 0 ? [[l.candidate.archKey, l.candidate]] : [])));
+      const { outcome, candidates } = await searchCutsOf(mlp, { strategy: { kind: 'halving', cohort: 5, eta: 5 }, budget: { candidates: 5, minutes: null }, retrainTop: 1 });
+      expect(outcome).not.toBeInstanceOf(Error);
+      const byKey = new Map(candidates.flatMap((c) => (c.phase === 'search' && c.rung === 0 ? [[c.archKey, c]] : [])));
       expect([...byKey.keys()].sort()).toEqual(['cut[m0,r0.25]', 'cut[m0,r0.5]', 'cut[m1,r0.25]', 'cut[m1,r0.5]', 'cut[m1,r0]']);
       for (const key of ['cut[m1,r0.25]', 'cut[m1,r0.5]']) {
         expect(byKey.get(key)).toMatchObject({ status: 'rejected', reason: 'removes no filter or unit here (no layer with channels is left after the cut): the same model as the cut at 0%', params: 7850 });
@@ -196,7 +216,6 @@ describeEachBackend('search: cuts of the reference', () => {
       expect(byKey.get('cut[m1,r0]')?.description).toMatch(/1 hidden Dense merged \(every hidden layer: a linear model, which caps its accuracy\)/);
       expect(byKey.get('cut[m0,r0.25]')?.description).not.toMatch(/linear/);
     } finally {
-      tf.dispose([ftrain.xs, fval.xs]);
       disposeLoaded(mlp);
     }
   });
