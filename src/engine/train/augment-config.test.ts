@@ -70,6 +70,8 @@ describeEachBackend("TrainConfig.augment: 'shift'", () => {
       expect(err).toBeInstanceOf(BonsaiError);
       expect((err as BonsaiError).code).toBe('BAD_CONFIG');
       expect((err as Error).message).toMatch(/moves images.*\[128, 784\]/);
+      // What to do, wherever the setting came from: the fine-tune checkbox or a recipe's JSON.
+      expect((err as BonsaiError).hint).toMatch(/untick “Random ±2 px shifts” under Fine-tune, or in a recipe’s steps \(JSON\) set "augment" to "none"/);
       const bad = await trainModel(mlp, { train: flat }, { ...CFG, augment: 'flip' as never }).catch((e) => e);
       expect((bad as BonsaiError).code).toBe('BAD_CONFIG');
       expect((bad as Error).message).toMatch(/augment must be one of none, shift/);

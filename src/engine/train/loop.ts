@@ -32,7 +32,7 @@ function batchAugment(cfg: TrainConfig, train: DatasetSplit, hook: TrainHooks['a
   if ((cfg.augment ?? 'none') === 'none') return hook;
   if (train.xs.rank !== 4) {
     throw new BonsaiError('BAD_CONFIG', `Error in training: augment 'shift' moves images, but the training data has shape [${train.xs.shape.join(', ')}].`,
-      'Turn the random shifts off for data that is not images ([n, height, width, channels]).');
+      'Turn the random shifts off for data that is not images ([n, height, width, channels]): untick “Random ±2 px shifts” under Fine-tune, or in a recipe’s steps (JSON) set "augment" to "none".');
   }
   const seed = cfg.seed;
   // Runs inside the step's tf.tidy, which frees the shifted batch when a hook replaces it.
